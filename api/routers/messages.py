@@ -1,0 +1,33 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import select
+
+from api.deps import SessionDep, Viewer
+from api.pagination import Cursor, Limit, Page, paginate
+from api.schemas import MessageOut
+from core.models import Message
+from core.phones import get_vault, mask
+
+router = APIRouter(prefix="/api/v1/messages", tags=["messages"])
+
+
+def message_out(message: Message) -> MessageOut:
+    to = mask(get_vault().open(message.to_enc)) if message.to_enc else ""
+    return MessageOut(id=message.id, subscriber_id=message.subscriber_id, incident_id=message.incident_id,
+                      kind=message.kind, to=to, body=message.body, status=message.status, segments=message.segments,
+                      error_code=message.error_code, created_at=message.created_at)
+
+
+@router.get("")
+def list_messages(
+    session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100,
+    subscriber_id: Annotated[int | None, Query()] = None, incident_id: Annotated[int | None, Query()] = None,
+    kind: Annotated[str | None, Query(pattern="^(opt_in|alert|update|reply|broadcast)$")] = None,
+) -> Page[MessageOut]:
+    query = select(Message)
+    for column, value in ((Message.subscriber_id, subscriber_id), (Message.incident_id, incident_id), (Message.kind, kind)):
+        if value is not None:
+            query = query.where(column == value)
+    rows, next_cursor = paginate(session, query, Message, cursor, limit)
+    return Page(items=[message_out(m) for m in rows], next_cursor=next_cursor)

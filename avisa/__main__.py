@@ -1,0 +1,5 @@
+import sys
+
+from avisa.cli import main
+
+sys.exit(main())

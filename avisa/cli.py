@@ -1,0 +1,130 @@
+"""The ``avisa`` command. Each subcommand is a small function; heavy imports happen inside them so
+``avisa geocode`` or ``avisa text`` start fast."""
+
+import argparse
+import json
+import sys
+
+
+def _dev(args) -> int:
+    from avisa.dev import run
+
+    return run(host=args.host, port=args.port)
+
+
+def _serve(args) -> int:
+    import uvicorn
+
+    from avisa.logs import configure
+
+    configure()
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level="warning", access_log=False)  # access logs would carry webhook query strings
+    return 0
+
+
+def _worker(args) -> int:
+    from avisa.worker import run
+
+    return run(burst=args.burst)
+
+
+def _db_upgrade(args) -> int:
+    from avisa.migrations import upgrade
+
+    upgrade()
+    print("database is at the latest migration")
+    return 0
+
+
+def _apikey_create(args) -> int:
+    from core.apikeys import create_key
+    from core.db import session_scope
+
+    with session_scope() as session:
+        key, plaintext = create_key(session, name=args.name, role=args.role)
+        print(f"created {key.role} key {key.name!r}; it is shown once, store it now:")
+    print(plaintext)
+    return 0
+
+
+def _text(args) -> int:
+    from avisa.resident import send_text
+
+    status, reply = send_text(args.sender, args.body, url=args.url)
+    print(reply)
+    return 0 if status == 200 else 1
+
+
+def _geocode(args) -> int:
+    from avisa.geocode import run
+
+    return run(args.text)
+
+
+def _replay(args) -> int:
+    from avisa.replay import run
+
+    return run(args.file)
+
+
+def _purge(args) -> int:
+    from workers.maintenance import purge
+
+    print(json.dumps(purge()))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="avisa", description="Avisa rapid-response alert hotline")
+    sub = root.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="API + worker + scheduler, SQLite, embedded Redis, local SMS")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=8000)
+    dev.set_defaults(func=_dev)
+
+    serve = sub.add_parser("serve", help="the API (production)")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=_serve)
+
+    worker = sub.add_parser("worker", help="an RQ worker with the scheduler (run as many as needed)")
+    worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    worker.set_defaults(func=_worker)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
+
+    apikey = sub.add_parser("apikey", help="API keys").add_subparsers(dest="apikey_command", required=True)
+    create = apikey.add_parser("create", help="create a key; it is printed alone on the last line")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=["admin", "coordinator", "viewer"])
+    create.set_defaults(func=_apikey_create)
+
+    text = sub.add_parser("text", help="play a resident: sign and post an SMS to the running server")
+    text.add_argument("sender", metavar="FROM")
+    text.add_argument("body", metavar="BODY")
+    text.add_argument("--url", help="server base URL (default AVISA_PUBLIC_URL)")
+    text.set_defaults(func=_text)
+
+    geocode = sub.add_parser("geocode", help="how a phrase is understood; '-' reads one per line")
+    geocode.add_argument("text", metavar="TEXT")
+    geocode.set_defaults(func=_geocode)
+
+    replay = sub.add_parser("replay", help="run a JSONL stream of reports through the real pipeline")
+    replay.add_argument("file", metavar="FILE.jsonl")
+    replay.set_defaults(func=_replay)
+
+    sub.add_parser("purge", help="erase data past retention now").set_defaults(func=_purge)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

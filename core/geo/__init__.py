@@ -1,0 +1,24 @@
+"""Offline geocoding for Avisa: "Pacific y Florence", "estación Florence", "90255" → a point.
+
+Public API (stable)::
+
+    from core.geo import (GeoResult, Geocoder, CustomPlace, Region, haversine_m, bounding_box,
+                          nearest_zip, zip_centroid, get_default_geocoder)
+"""
+from core.geo.distance import bounding_box, haversine_m
+from core.geo.gazetteer import nearest_zip, zip_centroid
+from core.geo.geocoder import Geocoder, get_default_geocoder
+from core.geo.region import Region
+from core.geo.result import CustomPlace, GeoResult
+
+__all__ = [
+    "CustomPlace",
+    "GeoResult",
+    "Geocoder",
+    "Region",
+    "bounding_box",
+    "get_default_geocoder",
+    "haversine_m",
+    "nearest_zip",
+    "zip_centroid",
+]

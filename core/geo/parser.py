@@ -1,0 +1,174 @@
+"""Reading place mentions out of a resident's text: corners, stations, landmarks, cities.
+
+Nothing here picks coordinates among same-named places; ``core.geo.resolve`` does. The rules
+that keep a text with no place from getting one:
+- a corner needs two known streets that really cross (the pair exists in the gazetteer),
+  joined only by connectors and filler words ("y", "con", "/", "la", "Ave", "esquina de");
+- a station name counts only right next to a word like "estación", "station", "metro";
+- spelling is corrected only for words near a connector or station word, never for
+  everyday words, and never the first letter of a short word.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.geo import vocab
+from core.geo.gazetteer import Gazetteer, Point
+from core.geo.names import Alternatives, Span
+from core.geo.text import BREAK, reduce_tokens, tokenize
+
+MAX_GAP = 4
+"""Most tokens between two streets of a corner ("Ave at the corner of")."""
+LOOSE_GAP = 6
+"""Most words between two streets named without a connector ("Florence casi llegando a la")."""
+SHORT_TEXT = 12
+"""Texts this short ("Lynwod", "ICE in Huntinton Park") get spelling correction everywhere."""
+
+
+@dataclass(frozen=True)
+class CornerMention:
+    """Two street spans that form a known corner."""
+
+    first: Span[str]
+    second: Span[str]
+    key: tuple[str, str]
+    points: tuple[Point, ...]
+
+    @property
+    def edits(self) -> int:
+        """Spelling corrections used to read it."""
+        return self.first.edits + self.second.edits
+
+
+@dataclass
+class Mentions:
+    """Everything place-like found in one text."""
+
+    tokens: list[str]
+    corners: list[CornerMention] = field(default_factory=list)
+    loose_corners: list[CornerMention] = field(default_factory=list)
+    stations: list[Span[Point]] = field(default_factory=list)
+    landmarks: list[Span[Point]] = field(default_factory=list)
+    cities: list[Span[Point]] = field(default_factory=list)
+
+
+def parse(text: str, gaz: Gazetteer) -> Mentions:
+    """Find corner, station, landmark and city mentions in ``text`` (any str; never raises)."""
+    tokens = tokenize(text)
+    found = Mentions(tokens)
+    alts = _alternatives(tokens, gaz)
+    streets = [s for s in gaz.street_names.find(alts) if tokens[s.start] != BREAK]
+    found.corners = _corners(tokens, streets, gaz)
+    if not found.corners:
+        found.loose_corners = _loose_corners(tokens, streets, gaz)
+    reduced, where = reduce_tokens(tokens)
+    reduced_alts = [alts[i] for i in where]
+    found.stations = [
+        _remap(s, where) for s in gaz.stations.find(reduced_alts, max_edits=1) if _near_trigger(reduced, s)
+    ]
+    found.landmarks = [_remap(s, where) for s in gaz.landmarks.find(reduced_alts, max_edits=1)]
+    used = {i for c in (found.corners or found.loose_corners)[:1] for s in (c.first, c.second) for i in range(s.start, s.end)}
+    found.cities = [s for s in gaz.cities.find(alts, max_edits=1) if _is_city(tokens, s, used)]
+    return found
+
+
+def _alternatives(tokens: list[str], gaz: Gazetteer) -> Alternatives:
+    """Per token, the known words it may be: itself, or spelling corrections when eligible."""
+    near = _correctable_positions(tokens)
+    out: list[list[tuple[str, int]]] = []
+    for i, tok in enumerate(tokens):
+        if tok in vocab.SPANISH_NAMES:
+            out.append([(tok, 0), (vocab.SPANISH_NAMES[tok], 0)])
+        elif tok in gaz.speller.words:
+            out.append([(tok, 0)])
+        elif i in near:
+            out.append(gaz.speller.candidates(tok))
+        else:
+            out.append([])
+    return out
+
+
+def _correctable_positions(tokens: list[str]) -> set[int]:
+    # Correcting every word of a 1,600-character text would be slow and would invent
+    # streets; a typo matters only where a place is being named.
+    if len(tokens) <= SHORT_TEXT:
+        return set(range(len(tokens)))
+    anchors = [i for i, t in enumerate(tokens) if t in vocab.CONNECTORS or t in vocab.STATION_TRIGGERS]
+    return {j for i in anchors for j in range(i - 3, i + 4) if 0 <= j < len(tokens)}
+
+
+def _corners(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) -> list[CornerMention]:
+    """Pairs of street spans joined by a connector that exist as a corner, best first."""
+    by_start: dict[int, list[Span[str]]] = {}
+    for s in streets:
+        by_start.setdefault(s.start, []).append(s)
+    out: list[CornerMention] = []
+    for a in streets:
+        for gap in range(0, MAX_GAP + 1):
+            if not _gap_ok(tokens[a.end:a.end + gap]):
+                continue
+            for b in by_start.get(a.end + gap, ()):
+                out.extend(_pairs(a, b, gaz))
+    out.sort(key=lambda c: (c.edits, -(c.first.size + c.second.size), c.first.start))
+    return out
+
+
+def _loose_corners(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) -> list[CornerMention]:
+    """Two streets that cross, named close together in one phrase without a connector
+    ("en la Florence casi llegando a la Pacific"); only exact, distinctive names."""
+    exact = [s for s in streets if s.edits == 0]
+    out: list[CornerMention] = []
+    for i, a in enumerate(exact):
+        for b in exact[i + 1:]:
+            gap = tokens[a.end:b.start]
+            if b.start < a.end or len(gap) > LOOSE_GAP or BREAK in gap:
+                continue
+            if a.name in vocab.LOOSE_SKIP and b.name in vocab.LOOSE_SKIP:
+                continue
+            out.extend(_pairs(a, b, gaz))
+    return out
+
+
+def _pairs(a: Span[str], b: Span[str], gaz: Gazetteer) -> list[CornerMention]:
+    out = []
+    for ka in a.values:
+        for kb in b.values:
+            key = (ka, kb) if ka < kb else (kb, ka)
+            points = gaz.corners.get(key) if ka != kb else None
+            if points:
+                out.append(CornerMention(a, b, key, tuple(points)))
+    return out
+
+
+def _gap_ok(gap: list[str]) -> bool:
+    """Only connectors and filler words, with at least one connector ("y la", "Ave at")."""
+    if not gap:
+        return False
+    if any(t not in vocab.CONNECTORS and t not in vocab.FILLERS for t in gap):
+        return False
+    return any(t in vocab.CONNECTORS for t in gap)
+
+
+def _near_trigger(reduced: list[str], span: Span[Point]) -> bool:
+    # Right next to it once articles are gone: "estación (de) Florence", "Florence (Metro)
+    # station"; in "Imperial/Wilmington station" the word belongs to the corner, not Imperial.
+    before = reduced[span.start - 1] if span.start > 0 else ""
+    after = reduced[span.end] if span.end < len(reduced) else ""
+    return before in vocab.STATION_TRIGGERS or after in vocab.STATION_TRIGGERS
+
+
+def _remap(span: Span[Point], where: list[int]) -> Span[Point]:
+    """A span over reduced tokens → the same span over the original tokens."""
+    return Span(where[span.start], where[span.end - 1] + 1, span.name, span.values, span.edits)
+
+
+def _is_city(tokens: list[str], span: Span[Point], used: set[int]) -> bool:
+    """A city name, not a street that happens to share it ("la Compton", "Bell Ave")."""
+    if any(i in used for i in range(span.start, span.end)):
+        return False
+    before = tokens[span.start - 1] if span.start > 0 else ""
+    after = tokens[span.end] if span.end < len(tokens) else ""
+    if before in vocab.STREET_MARKERS or after in vocab.STREET_TYPES:
+        return False
+    # "y"/"and"/"&" right beside it means a corner we could not complete: a street, not a city.
+    return not ((before in vocab.CONNECTORS and before not in ("at", "near", "by")) or after in vocab.CONNECTORS)

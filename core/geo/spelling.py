@@ -1,0 +1,65 @@
+"""Spelling correction of place words ("florance" → "florence", "pacifc" → "pacific").
+
+A symmetric-delete index (the SymSpell idea): every vocabulary word is stored under the
+strings obtained by deleting one (or, for long words, two) letters; a typo is looked up the
+same way. A text is therefore never compared against every street: a token costs a few
+dozen dict lookups, and only the handful of hits are scored with rapidfuzz.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+
+from rapidfuzz.distance import OSA
+
+from core.geo import vocab
+
+MIN_LEN = 4
+"""Shorter tokens are too easy to confuse ("gage"/"page"/"sage") to correct."""
+
+
+def _max_edits(length: int) -> int:
+    return 1 if length < 8 else 2
+
+
+def _deletes(word: str, n: int) -> set[str]:
+    out = {word}
+    for k in range(1, n + 1):
+        for idx in combinations(range(len(word)), k):
+            out.add("".join(c for i, c in enumerate(word) if i not in idx))
+    return out
+
+
+class Speller:
+    """Corrects tokens to the closest words of a fixed vocabulary (street and city words)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(w for w in words if w)
+        self._index: dict[str, list[str]] = defaultdict(list)
+        for w in self.words:
+            if len(w) >= MIN_LEN - 1 and w.isalpha():
+                for d in _deletes(w, _max_edits(len(w))):
+                    self._index[d].append(w)
+
+    def candidates(self, token: str) -> list[tuple[str, int]]:
+        """``[(word, edits)]`` for a token, best first; ``[(token, 0)]`` when it is known.
+
+        Empty when the token is unknown and nothing is close, or it is an everyday word
+        ("esta", "agentes") that must never become a street.
+        """
+        if token in self.words:
+            return [(token, 0)]
+        if len(token) < MIN_LEN or not token.isalpha() or token in vocab.COMMON_WORDS:
+            return []
+        limit = _max_edits(len(token))
+        found: dict[str, int] = {}
+        for d in _deletes(token, limit):
+            for w in self._index.get(d, ()):
+                if w not in found:
+                    dist = OSA.distance(token, w, score_cutoff=limit)
+                    # Typos rarely hit the first letter; allow that only for one edit.
+                    if dist <= limit and (w[0] == token[0] or dist == 1):
+                        found[w] = dist
+        best = sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
+        return best[:3]

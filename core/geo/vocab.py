@@ -1,0 +1,101 @@
+"""Word lists for reading place mentions in Spanish, English and Spanglish SMS.
+
+All entries are folded (lowercase, no accents), as produced by ``core.geo.text.fold``.
+"""
+from __future__ import annotations
+
+STREET_TYPES = frozenset(
+    "ave av avenue avenida avda blvd bl boulevard bulevar st street calle str dr drive rd road "
+    "hwy highway carretera pl place ln lane ct court way pkwy parkway fwy freeway terr ter "
+    "cir circle trl".split()
+)
+"""Street types: optional in texts, dropped from gazetteer keys."""
+
+DIRECTIONS = frozenset("n s e w north south east west nb sb eb wb".split())
+"""Directions dropped at the edges of gazetteer keys ("S Central Ave" → "central")."""
+
+CONNECTORS = frozenset(
+    "and y e n & / con at near by between entre esquina corner cerca x with off".split()
+)
+"""Words that join the two streets of a corner."""
+
+FILLERS = frozenset(
+    "la el los las the de del of on en a al calle avenida ave av avenue blvd bl boulevard st "
+    "street hwy highway dr rd road pl n s e w nb sb eb wb north south east west "
+    "esq".split()
+)
+"""Words allowed between two street names besides connectors ("la Atlantic y la Imperial")."""
+
+ARTICLES = frozenset("la el los las the de del".split())
+"""Dropped when matching coordinator aliases ("el Home Depot de Slauson")."""
+
+STREET_MARKERS = frozenset("la calle avenida av ave on off".split())
+"""Before a name, these mean a street, not a city ("la Compton", "on Compton": the avenue)."""
+
+REDUCIBLE = frozenset(
+    "la el los las the de del a al on en in at by near por cerca frente calle avenida av ave "
+    "avenue st street blvd bl boulevard hwy highway dr rd road".split()
+)
+"""Dropped before matching names of stations, landmarks and coordinator places, so
+"el Home Depot de Slauson" and "Home Depot on Slauson" read alike."""
+
+STATION_TRIGGERS = frozenset(
+    "station estacion estaciones metro tren train rail line linea subway".split()
+)
+"""A station name counts only near one of these words ("estación Florence del Metro")."""
+
+PLATE_WORDS = frozenset("plate plates placa placas tablilla license licencia #".split())
+"""A 5-digit number right after these is a licence plate, not a ZIP."""
+
+NUMBER_WORDS = {
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
+    "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10",
+    "primera": "1", "segunda": "2", "tercera": "3", "cuarta": "4", "quinta": "5",
+}
+"""Spelled-out ordinals that name numbered streets ("First St" → "1")."""
+
+STREET_ALIASES = {
+    "martin luther king jr": "mlk",
+    "martin luther king": "mlk",
+    "cesar e chavez": "cesar chavez",
+}
+"""Common short names of long street names (applied to gazetteer keys)."""
+
+COMMON_WORDS = frozenset(
+    """
+    ice migra agentes agente agents agent police policia sheriff border patrol
+    hay estan esta aqui alli alla ahi ahorita ahora now right here there still they them their
+    este esta estos estas eso esa ese por para porque que quien como donde cuando muy mas
+    van vans camion camioneta camionetas trucks truck carros carro cars car suv suvs unmarked
+    people gente personas persona hombre hombres mujer mujeres ninos kids children woman women
+    man men workers trabajadores detaining detained deteniendo detuvieron arrest arrested
+    outside inside afuera adentro frente front behind atras near cerca corner esquina
+    street calle parking estacionamiento lot store tienda mercado market school escuela
+    please favor ayuda help hurry rapido come vengan going gone left fueron se ya otra vez
+    again back still yes no si gracias thanks thank you hello hola stop start join
+    masked mascaras armed armados guns pistolas helicopter helicoptero
+    about above after around before from into over under until while with without
+    and the this that these those what which where when who will would could should
+    have has had having been being were was are is there their other another
+    just only also very much many some more most lots todos todas mucho muchos muchas
+    saw seen vimos vi visto watching mirando llego llegaron arrived leaving leaving
+    """.split()
+)
+"""Everyday words never spell-corrected into street names ("esta" must not become "Vista")."""
+
+SPANISH_NAMES = {
+    "pacifico": "pacific",
+    "atlantico": "atlantic",
+    "florencia": "florence",
+    "centro": "central",
+}
+"""Spanish renderings of street names residents may use ("la Pacífico y Florencia")."""
+
+LOOSE_SKIP = frozenset(
+    """state main central park grand church union market hope center olive pine oak spring
+    hill lake home school gate king long sun star palm cedar elm maple walnut orange lime
+    lemon vine rose garden river bay ocean beach city mission college hospital court
+    broadway commerce industry national pacific atlantic california""".split()
+)
+"""Street names that are also everyday words: not trusted to form a corner unless joined by
+a connector ("Main thing: state agents came" must not be Main / State)."""

@@ -1,0 +1,27 @@
+"""Five-digit ZIP codes named in a text ("ICE en 90255")."""
+from __future__ import annotations
+
+import re
+
+from core.geo import vocab
+from core.geo.text import fold
+
+# Not part of a longer run of digits (phone numbers, amounts, plates like "7ABC12345"),
+# nor glued to letters; ZIP+4 ("90255-1234") is still a ZIP.
+_ZIP = re.compile(r"(?<![\w$.#/-])(\d{5})(?:-\d{4})?(?![\w/]|[.,]\d|-\d)")
+
+
+def find_zips(text: str, known: frozenset[str] | set[str]) -> list[str]:
+    """ZIPs of the region named in ``text``, in order; unknown 5-digit numbers are ignored."""
+    folded = fold(text)
+    out: list[str] = []
+    for m in _ZIP.finditer(folded):
+        z = m.group(1)
+        if z in known and z not in out and not _after_plate_word(folded, m.start()):
+            out.append(z)
+    return out
+
+
+def _after_plate_word(folded: str, start: int) -> bool:
+    before = folded[max(0, start - 20):start].replace(":", " ").split()
+    return bool(before) and before[-1] in vocab.PLATE_WORDS

@@ -1,0 +1,197 @@
+"""Avisa's tables. Phone numbers appear only as ``*_enc`` (Fernet) and ``*_hash`` (HMAC blind index).
+
+Times are timezone-aware UTC (``core.clock.now``). Status and kind vocabularies are the ``Literal`` aliases
+below; the database stores them as short strings so migrations stay portable (SQLite, PostgreSQL).
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.clock import now
+
+Role = Literal["admin", "coordinator", "viewer"]
+SubscriberRole = Literal["responder", "legal_aid", "coordinator"]
+SubscriberStatus = Literal["pending", "active", "opted_out"]
+IncidentStatus = Literal["reported", "confirmed", "resolved", "expired", "dismissed", "merged"]
+MessageKind = Literal["opt_in", "alert", "update", "reply", "broadcast"]
+MessageStatus = Literal[
+    "pending", "sending", "accepted", "queued", "sent", "delivered", "undelivered", "failed", "skipped"
+]
+OPEN_INCIDENT = ("reported", "confirmed")
+
+
+class ApiKey(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    role: str
+    key_hash: str = Field(unique=True, index=True)
+    created_at: datetime = Field(default_factory=now)
+    revoked_at: datetime | None = None
+
+
+class Zone(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    zips: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    center_lat: float | None = None
+    center_lon: float | None = None
+    radius_m: float | None = None
+    geometry: dict | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=now)
+
+
+class Subscriber(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    phone_enc: str = Field(sa_column=Column(Text, nullable=False))
+    phone_hash: str = Field(unique=True, index=True)
+    name: str
+    language: str = "es"
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", index=True)
+    confirmed_in_person: bool = False
+    flag: str | None = None  # why a coordinator should look: invalid number, landline …
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+
+
+class SubscriberZone(SQLModel, table=True):
+    subscriber_id: int = Field(foreign_key="subscriber.id", primary_key=True, ondelete="CASCADE")
+    zone_id: int = Field(foreign_key="zone.id", primary_key=True, ondelete="CASCADE", index=True)
+
+
+class InboundMessage(SQLModel, table=True):
+    """A text or call as the provider delivered it, stored before anything else happens."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_sid: str = Field(unique=True)
+    channel: str = "sms"
+    from_enc: str | None = Field(default=None, sa_column=Column(Text))
+    from_hash: str = Field(index=True)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    received_at: datetime = Field(default_factory=now, index=True)
+    enqueued_at: datetime | None = None
+    processed_at: datetime | None = Field(default=None, index=True)
+    outcome: str | None = None  # report, followup, command:<name>, ignored
+    report_id: int | None = Field(default=None, foreign_key="report.id", index=True)
+
+
+class Report(SQLModel, table=True):
+    """What one resident told us about one sighting; may span several inbound messages."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = "sms"
+    reporter_hash: str = Field(index=True)
+    language: str = "es"
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = "located"  # located | awaiting_location | unlocated
+    awaiting_until: datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision_m: float | None = None
+    geo_source: str | None = None
+    geo_kind: str | None = None
+    matched: str | None = None
+    zip: str | None = None
+    recording_url: str | None = None
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now, index=True)
+
+
+class Incident(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(default="reported", index=True)
+    lat: float = Field(index=True)
+    lon: float = Field(index=True)
+    precision_m: float
+    label: str | None = None  # how residents named the place, e.g. "Pacific / Florence"
+    zip: str | None = None
+    report_count: int = 0
+    reporter_count: int = 0
+    first_seen: datetime = Field(default_factory=now)
+    last_seen: datetime = Field(default_factory=now, index=True)
+    confirmed_at: datetime | None = None
+    closed_at: datetime | None = None
+    escalated_at: datetime | None = None
+    merged_into: int | None = None
+
+
+class IncidentNote(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    author: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=now)
+
+
+class Acknowledgement(SQLModel, table=True):
+    """A responder's answer to an alert: confirm, false, on_my_way, clear."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    action: str
+    created_at: datetime = Field(default_factory=now)
+
+
+class Alert(SQLModel, table=True):
+    """One decision to tell an audience about an incident; fanned out into Messages."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    reason: str  # new, confirmed, dismissed, resolved, escalated, broadcast
+    audience: str  # responders, legal_aid, alerted, escalation, broadcast
+    body_key: str | None = None
+    created_at: datetime = Field(default_factory=now)
+    dispatched_at: datetime | None = None
+
+
+class Message(SQLModel, table=True):
+    """Every outbound text. ``dedupe_key`` makes each one exist once however often a job re-runs."""
+
+    __table_args__ = (UniqueConstraint("dedupe_key", name="uq_message_dedupe_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str
+    kind: str
+    subscriber_id: int | None = Field(default=None, foreign_key="subscriber.id", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    alert_id: int | None = Field(default=None, foreign_key="alert.id", index=True)
+    to_enc: str | None = Field(default=None, sa_column=Column(Text))
+    to_hash: str = Field(index=True)
+    language: str = "es"
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    segments: int = 1
+    status: str = Field(default="pending", index=True)
+    provider_sid: str | None = Field(default=None, unique=True)
+    attempts: int = 0
+    claimed_at: datetime | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    created_at: datetime = Field(default_factory=now, index=True)
+    sent_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=now)
+
+
+class Place(SQLModel, table=True):
+    """A coordinator-added place or alias ("el Home Depot de Slauson")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    lat: float
+    lon: float
+    precision_m: float = 100.0
+    created_at: datetime = Field(default_factory=now)
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str
+    action: str
+    target: str
+    detail: str | None = None
+    created_at: datetime = Field(default_factory=now)

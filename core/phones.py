@@ -1,0 +1,82 @@
+"""Phone numbers: the most dangerous data Avisa holds.
+
+Numbers are normalised to E.164, stored only encrypted (Fernet, key derived from AVISA_SECRET_KEY)
+and found again by a keyed hash (HMAC-SHA256 "blind index"). ``mask`` is the only form fit for
+output and logs.
+"""
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated
+
+import phonenumbers
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from pydantic import AfterValidator
+
+DEFAULT_REGION = "US"
+
+
+class InvalidPhone(ValueError):
+    """The text is not a valid phone number; the message says why (safe to show the caller)."""
+
+
+def normalize(raw: str, region: str = DEFAULT_REGION) -> str:
+    """Return ``raw`` as E.164 (``+13235550101``) or raise InvalidPhone."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(f"not a phone number: {exc.args[0] if exc.args else 'unparseable'}") from None
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidPhone("not a possible phone number (wrong length)")
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone("not a valid phone number for its country")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+PhoneE164 = Annotated[str, AfterValidator(normalize)]
+
+
+def mask(e164: str | None) -> str:
+    """``+13235550101`` → ``+1•••••••0101``: enough to tell numbers apart, not to call one."""
+    if not e164:
+        return ""
+    return e164[:2] + "•" * max(len(e164) - 6, 0) + e164[-4:]
+
+
+@dataclass(frozen=True)
+class PhoneVault:
+    """Encrypts, decrypts and blind-indexes numbers with keys derived from one secret."""
+
+    fernet: Fernet
+    index_key: bytes
+
+    def seal(self, e164: str) -> str:
+        return self.fernet.encrypt(e164.encode()).decode()
+
+    def open(self, token: str) -> str:
+        return self.fernet.decrypt(token.encode()).decode()
+
+    def index(self, e164: str) -> str:
+        """Deterministic keyed hash for lookups; without the secret it reveals nothing."""
+        return hmac.new(self.index_key, e164.encode(), hashlib.sha256).hexdigest()
+
+
+def _derive(secret: str, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"avisa", info=purpose).derive(secret.encode())
+
+
+@lru_cache(maxsize=4)
+def vault_for(secret: str) -> PhoneVault:
+    fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, b"phone-encryption")))
+    return PhoneVault(fernet=fernet, index_key=_derive(secret, b"phone-blind-index"))
+
+
+def get_vault() -> PhoneVault:
+    from core.settings import get_settings
+
+    return vault_for(get_settings().secret_key)

@@ -1,0 +1,59 @@
+"""Who must hear what, and when an incident's status may change.
+
+    reported ──▶ confirmed ──▶ resolved
+        │            │
+        ├──▶ dismissed ◀┘        (and any open incident ──▶ expired when quiet)
+
+New → unverified alert to responders in zone. Confirmed → legal aid in zone, update to
+responders. Dismissed → stand-down, resolved → all-clear, to everyone already alerted.
+"""
+
+from sqlmodel import Session
+
+from core.clock import now
+from core.models import Alert, AuditEvent, Incident
+
+TRANSITIONS = {
+    "reported": {"confirmed", "dismissed", "resolved", "expired"},
+    "confirmed": {"dismissed", "resolved", "expired"},
+}
+STATUS_ALERTS = {
+    "confirmed": [("confirmed", "legal_aid"), ("confirmed", "responders")],
+    "dismissed": [("dismissed", "alerted")],
+    "resolved": [("resolved", "alerted")],
+}
+STATUS_CHANGES = {"confirmed", "dismissed", "resolved"}
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def _alerts(session: Session, incident: Incident, plans: list[tuple[str, str]]) -> list[Alert]:
+    alerts = [Alert(incident_id=incident.id, reason=reason, audience=audience) for reason, audience in plans]
+    session.add_all(alerts)
+    session.flush()
+    return alerts
+
+
+def on_new_incident(session: Session, incident: Incident) -> list[Alert]:
+    return _alerts(session, incident, [("new", "responders")])
+
+
+def transition(session: Session, incident: Incident, status: str, *, actor: str, reason: str = "") -> list[Alert]:
+    """Move ``incident`` to ``status``, audit it, and return the alerts that follow (already stored)."""
+    if status not in TRANSITIONS.get(incident.status, set()):
+        raise InvalidTransition(f"an incident that is {incident.status} cannot become {status}")
+    incident.status = status
+    if status == "confirmed":
+        incident.confirmed_at = now()
+    else:
+        incident.closed_at = now()
+    session.add(incident)
+    session.add(AuditEvent(actor=actor, action=f"incident.{status}", target=f"incident:{incident.id}", detail=reason or None))
+    return _alerts(session, incident, STATUS_ALERTS.get(status, []))
+
+
+def corroborated(incident: Incident, *, reporters_needed: int) -> bool:
+    """Enough distinct residents reported it to treat it as confirmed."""
+    return incident.status == "reported" and incident.reporter_count >= reporters_needed

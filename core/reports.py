@@ -1,0 +1,87 @@
+"""Turning a resident's message into a located report, asking once for the place when missing."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from sqlmodel import Session, col, select
+
+from core.clock import now
+from core.geo import GeoResult
+from core.models import InboundMessage, Report
+
+Geocode = Callable[[str], GeoResult | None]
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    report: Report
+    step: Literal["new", "answer", "addition"]  # a new report, the answer to our question, more about a recent one
+
+    @property
+    def needs_location(self) -> bool:
+        return self.report.status == "awaiting_location"
+
+    @property
+    def located(self) -> bool:
+        return self.report.lat is not None
+
+
+def _latest(session: Session, reporter_hash: str, *conditions) -> Report | None:
+    query = select(Report).where(Report.reporter_hash == reporter_hash, *conditions)
+    return session.exec(query.order_by(col(Report.updated_at).desc())).first()
+
+
+def locate(report: Report, geo: GeoResult) -> None:
+    report.lat, report.lon, report.precision_m = geo.lat, geo.lon, geo.precision_m
+    report.geo_source, report.geo_kind, report.matched, report.zip = geo.source, geo.kind, geo.matched, geo.zip
+    report.status = "located"
+
+
+def intake(
+    session: Session, inbound: InboundMessage, *, language: str, geocode: Geocode,
+    followup_min: float, addition_min: float, channel: str = "sms",
+) -> ReportOutcome:
+    """Attach ``inbound`` to the reporter's open question or recent report, or start a new report.
+
+    The reporter's next message within ``followup_min`` of our question is its answer, place or
+    not (we ask once). A message without a place within ``addition_min`` of a located report joins it.
+    """
+    text = inbound.body.strip()
+    geo = geocode(text)
+    awaiting = _latest(session, inbound.from_hash, Report.status == "awaiting_location",
+                       col(Report.awaiting_until) >= now())
+    if awaiting is not None:
+        return ReportOutcome(_extend(session, awaiting, inbound, geo, answering=True), "answer")
+    if geo is None:
+        recent = _latest(session, inbound.from_hash, Report.status == "located",
+                         Report.updated_at >= now() - timedelta(minutes=addition_min))
+        if recent is not None:
+            return ReportOutcome(_extend(session, recent, inbound, None, answering=False), "addition")
+    report = Report(channel=channel, reporter_hash=inbound.from_hash, language=language, text=text,
+                    created_at=now(), updated_at=now())
+    if geo is not None:
+        locate(report, geo)
+    else:
+        report.status, report.awaiting_until = "awaiting_location", now() + timedelta(minutes=followup_min)
+    session.add(report)
+    session.flush()
+    inbound.report_id = report.id
+    session.add(inbound)
+    return ReportOutcome(report, "new")
+
+
+def _extend(session: Session, report: Report, inbound: InboundMessage, geo: GeoResult | None, *, answering: bool) -> Report:
+    report.text = f"{report.text}\n{inbound.body.strip()}".strip()
+    report.updated_at = now()
+    if answering:
+        report.awaiting_until = None
+        if geo is not None:
+            locate(report, geo)
+        else:
+            report.status = "unlocated"
+    session.add(report)
+    inbound.report_id = report.id
+    session.add(inbound)
+    return report

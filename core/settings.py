@@ -1,0 +1,67 @@
+"""Avisa's settings: environment variables with the ``AVISA_`` prefix (and Twilio's own names).
+
+One table of them lives in the README; keep the two in step.
+"""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AVISA_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    database_url: str = "sqlite:///./avisa.db"
+    # Unset in development means: start the embedded redis-server (avisa dev, tests).
+    redis_url: str | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    secret_key: str = DEFAULT_SECRET
+    sms_backend: Literal["local", "twilio"] = "local"
+    send_rate: float = Field(10.0, gt=0, description="messages per second, all workers together")
+    send_concurrency: int = Field(16, ge=1, description="provider requests in flight per worker")
+    twilio_api_url: str = "https://api.twilio.com"
+    dedup_radius_m: float = Field(400.0, gt=0)
+    dedup_window_min: float = Field(60.0, gt=0)
+    expire_after_min: float = Field(180.0, gt=0)
+    confirm_reporters: int = Field(3, ge=1, description="distinct reporters that confirm an incident")
+    ack_minutes: float = Field(5.0, gt=0)
+    followup_minutes: float = Field(15.0, gt=0)
+    quiet_minutes: float = Field(10.0, ge=0, description="one message per incident per subscriber per this")
+    region: str = "33.96,-118.21,25"
+    online_geocoder: str = ""
+    retention_days: int = Field(30, ge=1)
+    hotline_name: str = "Avisa"
+    log_level: str = "INFO"
+
+    # Twilio's own names, read without the AVISA_ prefix.
+    twilio_account_sid: str = Field("", validation_alias="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: str = Field("", validation_alias="TWILIO_AUTH_TOKEN")
+    twilio_messaging_service_sid: str = Field("", validation_alias="TWILIO_MESSAGING_SERVICE_SID")
+    twilio_from_number: str = Field("", validation_alias="TWILIO_FROM_NUMBER")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> "Settings":
+        if self.env == "production":
+            if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+                raise ValueError("AVISA_SECRET_KEY must be set to a random value of 32+ characters in production")
+            if not self.redis_url:
+                raise ValueError("AVISA_REDIS_URL must be set in production (no embedded Redis)")
+        if self.sms_backend == "twilio" and not self.twilio_auth_token:
+            raise ValueError("AVISA_SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+        return self
+
+    @property
+    def signing_token(self) -> str:
+        """The secret Twilio signs webhooks with; in local mode a stand-in derived from the secret key."""
+        return self.twilio_auth_token or f"local-{self.secret_key}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once. Tests call ``get_settings.cache_clear()`` after changing env."""
+    return Settings()

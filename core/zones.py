@@ -1,0 +1,65 @@
+"""Which zones hold a place. A zone is a list of ZIPs, a circle, or a GeoJSON (Multi)Polygon.
+
+With no ZIP boundaries offline, a ZIP zone holds a point whose nearest ZIP centroid is one of its
+ZIPs, or a report that names one of its ZIPs.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from core.geo import haversine_m, nearest_zip
+from core.models import Zone
+
+
+def contains(zone: Zone, lat: float, lon: float, *, zip_code: str | None = None, near_zip: str | None = None) -> bool:
+    if zone.zips:
+        zips = set(zone.zips)
+        return (zip_code in zips) or ((near_zip or nearest_zip(lat, lon)) in zips)
+    if zone.radius_m is not None and zone.center_lat is not None and zone.center_lon is not None:
+        return haversine_m(lat, lon, zone.center_lat, zone.center_lon) <= zone.radius_m
+    if zone.geometry:
+        return _in_geometry(zone.geometry, lat, lon)
+    return False
+
+
+def zones_containing(zones: Iterable[Zone], lat: float, lon: float, *, zip_code: str | None = None) -> list[Zone]:
+    near = nearest_zip(lat, lon)
+    return [z for z in zones if contains(z, lat, lon, zip_code=zip_code, near_zip=near)]
+
+
+def _in_geometry(geometry: dict, lat: float, lon: float) -> bool:
+    if geometry.get("type") == "Polygon":
+        polygons = [geometry["coordinates"]]
+    elif geometry.get("type") == "MultiPolygon":
+        polygons = geometry["coordinates"]
+    else:
+        return False
+    return any(_in_polygon(rings, lon, lat) for rings in polygons)
+
+
+def _in_polygon(rings: Sequence[Sequence[Sequence[float]]], x: float, y: float) -> bool:
+    """GeoJSON rings ([lon, lat] pairs): inside the outer ring and outside every hole."""
+    outer, *holes = rings
+    return _in_ring(outer, x, y) and not any(_in_ring(h, x, y) for h in holes)
+
+
+def _in_ring(ring: Sequence[Sequence[float]], x: float, y: float) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, list(ring[1:]) + [ring[0]]):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def validate_geometry(geometry: dict) -> None:
+    """Raise ValueError with a readable reason when ``geometry`` is not a usable (Multi)Polygon."""
+    kind = geometry.get("type")
+    coords = geometry.get("coordinates")
+    if kind not in ("Polygon", "MultiPolygon") or not isinstance(coords, list) or not coords:
+        raise ValueError("geometry must be a GeoJSON Polygon or MultiPolygon with coordinates")
+    polygons = [coords] if kind == "Polygon" else coords
+    for rings in polygons:
+        for ring in rings:
+            if len(ring) < 4 or any(len(p) < 2 or not all(isinstance(v, (int, float)) for v in p[:2]) for p in ring):
+                raise ValueError("each ring needs at least 4 [lon, lat] positions")
+            if not all(-180 <= p[0] <= 180 and -90 <= p[1] <= 90 for p in ring):
+                raise ValueError("positions must be [lon, lat] within range")

@@ -1,0 +1,20 @@
+"""Development backend: nothing leaves the machine; texts are printed (numbers masked).
+
+The outbox is the ``message`` table, served by ``GET /api/v1/messages``.
+"""
+
+import sys
+import uuid
+
+from core.phones import mask
+from messaging.provider import Receipt
+
+
+class LocalProvider:
+    def __init__(self, stream=None):
+        self._stream = stream
+
+    def send(self, to: str, body: str, *, idempotency_key: str) -> Receipt:
+        stream = self._stream or sys.stdout
+        print(f"📱 SMS → {mask(to)}  [{idempotency_key}]\n   {body}", file=stream, flush=True)
+        return Receipt(provider_sid="LO" + uuid.uuid4().hex, status="delivered")

@@ -1,0 +1,109 @@
+"""Every text a person reads, in Spanish and English. Logic refers to texts by key only.
+
+Alerts must fit in two SMS segments with the longest street names (tests/messaging check it), so
+wording is terse and avoids á/í/ó/ú where a plain letter reads as well (those force UCS-2).
+"""
+
+from string import Formatter
+
+Language = str  # "es" | "en"
+
+CATALOGUE: dict[str, dict[Language, str]] = {
+    "report_ack": {
+        "es": "Avisa: recibimos su reporte, gracias. Enviamos a alguien a verificar. No abra la puerta sin una orden judicial firmada.",
+        "en": "Avisa: we got your report, thank you. We are sending someone to verify. Do not open the door without a judge-signed warrant.",
+    },
+    "report_more": {
+        "es": "Avisa: agregamos su mensaje al reporte. Gracias.",
+        "en": "Avisa: we added your message to the report. Thank you.",
+    },
+    "ask_location": {
+        "es": "Avisa: ¿donde esta pasando? Responda con la esquina (ej. Pacific y Florence), la direccion o el codigo postal.",
+        "en": "Avisa: where is this happening? Reply with the corner (e.g. Pacific and Florence), the address or the ZIP code.",
+    },
+    "opt_in_request": {
+        "es": "Avisa: {name}, lo agregaron a la red de respuesta rapida. Responda SI para recibir alertas o STOP para no recibir mensajes.",
+        "en": "Avisa: {name}, you were added to the rapid response network. Reply YES to get alerts or STOP to get no messages.",
+    },
+    "opt_in_done": {
+        "es": "Avisa: listo, recibira alertas de su zona. Responda AYUDA para ayuda, STOP para salir.",
+        "en": "Avisa: done, you will get alerts for your zone. Reply HELP for help, STOP to leave.",
+    },
+    "opted_out": {
+        "es": "Avisa: no recibira mas mensajes. Responda ALTA para volver.",
+        "en": "Avisa: you will get no more messages. Reply START to come back.",
+    },
+    "opted_in_again": {
+        "es": "Avisa: bienvenido de vuelta, recibira alertas de su zona. STOP para salir.",
+        "en": "Avisa: welcome back, you will get alerts for your zone. STOP to leave.",
+    },
+    "help": {
+        "es": "Avisa: linea de alerta rapida de la comunidad. Para reportar, escriba que ve y donde (esquina o codigo postal). STOP para salir.",
+        "en": "Avisa: community rapid-response alert line. To report, text what you see and where (corner or ZIP). STOP to leave.",
+    },
+    "alert_new": {
+        "es": "AVISA #{incident} SIN VERIFICAR: reportan agentes en {place} ({time}). Puede verificar? Responda {incident} SI confirmo, {incident} NO falso, {incident} VOY",
+        "en": "AVISA #{incident} UNVERIFIED: agents reported at {place} ({time}). Can you verify? Reply {incident} YES confirm, {incident} NO false, {incident} OMW",
+    },
+    "alert_confirmed": {
+        "es": "AVISA #{incident} CONFIRMADO: agentes en {place} ({time}). Se necesita apoyo legal. Responda {incident} VOY si va.",
+        "en": "AVISA #{incident} CONFIRMED: agents at {place} ({time}). Legal support needed. Reply {incident} OMW if you go.",
+    },
+    "update_confirmed": {
+        "es": "AVISA #{incident} CONFIRMADO en {place}. Apoyo legal avisado. Responda {incident} VOY o {incident} LISTO al terminar.",
+        "en": "AVISA #{incident} CONFIRMED at {place}. Legal aid alerted. Reply {incident} OMW, or {incident} CLEAR when it ends.",
+    },
+    "update_dismissed": {
+        "es": "AVISA #{incident} en {place}: FALSA ALARMA. No es necesario ir.",
+        "en": "AVISA #{incident} at {place}: FALSE ALARM. No need to go.",
+    },
+    "update_resolved": {
+        "es": "AVISA #{incident} en {place}: TERMINADO. Gracias por responder.",
+        "en": "AVISA #{incident} at {place}: ALL CLEAR. Thank you for responding.",
+    },
+    "alert_escalated": {
+        "es": "AVISA #{incident} SIN RESPUESTA: reportan agentes en {place} ({time}) y nadie ha verificado. Responda {incident} VOY si puede ir.",
+        "en": "AVISA #{incident} NO RESPONSE: agents reported at {place} ({time}), nobody has verified. Reply {incident} OMW if you can go.",
+    },
+    "ack_recorded": {
+        "es": "Avisa: registrado ({action}) para #{incident}. Gracias.",
+        "en": "Avisa: recorded ({action}) for #{incident}. Thank you.",
+    },
+    "ack_which_incident": {
+        "es": "Avisa: hay varios incidentes abiertos. Responda con el numero, ej. {example}",
+        "en": "Avisa: several incidents are open. Reply with the number, e.g. {example}",
+    },
+    "ack_no_incident": {
+        "es": "Avisa: no hay un incidente abierto con ese numero para usted.",
+        "en": "Avisa: there is no open incident with that number for you.",
+    },
+}
+
+ACTION_NAMES: dict[str, dict[Language, str]] = {
+    "confirm": {"es": "confirmado", "en": "confirmed"},
+    "false": {"es": "falsa alarma", "en": "false alarm"},
+    "on_my_way": {"es": "en camino", "en": "on my way"},
+    "clear": {"es": "terminado", "en": "all clear"},
+}
+
+
+def render(key: str, language: Language, **params: object) -> str:
+    """The text ``key`` in ``language`` (Spanish when unknown), with ``params`` filled in."""
+    texts = CATALOGUE[key]
+    return texts.get(language, texts["es"]).format(**params)
+
+
+def placeholders(key: str) -> set[str]:
+    """Names a template expects; the same in both languages (a test checks)."""
+    return {
+        field
+        for text in CATALOGUE[key].values()
+        for _, field, _, _ in Formatter().parse(text)
+        if field
+    }
+
+
+def render_bilingual(key: str, language: Language, **params: object) -> str:
+    """Both languages, the subscriber's first: for texts sent before we know they read it."""
+    other = "en" if language == "es" else "es"
+    return f"{render(key, language, **params)}\n\n{render(key, other, **params)}"

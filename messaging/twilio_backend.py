@@ -1,0 +1,110 @@
+"""Twilio's Programmable Messaging behind ``SmsProvider``, with the synchronous SDK.
+
+One ``TwilioProvider`` is shared by a sender's thread pool: the SDK's ``TwilioHttpClient`` keeps
+one ``requests`` session whose connection pool we size to the number of threads, so texts reuse
+warm TLS connections instead of opening one each.
+
+Every failure is translated in ``translate`` (and only there) into ``messaging.provider``'s tree:
+
+    429 / 20429, 5xx, 401/403, refused or timed-out connect   → TransientSendError   (never processed)
+    read timeout, connection dropped after the request left    → UncertainSendError   (maybe sent)
+    any other 4xx (21610, 21211, 21614, 21408, 21617 …)         → PermanentSendError(code=…)
+
+Twilio has no idempotency key for Messages, so ``idempotency_key`` rides along in the status
+callback URL (``?ref=…``): if the answer to a create is lost, the status callbacks Twilio sends for
+that text still name it, and ``core.delivery.apply_status`` learns its SID from them.
+"""
+
+import re
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from twilio.base.exceptions import TwilioException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+from urllib3.exceptions import NewConnectionError
+
+from core.phones import mask
+from core.settings import Settings
+from messaging.provider import (
+    PermanentSendError, Receipt, SendError, TransientSendError, UncertainSendError,
+)
+
+STATUS_PATH = "/twilio/status"
+REF_PARAM = "ref"  # query parameter of the status callback URL naming our message
+TIMEOUT_S = 10.0  # connect and read; the SDK's default is to wait forever
+# Credentials or account problems: every text fails the same way until an operator fixes it, so
+# keep the texts pending (retried, then swept) rather than mark a whole fan-out failed.
+_RETRY_STATUSES = {401, 403, 429}
+_PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+class TwilioProvider:
+    """Sends through Twilio's REST API. Thread-safe; create one per process and share it."""
+
+    def __init__(self, settings: Settings, *, timeout_s: float = TIMEOUT_S, pool_size: int | None = None):
+        if not (settings.twilio_messaging_service_sid or settings.twilio_from_number):
+            raise ValueError("set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
+        self.http = TwilioHttpClient(timeout=timeout_s)
+        size = pool_size or max(settings.send_concurrency, 10)
+        for scheme in ("http://", "https://"):
+            # max_retries=0: a POST must never be re-sent by the transport behind our back.
+            self.http.session.mount(scheme, HTTPAdapter(pool_connections=1, pool_maxsize=size, max_retries=0))
+        # environment={}: TWILIO_REGION / TWILIO_EDGE would rewrite the host we point at.
+        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
+                             http_client=self.http, environment={})
+        self.client.api.base_url = settings.twilio_api_url.rstrip("/")
+        # Build the lazily created resource chain now, not racily in the first few threads.
+        self._messages = self.client.api.v2010.accounts(settings.twilio_account_sid).messages
+        self._sender = ({"messaging_service_sid": settings.twilio_messaging_service_sid}
+                        if settings.twilio_messaging_service_sid else {"from_": settings.twilio_from_number})
+        self.status_callback = settings.public_url.rstrip("/") + STATUS_PATH
+
+    def callback_url(self, idempotency_key: str) -> str:
+        return f"{self.status_callback}?{REF_PARAM}={quote(idempotency_key, safe='')}"
+
+    def send(self, to: str, body: str, *, idempotency_key: str) -> Receipt:
+        """POST one Messages create. Raises Transient/Uncertain/PermanentSendError (see module doc)."""
+        try:
+            message = self._messages.create(to=to, body=body, status_callback=self.callback_url(idempotency_key),
+                                            **self._sender)
+        except (TwilioException, requests.RequestException) as exc:
+            raise translate(exc) from None  # from None: the SDK's text may quote the number
+        return Receipt(provider_sid=message.sid, status=message.status or "accepted")
+
+
+def translate(exc: Exception) -> SendError:
+    """The one place Twilio's and requests' errors become ours. Messages never hold a number."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return TransientSendError("connect timeout", code="connect_timeout")
+    if isinstance(exc, requests.ReadTimeout):
+        return UncertainSendError("no answer after the request was sent", code="read_timeout")
+    if isinstance(exc, requests.exceptions.SSLError) or _refused(exc):
+        return TransientSendError("could not connect", code="connect_error")
+    if isinstance(exc, requests.RequestException):
+        # Reset or garbled answer after the bytes left: Twilio may have queued the text.
+        return UncertainSendError(f"connection lost ({type(exc).__name__})", code="connection_lost")
+    status = getattr(exc, "status", None)
+    code = getattr(exc, "code", None) or status
+    text = scrub(getattr(exc, "msg", None) or getattr(exc, "detail", None) or str(exc))
+    if not isinstance(status, int):
+        return TransientSendError(text, code=str(code) if code else None)
+    if status in _RETRY_STATUSES or code == 20429 or status >= 500:
+        return TransientSendError(text, code=str(code), status=status)
+    return PermanentSendError(text, code=str(code), status=status)
+
+
+def _refused(exc: Exception) -> bool:
+    """True when the connection failed before any byte of the request was sent."""
+    if not isinstance(exc, requests.ConnectionError):
+        return False
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3 MaxRetryError wraps the cause
+    return isinstance(reason, NewConnectionError)
+
+
+def scrub(text: str) -> str:
+    """Twilio's error text can quote the 'To' number ("The 'To' number +1… is not valid")."""
+    return _PHONE_LIKE.sub(lambda m: mask(re.sub(r"[^\d+]", "", m.group())), text)
+

@@ -1,0 +1,145 @@
+"""Test session: a real Redis and real databases (SQLite file, and PostgreSQL when available).
+
+Tests that take the ``db`` fixture run once per database in ``AVISA_TEST_DATABASES``
+(default ``sqlite,postgresql``). Each test starts from empty tables and an empty Redis.
+"""
+
+import os
+import secrets
+
+import pytest
+from fastapi.testclient import TestClient
+from redis import Redis
+from rq import SimpleWorker
+from sqlalchemy import text
+from sqlmodel import SQLModel
+from twilio.request_validator import RequestValidator
+
+from avisa.migrations import upgrade
+from avisa.redis_server import RedisServer
+from core.db import engine_for
+from core.settings import get_settings
+from tests.servers import PostgresServer
+
+PUBLIC_URL = "http://testserver"
+DATABASES = [d for d in os.environ.get("AVISA_TEST_DATABASES", "sqlite,postgresql").split(",") if d]
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    with RedisServer() as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    server = PostgresServer().start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory):
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'avisa.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def settings(monkeypatch, database_url, redis_url):
+    """Settings for one test, pointing at the session's servers; tests may monkeypatch more env."""
+    for name in list(os.environ):
+        if name.startswith(("AVISA_", "TWILIO_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AVISA_DATABASE_URL", database_url)
+    monkeypatch.setenv("AVISA_REDIS_URL", redis_url)
+    monkeypatch.setenv("AVISA_PUBLIC_URL", PUBLIC_URL)
+    monkeypatch.setenv("AVISA_SECRET_KEY", "test-" + "s" * 40)
+    monkeypatch.setenv("AVISA_SEND_RATE", "1000")
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def db(settings):
+    """An empty database (all tables truncated) and an empty Redis, for one test."""
+    engine = engine_for(settings.database_url)
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+    Redis.from_url(settings.redis_url).flushall()
+    return engine
+
+
+@pytest.fixture
+def redis(settings) -> Redis:
+    return Redis.from_url(settings.redis_url)
+
+
+@pytest.fixture
+def client(db):
+    from api.app import create_app
+
+    with TestClient(create_app(), base_url=PUBLIC_URL) as test_client:
+        yield test_client
+
+
+def sign(url: str, form: dict[str, str]) -> str:
+    return RequestValidator(get_settings().signing_token).compute_signature(url, form)
+
+
+def sms_form(sender: str, body: str, sid: str | None = None, **extra: str) -> dict[str, str]:
+    return {"MessageSid": sid or "SM" + secrets.token_hex(16), "SmsSid": sid or "", "AccountSid": "AC" + "1" * 32,
+            "From": sender, "To": "+13235550000", "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01",
+            "FromCity": "", "ToZip": "", **extra}
+
+
+@pytest.fixture
+def twilio_post(client):
+    """Post a form to a webhook path, signed as Twilio signs it."""
+
+    def post(path: str, form: dict[str, str], signature: str | None = None):
+        sig = sign(PUBLIC_URL + path, form) if signature is None else signature
+        return client.post(path, data=form, headers={"X-Twilio-Signature": sig} if sig else {})
+
+    return post
+
+
+@pytest.fixture
+def work(redis):
+    """Run every queued job to completion in this process with a real RQ worker; returns job count."""
+    from workers.queues import ALL_QUEUES, queue
+
+    def drain() -> int:
+        worker = SimpleWorker([queue(name, redis) for name in ALL_QUEUES], connection=redis)
+        total = 0
+        while any(queue(name, redis).count for name in ALL_QUEUES):
+            worker.work(burst=True, logging_level="WARNING")
+            total += 1
+        return total
+
+    return drain
+
+
+@pytest.fixture
+def admin_key(db):
+    from core.apikeys import create_key
+    from core.db import session_scope
+
+    with session_scope(db) as session:
+        _, plaintext = create_key(session, name="test-admin", role="admin")
+    return plaintext
+
+
+@pytest.fixture
+def api(client, admin_key):
+    client.headers["Authorization"] = f"Bearer {admin_key}"
+    return client

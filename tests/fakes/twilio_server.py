@@ -1,0 +1,274 @@
+"""A Twilio look-alike on 127.0.0.1 for tests and benchmarks: the Messages create endpoint, its
+errors, its latency, and the signed status callbacks that follow.
+
+    fake = FakeTwilio(latency=0.15).start()
+    settings = Settings(twilio_api_url=fake.url, twilio_account_sid=fake.account_sid, ...)
+    fake.fail_number("+13235550101", status=400, code=21610)   # this number replied STOP
+    fake.fail_next(2, status=429, code=20429)                  # the next two requests
+    fake.error_rates[(429, 20429)] = 0.05                      # 5 % of requests at random
+    fake.hang_number("+13235550102", 2.0)                      # accept, then answer too late
+    fake.callback_outcome("+13235550103", "undelivered", 30003)
+    ... fake.accepted  (every text it took: sid, to, body, time accepted)
+    fake.stop()
+
+It records numbers because assertions need them; it never prints or logs them.
+"""
+
+import base64
+import heapq
+import itertools
+import json
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+import httpx
+from twilio.request_validator import RequestValidator
+
+from messaging.segments import count_segments
+
+ACCOUNT_SID = "AC" + "f" * 32
+AUTH_TOKEN = "fake-twilio-auth-token"
+CallbackSink = Callable[[str, dict[str, str], dict[str, str]], object]
+
+
+@dataclass(frozen=True)
+class Accepted:
+    sid: str
+    to: str
+    sender: str  # From or MessagingServiceSid
+    body: str
+    status_callback: str | None
+    accepted_at: float  # time.time() when the fake decided to accept it
+
+
+@dataclass(frozen=True)
+class Fault:
+    status: int
+    code: int
+    message: str = "Injected by the fake"
+
+
+@dataclass(order=True)
+class _Callback:
+    due: float
+    seq: int
+    url: str = field(compare=False)
+    params: dict[str, str] = field(compare=False)
+
+
+class FakeTwilio:
+    def __init__(self, *, latency: float = 0.0, account_sid: str = ACCOUNT_SID, auth_token: str = AUTH_TOKEN,
+                 callbacks: bool = True, callback_delay: float = 0.0, reverse_callbacks: bool = False,
+                 callback_sink: CallbackSink | None = None, seed: int = 0):
+        self.latency, self.account_sid, self.auth_token = latency, account_sid, auth_token
+        self.callbacks, self.callback_delay, self.reverse_callbacks = callbacks, callback_delay, reverse_callbacks
+        self.callback_sink = callback_sink  # instead of HTTP: e.g. a FastAPI TestClient's post
+        self.error_rates: dict[tuple[int, int], float] = {}
+        self.responses: Counter[int] = Counter()  # HTTP status → how many answered
+        self.callbacks_sent: list[tuple[str, dict[str, str]]] = []
+        self._accepted: list[Accepted] = []
+        self._number_faults: dict[str, Fault] = {}
+        self._hangs: dict[str, float] = {}
+        self._outcomes: dict[str, tuple[str, int | None]] = {}
+        self._scripted: list[Fault] = []
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self._queue: list[_Callback] = []
+        self._queue_cv = threading.Condition()
+        self._seq = itertools.count()
+        self._stopping = False
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- configuration ------------------------------------------------------------------------
+    def fail_number(self, to: str, *, status: int = 400, code: int = 21610, message: str = "Injected") -> None:
+        self._number_faults[to] = Fault(status, code, message)
+
+    def fail_next(self, count: int, *, status: int = 429, code: int = 20429) -> None:
+        with self._lock:
+            self._scripted.extend(Fault(status, code, f"Injected {status}") for _ in range(count))
+
+    def hang_number(self, to: str, seconds: float) -> None:
+        """Accept texts to ``to`` but answer only after ``seconds`` (past the client's timeout)."""
+        self._hangs[to] = seconds
+
+    def callback_outcome(self, to: str, status: str, error_code: int | None = None) -> None:
+        """The final status callbacks report for ``to`` (default: sent, then delivered)."""
+        self._outcomes[to] = (status, error_code)
+
+    # -- results ------------------------------------------------------------------------------
+    @property
+    def accepted(self) -> list[Accepted]:
+        with self._lock:
+            return list(self._accepted)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def wait_for_callbacks(self, count: int, timeout: float = 10.0) -> list[tuple[str, dict[str, str]]]:
+        deadline = time.monotonic() + timeout
+        while len(self.callbacks_sent) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return list(self.callbacks_sent)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def start(self) -> "FakeTwilio":
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = _Server(("127.0.0.1", 0), handler)
+        threading.Thread(target=self._server.serve_forever, name="fake-twilio", daemon=True).start()
+        threading.Thread(target=self._deliver_callbacks, name="fake-twilio-callbacks", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        with self._queue_cv:
+            self._stopping = True
+            self._queue_cv.notify_all()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> "FakeTwilio":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- request handling (called from the server's threads) ----------------------------------
+    def handle_create(self, account_sid: str, auth: str | None, form: dict[str, str]) -> tuple[int, dict, float]:
+        """(HTTP status, JSON body, seconds to hold the answer back after deciding)."""
+        time.sleep(self.latency)
+        if account_sid != self.account_sid or auth != self._expected_auth():
+            return self._fault(Fault(401, 20003, "Authenticate"))
+        to, body = form.get("To", ""), form.get("Body", "")
+        sender = form.get("MessagingServiceSid") or form.get("From")
+        if not to or not body or not sender:
+            return self._fault(Fault(400, 21604, "A 'To', a 'From' or 'MessagingServiceSid', and a 'Body' are required"))
+        fault = self._pick_fault(to)
+        if fault is not None:
+            return self._fault(fault)
+        record = Accepted("SM" + uuid.uuid4().hex, to, sender, body, form.get("StatusCallback"), time.time())
+        with self._lock:
+            self._accepted.append(record)
+            self.responses[201] += 1
+        self._schedule_callbacks(record, form)
+        return 201, self._message_json(record, form), self._hangs.get(to, 0.0)
+
+    def _pick_fault(self, to: str) -> Fault | None:
+        with self._lock:
+            if self._scripted:
+                return self._scripted.pop(0)
+        if to in self._number_faults:
+            return self._number_faults[to]
+        for (status, code), rate in self.error_rates.items():
+            if self._random.random() < rate:
+                return Fault(status, code, "Injected at random")
+        return None
+
+    def _fault(self, fault: Fault) -> tuple[int, dict, float]:
+        with self._lock:
+            self.responses[fault.status] += 1
+        return fault.status, {"code": fault.code, "message": fault.message, "status": fault.status,
+                              "more_info": f"https://www.twilio.com/docs/errors/{fault.code}"}, 0.0
+
+    def _expected_auth(self) -> str:
+        return "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+
+    def _message_json(self, record: Accepted, form: dict[str, str]) -> dict:
+        service = form.get("MessagingServiceSid")
+        return {
+            "sid": record.sid, "account_sid": self.account_sid, "api_version": "2010-04-01",
+            "to": record.to, "from": None if service else record.sender, "messaging_service_sid": service,
+            "body": record.body, "status": "accepted" if service else "queued",
+            "num_segments": str(count_segments(record.body)), "num_media": "0", "direction": "outbound-api",
+            "error_code": None, "error_message": None, "price": None, "price_unit": "USD",
+            "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(record.accepted_at)),
+            "date_sent": None, "date_updated": None,
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{record.sid}.json",
+        }
+
+    # -- status callbacks ---------------------------------------------------------------------
+    def _schedule_callbacks(self, record: Accepted, form: dict[str, str]) -> None:
+        if not (self.callbacks and record.status_callback):
+            return
+        final, error_code = self._outcomes.get(record.to, ("delivered", None))
+        steps = [("sent", None), (final, error_code)] if final in ("delivered", "undelivered") else [(final, error_code)]
+        if self.reverse_callbacks:
+            steps.reverse()
+        base = {"MessageSid": record.sid, "SmsSid": record.sid, "AccountSid": self.account_sid,
+                "To": record.to, "ApiVersion": "2010-04-01"}
+        if form.get("MessagingServiceSid"):
+            base["MessagingServiceSid"] = form["MessagingServiceSid"]
+        else:
+            base["From"] = record.sender
+        with self._queue_cv:
+            for i, (status, code) in enumerate(steps):
+                params = {**base, "MessageStatus": status, "SmsStatus": status}
+                if code is not None:
+                    params["ErrorCode"] = str(code)
+                due = time.monotonic() + self.callback_delay * (i + 1)
+                heapq.heappush(self._queue, _Callback(due, next(self._seq), record.status_callback, params))
+            self._queue_cv.notify_all()
+
+    def _deliver_callbacks(self) -> None:
+        while True:
+            with self._queue_cv:
+                while not self._stopping and (not self._queue or self._queue[0].due > time.monotonic()):
+                    wait = self._queue[0].due - time.monotonic() if self._queue else None
+                    self._queue_cv.wait(wait)
+                if self._stopping:
+                    return
+                item = heapq.heappop(self._queue)
+            self._post_callback(item.url, item.params)
+
+    def _post_callback(self, url: str, params: dict[str, str]) -> None:
+        headers = {"X-Twilio-Signature": RequestValidator(self.auth_token).compute_signature(url, params)}
+        try:
+            if self.callback_sink is not None:
+                self.callback_sink(url, params, headers)
+            else:
+                httpx.post(url, data=params, headers=headers, timeout=5)
+        except Exception:  # noqa: BLE001 — Twilio too shrugs off an unreachable callback URL
+            pass
+        self.callbacks_sent.append((url, params))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # a fan-out opens dozens of connections at once; the default is 5
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeTwilio
+    protocol_version = "HTTP/1.1"  # keep-alive, like api.twilio.com, so client pools are exercised
+
+    def do_POST(self) -> None:  # noqa: N802 — http.server's naming
+        length = int(self.headers.get("Content-Length") or 0)
+        form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) != 4 or parts[0] != "2010-04-01" or parts[1] != "Accounts" or parts[3] != "Messages.json":
+            return self._send(404, {"code": 20404, "message": "The requested resource was not found", "status": 404})
+        status, payload, hold = self.fake.handle_create(parts[2], self.headers.get("Authorization"), form)
+        time.sleep(hold)
+        self._send(status, payload)
+
+    def _send(self, status: int, payload: dict) -> None:
+        data = json.dumps(payload).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (its timeout): what a hung Twilio looks like from their side
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 — silence: paths only, but still noise
+        pass

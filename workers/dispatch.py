@@ -1,0 +1,59 @@
+"""Fan-out: one alert becomes one stored text per recipient, then the texts are sent.
+
+Re-running is harmless: each text's dedupe key is ``alert:<alert>:<subscriber>``, so a second
+run finds the rows of the first and sends only those still pending.
+"""
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from core.audience import recipients
+from core.clock import now
+from core.db import session_scope
+from core.models import Alert, Incident, Message
+from core.outbox import add_message
+from core.settings import get_settings
+from messaging.factory import get_provider
+from messaging.segments import count_segments
+from messaging.templates import render
+from workers.queues import get_redis
+from workers.sender import send_messages
+
+log = logging.getLogger(__name__)
+
+
+def dispatch_alert(alert_id: int) -> int:
+    """Write the texts of alert ``alert_id`` and send them; returns how many were sent now."""
+    settings = get_settings()
+    with session_scope() as session:
+        alert = session.get(Alert, alert_id)
+        incident = session.get(Incident, alert.incident_id) if alert else None
+        if alert is None or incident is None:
+            return 0
+        for recipient in recipients(session, alert, incident, quiet_min=settings.quiet_minutes):
+            subscriber = recipient.subscriber
+            body = render(recipient.template, subscriber.language, incident=incident.id,
+                          place=incident.label or incident.zip or "?", time=_clock_time(incident.first_seen))
+            add_message(session, dedupe_key=f"alert:{alert.id}:{subscriber.id}", kind=recipient.kind, body=body,
+                        language=subscriber.language, segments=count_segments(body), subscriber=subscriber,
+                        incident_id=incident.id, alert_id=alert.id)
+        alert.dispatched_at = alert.dispatched_at or now()
+        session.add(alert)
+        session.flush()
+        pending = list(session.exec(select(Message.id).where(Message.alert_id == alert.id, Message.status == "pending")))
+    return send_pending(pending)
+
+
+def send_pending(message_ids: list[int]) -> int:
+    settings = get_settings()
+    send_messages(message_ids, provider=get_provider(settings), redis=get_redis(), settings=settings)
+    return len(message_ids)
+
+
+def _clock_time(moment: datetime) -> str:
+    """Local wall-clock time of the sighting, as residents say it ("10:02")."""
+    local = moment.astimezone(ZoneInfo("America/Los_Angeles"))
+    return local.strftime("%H:%M")

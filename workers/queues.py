@@ -1,0 +1,49 @@
+"""Redis connection and the RQ queues. Jobs take ids only and open their own session."""
+
+from functools import lru_cache
+
+from redis import Redis
+from rq import Queue, Retry
+
+from core.settings import get_settings
+
+INTAKE = "intake"
+DISPATCH = "dispatch"
+MAINTENANCE = "maintenance"
+ALL_QUEUES = (INTAKE, DISPATCH, MAINTENANCE)
+# RQ delivers at least once and a job may fail on a passing fault (database locked, provider
+# 5xx): retry a few times, soon; every job is idempotent so a re-run does no harm.
+RETRY = Retry(max=5, interval=[1, 2, 5, 10, 30])
+
+
+class RedisNotConfigured(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=4)
+def redis_for(url: str) -> Redis:
+    return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=30)
+
+
+def get_redis() -> Redis:
+    url = get_settings().redis_url
+    if not url:
+        raise RedisNotConfigured("AVISA_REDIS_URL is not set (avisa dev starts an embedded Redis and sets it)")
+    return redis_for(url)
+
+
+def queue(name: str, connection: Redis | None = None) -> Queue:
+    return Queue(name, connection=connection or get_redis())
+
+
+def enqueue_intake(inbound_id: int) -> None:
+    queue(INTAKE).enqueue("workers.intake.process_inbound", inbound_id, retry=RETRY, job_id=f"intake-{inbound_id}")
+
+
+def enqueue_dispatch(alert_id: int) -> None:
+    queue(DISPATCH).enqueue("workers.dispatch.dispatch_alert", alert_id, retry=RETRY, job_id=f"alert-{alert_id}")
+
+
+def enqueue_send(message_ids: list[int]) -> None:
+    if message_ids:
+        queue(DISPATCH).enqueue("workers.dispatch.send_pending", message_ids, retry=RETRY)

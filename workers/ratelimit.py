@@ -1,0 +1,113 @@
+"""One send rate for all workers on all hosts: a token bucket kept in Redis, changed by a Lua script.
+
+The bucket refills at ``rate`` tokens a second up to ``burst``. Each text takes one token. When
+the bucket is empty the script still hands out the token but lets the balance go negative — a
+reservation — and answers how long the caller must sleep before using it. Callers therefore queue
+in arrival order on one Redis clock, with one round-trip each: no polling, no thundering herd when
+a token frees up. (This is the "virtual scheduling" form of a token bucket, GCRA.)
+
+The script reads Redis's ``TIME``, not the caller's clock, so hosts whose clocks disagree still
+share one budget; it runs atomically, so two processes can never take the same token.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from redis import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_KEY = "avisa:ratelimit:sms"
+NO_LIMIT_S = 3600.0  # "wait as long as it takes": a reservation is never refused below this
+
+# KEYS[1] bucket. ARGV: rate (tokens/s), burst (tokens), max_wait (s).
+# Returns {granted (0|1), microseconds to sleep (before using the token | before asking again)}.
+_SCRIPT = """
+local rate, burst, max_wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens, at = tonumber(state[1]), tonumber(state[2])
+if tokens == nil or at == nil then tokens, at = burst, now end
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000000)
+local wait = 0
+if tokens < 1 then wait = (1 - tokens) / rate end
+if wait > max_wait then
+  return {0, math.ceil((wait - max_wait) * 1000000)}
+end
+tokens = tokens - 1
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.9f', tokens), 'at', string.format('%.0f', now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
+return {1, math.ceil(wait * 1000000)}
+"""
+
+
+class RateLimitTimeout(Exception):
+    """No token could be had within the caller's ``timeout``; nothing was reserved."""
+
+
+class RateLimiter:
+    """``acquire()`` blocks until this process may send one text; safe to share between threads."""
+
+    def __init__(self, redis: Redis, rate: float, *, burst: float | None = None, key: str = DEFAULT_KEY,
+                 sleep: Callable[[float], None] = time.sleep):
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = float(rate)
+        # A tenth of a second's worth: enough to absorb scheduling jitter, too little to make a
+        # burst that trips the provider's concurrency limit (429) at the start of a fan-out.
+        self.burst = float(burst) if burst is not None else max(1.0, self.rate / 10)
+        self.key = key
+        self._script = redis.register_script(_SCRIPT)
+        self._sleep = sleep
+        self._local = _LocalBucket(self.rate)
+
+    def reserve(self, max_wait: float = NO_LIMIT_S) -> tuple[bool, float]:
+        """One script call: (granted, seconds to wait). Raises ``RedisError`` if Redis is down."""
+        granted, micros = self._script(keys=[self.key], args=[self.rate, self.burst, max_wait])
+        return bool(granted), int(micros) / 1_000_000
+
+    def acquire(self, timeout: float | None = None) -> float:
+        """Block until a token is ours; returns the seconds slept.
+
+        With ``timeout`` the token is only reserved if it will be usable within that many
+        seconds, else ``RateLimitTimeout`` (so a caller can put its work back rather than hold it).
+        If Redis is unreachable this process paces itself at ``rate`` alone rather than stop
+        alerts: several workers may then exceed the rate, and the provider's 429s are retried.
+        """
+        max_wait = NO_LIMIT_S if timeout is None else timeout
+        waited = 0.0
+        while True:
+            try:
+                granted, wait = self.reserve(max_wait - waited)
+            except RedisError as exc:
+                log.warning("rate limit bucket unreachable (%s); pacing this process alone", type(exc).__name__)
+                return waited + self._local.acquire(self._sleep)
+            if granted:
+                self._sleep(wait)
+                return waited + wait
+            if timeout is not None:
+                raise RateLimitTimeout(f"no send token within {timeout}s")
+            self._sleep(wait)  # only reached past NO_LIMIT_S: ask again
+            waited += wait
+
+
+class _LocalBucket:
+    """The same reservation scheme inside one process, for when Redis is away."""
+
+    def __init__(self, rate: float):
+        self._interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self, sleep: Callable[[float], None]) -> float:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        wait = start - now
+        sleep(wait)
+        return wait
