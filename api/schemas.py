@@ -101,6 +101,7 @@ class ReportOut(BaseModel):
     precision_m: float | None
     matched: str | None
     zip: str | None
+    recording_url: str | None
     created_at: datetime
 
 

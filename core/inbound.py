@@ -28,7 +28,8 @@ def record(session: Session, *, sid: str, channel: str, from_e164: str, body: st
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        session.expunge(row)
+        # Another request stored this Sid between our look and our insert; the savepoint's
+        # rollback already discarded our row.
         return session.exec(select(InboundMessage).where(InboundMessage.provider_sid == sid)).one(), False
     return row, True
 

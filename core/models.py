@@ -195,3 +195,5 @@ class AuditEvent(SQLModel, table=True):
     target: str
     detail: str | None = None
     created_at: datetime = Field(default_factory=now)
+
+from core.voice import VoiceCall  # noqa: E402,F401 — defined beside its domain functions; re-exported here

@@ -11,38 +11,34 @@ from core.models import Message, Subscriber
 from core.phones import get_vault
 
 
-def add_message(
-    session: Session,
-    *,
-    dedupe_key: str,
-    kind: str,
-    body: str,
-    language: str,
-    segments: int,
-    to_e164: str | None = None,
-    subscriber: Subscriber | None = None,
-    incident_id: int | None = None,
-    alert_id: int | None = None,
-) -> Message | None:
-    """Insert the text once. Returns the new row, or None when ``dedupe_key`` already exists."""
-    existing = session.exec(select(Message.id).where(Message.dedupe_key == dedupe_key)).first()
-    if existing is not None:
+def add_message(session: Session, *, dedupe_key: str, **fields) -> Message | None:
+    """Insert the text once (``fields`` as for ``new_message``). Returns the new row, or None when
+    ``dedupe_key`` already exists."""
+    if session.exec(select(Message.id).where(Message.dedupe_key == dedupe_key)).first() is not None:
         return None
-    vault = get_vault()
-    if subscriber is not None:
-        to_enc, to_hash = subscriber.phone_enc, subscriber.phone_hash
-    elif to_e164 is not None:
-        to_enc, to_hash = vault.seal(to_e164), vault.index(to_e164)
-    else:
-        raise ValueError("a message needs a subscriber or a number")
-    message = Message(
-        dedupe_key=dedupe_key, kind=kind, body=body, language=language, segments=segments,
-        to_enc=to_enc, to_hash=to_hash, incident_id=incident_id, alert_id=alert_id,
-        subscriber_id=subscriber.id if subscriber is not None else None,
-    )
+    message = new_message(dedupe_key=dedupe_key, **fields)
     try:
         with session.begin_nested():
             session.add(message)
     except IntegrityError:
         return None  # a concurrent job wrote it first: the unique key is the last guard
     return message
+
+
+def new_message(
+    *, dedupe_key: str, kind: str, body: str, language: str, segments: int, to_e164: str | None = None,
+    subscriber: Subscriber | None = None, incident_id: int | None = None, alert_id: int | None = None,
+) -> Message:
+    """A Message row addressed to ``subscriber`` or to ``to_e164`` (sealed here), not yet added."""
+    if subscriber is not None:
+        to_enc, to_hash = subscriber.phone_enc, subscriber.phone_hash
+    elif to_e164 is not None:
+        vault = get_vault()
+        to_enc, to_hash = vault.seal(to_e164), vault.index(to_e164)
+    else:
+        raise ValueError("a message needs a subscriber or a number")
+    return Message(
+        dedupe_key=dedupe_key, kind=kind, body=body, language=language, segments=segments,
+        to_enc=to_enc, to_hash=to_hash, incident_id=incident_id, alert_id=alert_id,
+        subscriber_id=subscriber.id if subscriber is not None else None,
+    )

@@ -42,7 +42,7 @@ PhoneE164 = Annotated[str, AfterValidator(normalize)]
 
 
 def mask(e164: str | None) -> str:
-    """``+13235550101`` → ``+1•••••••0101``: enough to tell numbers apart, not to call one."""
+    """``+13235550101`` → ``+1••••••0101``: enough to tell numbers apart, not to call one."""
     if not e164:
         return ""
     return e164[:2] + "•" * max(len(e164) - 6, 0) + e164[-4:]

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from core import voice
 from core.clock import now
 from core.models import InboundMessage, Message, Report
 
@@ -31,4 +32,5 @@ def purge(session: Session, *, retention_days: int) -> dict[str, int]:
         update(Message).where(Message.created_at < cutoff, col(Message.subscriber_id).is_(None), Message.to_hash != PURGED)
         .values(to_enc=None, to_hash=PURGED, body="")
     ).rowcount
+    counts["calls"] = voice.purge(session, before=cutoff)
     return counts

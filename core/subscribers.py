@@ -69,23 +69,7 @@ def create(session: Session, data: SubscriberInput, *, actor: str) -> Subscriber
     data = validate(data, _zone_ids(session))
     if find_by_phone(session, data.phone) is not None:
         raise DuplicatePhone("phone: a subscriber with this number already exists")
-    subscriber = _insert(session, data)
-    if data.confirmed:
-        _audit_in_person(session, subscriber, actor)
-    return subscriber
-
-
-def _insert(session: Session, data: SubscriberInput) -> Subscriber:
-    vault = get_vault()
-    subscriber = Subscriber(
-        phone_enc=vault.seal(data.phone), phone_hash=vault.index(data.phone), name=data.name,
-        language=data.language, roles=list(data.roles), status="active" if data.confirmed else "pending",
-        confirmed_in_person=data.confirmed,
-    )
-    session.add(subscriber)
-    session.flush()
-    set_zones(session, subscriber, data.zone_ids)
-    return subscriber
+    return _insert_many(session, [data], actor=actor)[0]
 
 
 def set_zones(session: Session, subscriber: Subscriber, zone_ids: Sequence[int]) -> None:
@@ -130,6 +114,7 @@ def import_csv(session: Session, text: str, *, actor: str, allow_confirmed: bool
         result.errors.append({"row": 1, "error": f"header: missing columns {sorted(missing)}"})
         return result
     seen: set[str] = set()
+    new_rows: list[SubscriberInput] = []
     for row_number, row in enumerate(reader, start=2):
         try:
             data = validate(_row_input(row, zones, allow_confirmed), zone_ids)
@@ -144,11 +129,24 @@ def import_csv(session: Session, text: str, *, actor: str, allow_confirmed: bool
         if phone_hash in existing:
             result.updated.append(_update(session, existing[phone_hash], data))
         else:
-            subscriber = _insert(session, data)
-            if data.confirmed:
-                _audit_in_person(session, subscriber, actor)
-            result.created.append(subscriber)
+            new_rows.append(data)
+    result.created = _insert_many(session, new_rows, actor=actor)
     return result
+
+
+def _insert_many(session: Session, rows: Sequence[SubscriberInput], *, actor: str) -> list[Subscriber]:
+    """Insert new subscribers with one flush for the rows and one for their zone links."""
+    vault = get_vault()
+    created = [Subscriber(phone_enc=vault.seal(d.phone), phone_hash=vault.index(d.phone), name=d.name,
+                          language=d.language, roles=list(d.roles), status="active" if d.confirmed else "pending",
+                          confirmed_in_person=d.confirmed) for d in rows]
+    session.add_all(created)
+    session.flush()
+    for subscriber, data in zip(created, rows):
+        session.add_all(SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in data.zone_ids)
+        if data.confirmed:
+            _audit_in_person(session, subscriber, actor)
+    return created
 
 
 def _row_input(row: dict, zones: dict[str, int], allow_confirmed: bool) -> SubscriberInput:

@@ -12,10 +12,12 @@ Every failure is translated in ``translate`` (and only there) into ``messaging.p
 
 Twilio has no idempotency key for Messages, so ``idempotency_key`` rides along in the status
 callback URL (``?ref=…``): if the answer to a create is lost, the status callbacks Twilio sends for
-that text still name it, and ``core.delivery.apply_status`` learns its SID from them.
+that text still name it, and ``core.delivery.apply_status`` learns its SID from them. Failing
+that, ``find_sent`` asks Twilio for recent texts to the number (workers.sender's sweep uses it).
 """
 
 import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import requests
@@ -34,6 +36,8 @@ from messaging.provider import (
 STATUS_PATH = "/twilio/status"
 REF_PARAM = "ref"  # query parameter of the status callback URL naming our message
 TIMEOUT_S = 10.0  # connect and read; the SDK's default is to wait forever
+LOOKUP_LIMIT = 20  # recent texts to one number searched for a lost answer
+CLOCK_SKEW = timedelta(minutes=2)  # our clock vs Twilio's date_created
 # Credentials or account problems: every text fails the same way until an operator fixes it, so
 # keep the texts pending (retried, then swept) rather than mark a whole fan-out failed.
 _RETRY_STATUSES = {401, 403, 429}
@@ -72,6 +76,20 @@ class TwilioProvider:
         except (TwilioException, requests.RequestException) as exc:
             raise translate(exc) from None  # from None: the SDK's text may quote the number
         return Receipt(provider_sid=message.sid, status=message.status or "accepted")
+
+    def find_sent(self, to: str, body: str, *, since: datetime) -> Receipt | None:
+        """The text with exactly ``body`` Twilio holds for ``to``, created after ``since`` (naive
+        UTC, less a clock-skew margin), or None: how a send whose answer was lost is settled.
+        Raises a ``SendError`` when Twilio cannot be asked."""
+        floor = since.replace(tzinfo=UTC) - CLOCK_SKEW
+        try:
+            for message in self._messages.stream(to=to, limit=LOOKUP_LIMIT, page_size=LOOKUP_LIMIT):
+                recent = message.date_created is None or message.date_created >= floor
+                if recent and message.body == body and message.direction != "inbound":
+                    return Receipt(provider_sid=message.sid, status=message.status or "accepted")
+        except (TwilioException, requests.RequestException) as exc:
+            raise translate(exc) from None
+        return None
 
 
 def translate(exc: Exception) -> SendError:

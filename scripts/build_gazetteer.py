@@ -54,7 +54,7 @@ COMMUNITY_ZIPS = {
 # of the stops of their own city shuttle.
 COMMUNITY_FEEDS = {"Cudahy": "cudahy_stops.txt", "Bell": "lacampana_stops.txt"}
 CITY_ALIASES = {
-    "Huntington Park": ["hp", "huntington pk", "huntington prk"],
+    "Huntington Park": ["hp", "huntington pk", "huntington prk", "huntington"],
     "South Gate": ["southgate", "sg"],
     "Florence-Firestone": ["florence firestone", "florencia firestone"],
     "East Los Angeles": ["east la", "ela", "east los", "este de los angeles", "este los angeles"],
@@ -282,6 +282,7 @@ def build(geo: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("geodata", nargs="?", default=str(REPO.parent / "shared" / "geodata"))
     ap.add_argument("--out", default=str(OUT))

@@ -8,7 +8,7 @@ import logging
 
 from sqlmodel import Session
 
-from core import incidents, policy
+from core import incidents, policy, voice
 from core.clock import now
 from core.db import session_scope
 from core.language import detect
@@ -45,6 +45,8 @@ def process_inbound(inbound_id: int) -> str:
 
 def _route(session: Session, inbound: InboundMessage, settings: Settings, effects: Effects) -> str:
     sender = get_vault().open(inbound.from_enc)
+    if inbound.channel == "voice":  # a call is always a report: spoken words are not commands
+        return _report(session, inbound, sender, settings, effects)
     subscriber = find_by_phone(session, sender)
     keyword = parse_keyword(inbound.body)
     if subscriber is not None:
@@ -63,6 +65,8 @@ def _report(session: Session, inbound: InboundMessage, sender: str, settings: Se
                      followup_min=settings.followup_minutes, addition_min=settings.dedup_window_min,
                      channel=inbound.channel)
     report = outcome.report
+    if inbound.channel == "voice":
+        voice.complete_report(session, inbound, report)
     if outcome.needs_location and inbound.channel == "sms":
         effects.reply(session, dedupe_key=f"reply:{inbound.id}", template="ask_location",
                       language=report.language, to_e164=sender)

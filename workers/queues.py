@@ -22,7 +22,8 @@ class RedisNotConfigured(RuntimeError):
 
 @lru_cache(maxsize=4)
 def redis_for(url: str) -> Redis:
-    return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=30)
+    # No read timeout: workers block on BLPOP for minutes. A down server still fails fast on connect.
+    return Redis.from_url(url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=30)
 
 
 def get_redis() -> Redis:

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_KEY = "avisa:ratelimit:sms"
 NO_LIMIT_S = 3600.0  # "wait as long as it takes": a reservation is never refused below this
+REDIS_RETRY_S = 5.0  # after Redis fails, pace locally this long before asking it again
 
 # KEYS[1] bucket. ARGV: rate (tokens/s), burst (tokens), max_wait (s).
 # Returns {granted (0|1), microseconds to sleep (before using the token | before asking again)}.
@@ -64,6 +65,7 @@ class RateLimiter:
         self._script = redis.register_script(_SCRIPT)
         self._sleep = sleep
         self._local = _LocalBucket(self.rate)
+        self._redis_down_until = 0.0
 
     def reserve(self, max_wait: float = NO_LIMIT_S) -> tuple[bool, float]:
         """One script call: (granted, seconds to wait). Raises ``RedisError`` if Redis is down."""
@@ -81,11 +83,17 @@ class RateLimiter:
         max_wait = NO_LIMIT_S if timeout is None else timeout
         waited = 0.0
         while True:
+            if time.monotonic() < self._redis_down_until:
+                return waited + self._local.acquire(self._sleep)
             try:
                 granted, wait = self.reserve(max_wait - waited)
             except RedisError as exc:
-                log.warning("rate limit bucket unreachable (%s); pacing this process alone", type(exc).__name__)
-                return waited + self._local.acquire(self._sleep)
+                # Each failed call can cost the client's own retries (seconds): don't pay that
+                # per text; try Redis again after a while.
+                log.warning("rate limit bucket unreachable (%s); pacing this process alone for %ss",
+                            type(exc).__name__, REDIS_RETRY_S)
+                self._redis_down_until = time.monotonic() + REDIS_RETRY_S
+                continue
             if granted:
                 self._sleep(wait)
                 return waited + wait

@@ -4,6 +4,13 @@ Public API (stable)::
 
     from core.geo import (GeoResult, Geocoder, CustomPlace, Region, haversine_m, bounding_box,
                           nearest_zip, zip_centroid, get_default_geocoder)
+
+Modules: ``geocoder`` (the chain), ``parser`` (text → corner/station/landmark/city mentions),
+``zips`` (ZIPs in a text), ``places`` (coordinator places), ``resolve`` (same-named places),
+``gazetteer`` (the shipped data, indexed), ``names`` (multi-word name search), ``spelling``
+(typo correction), ``text`` and ``vocab`` (folding, word lists), ``region``, ``distance``,
+``result``, ``online`` (optional geopy lookups of street addresses). The data file is rebuilt
+by ``scripts/build_gazetteer.py``.
 """
 from core.geo.distance import bounding_box, haversine_m
 from core.geo.gazetteer import nearest_zip, zip_centroid

@@ -47,6 +47,7 @@ class Gazetteer:
     residential_zips: frozenset[str]             # ZIPs a text may name (not PO boxes)
     zip_grid: dict[tuple[int, int], list[str]]
     speller: Speller
+    street_words: frozenset[str]                 # every word of a street name
 
     def nearest_zip(self, lat: float, lon: float) -> str | None:
         """Residential ZIP whose centroid is nearest; None when none within ~15 km."""
@@ -119,6 +120,7 @@ def from_dict(data: dict) -> Gazetteer:
         residential_zips=residential,
         zip_grid=_grid(zips, residential),
         speller=Speller(words),
+        street_words=frozenset(streets.words()),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from core.geo.gazetteer import Gazetteer, Point, load_gazetteer
 from core.geo.names import Span
+from core.geo.online import OnlineGeocoder
 from core.geo.parser import CornerMention, Mentions, parse
 from core.geo.places import PlaceMatcher
 from core.geo.region import Region
@@ -17,14 +18,19 @@ from core.geo.zips import find_zips
 
 log = logging.getLogger(__name__)
 
+OUTSIDE_SLACK_M = 5_000
+"""Places farther than this beyond the region's edge are ignored."""
+
 
 class Geocoder:
     """Turns a resident's text into a point, offline unless ``online`` is given.
 
     ``places`` are coordinator-added places, matched first by alias; ``region`` biases
-    same-named places; ``online`` is an optional ``core.geo.online.OnlineGeocoder``, tried
-    only when nothing offline is at least as precise. Read-only after construction, so one
-    instance may serve many threads.
+    same-named places and bounds which ZIPs, cities and places count; ``online`` is an
+    optional ``core.geo.online.OnlineGeocoder`` (or a geopy geocoder, wrapped in one). It only
+    ever looks up house-number addresses, so it is asked after corners, stations and
+    landmarks but before the coarser ZIP and city. Read-only after construction (the online
+    cache has its own lock), so one instance may serve many threads.
     """
 
     def __init__(
@@ -38,7 +44,14 @@ class Geocoder:
         self.region = region or Region()
         self.gazetteer = gazetteer or load_gazetteer()
         self.places = PlaceMatcher(places)
+        # A bare geopy geocoder is wrapped so it gets the cache, region check and privacy.
+        if online is not None and not hasattr(online, "lookup"):
+            online = OnlineGeocoder(online, region=self.region)
         self.online = online
+        # Only ZIPs of the region count: elsewhere a 5-digit number is likelier not a ZIP.
+        self._zips = frozenset(
+            z for z in self.gazetteer.residential_zips if self.region.contains(*self.gazetteer.zips[z])
+        )
 
     def geocode(self, text: str) -> GeoResult | None:
         """The best place named in ``text``, or None when it names none. Never raises."""
@@ -53,14 +66,16 @@ class Geocoder:
 
     def _geocode(self, text: str) -> GeoResult | None:
         gaz = self.gazetteer
-        zips = find_zips(text, gaz.residential_zips)
+        zips = find_zips(text, self._zips)
         named_zip = zips[0] if zips else None
         custom = self.places.match(tokenize(text))
         if custom:
-            place, words = custom
+            place, _words = custom
             return self._result(place.lat, place.lon, place.precision_m, "place", "place", place.name, named_zip)
         found = parse(text, gaz)
-        cities = [best_point(s.values, self.region, None) for s in found.cities]
+        # A city far outside the region is a word, not where our residents are ("Orange").
+        cities = [p for s in found.cities for p in [best_point(s.values, self.region, None)]
+                  if self._near_region(p)]
         hint = hint_point(cities, gaz.zips.get(named_zip) if named_zip else None)
         precise = (
             self._corner(found.corners, hint, named_zip)
@@ -82,34 +97,41 @@ class Geocoder:
         return None
 
     def _corner(self, corners: list[CornerMention], hint, named_zip: str | None) -> GeoResult | None:
-        if not corners:
+        options = []
+        for c in corners:
+            points = [p for p in c.points if self._near_region(p)]
+            if points:
+                options.append((c, best_point(points, self.region, hint)))
+        if not options:
             return None
-        best_edits = min(c.edits for c in corners)
-        options = [c for c in corners if c.edits == best_edits]
-        # Among equally well-read corners, the one whose point best fits the city/region.
+        # Fewest spelling fixes, then the longest names read, then the best fit to city/region.
         mention, point = min(
-            ((c, best_point(c.points, self.region, hint)) for c in options),
-            key=lambda cp: (-(cp[0].first.size + cp[0].second.size), rank_key(cp[1], self.region, hint)),
+            options,
+            key=lambda cp: (cp[0].edits, -(cp[0].first.size + cp[0].second.size), rank_key(cp[1], self.region, hint)),
         )
-        streets = self.gazetteer.streets
-        first = mention.first.values[0] if len(mention.first.values) == 1 else None
-        a, b = mention.key if first in (None, mention.key[0]) else mention.key[::-1]
-        matched = f"{streets.get(a, a)} / {streets.get(b, b)}"
+        display = self.gazetteer.streets
+        matched = " / ".join(display.get(k, k) for k in mention.streets)
         return self._result(point.lat, point.lon, PRECISION_M["corner"], "gazetteer", "corner", matched, named_zip)
 
     def _named(self, found: Mentions, hint, named_zip: str | None) -> GeoResult | None:
         for spans, kind in ((found.stations, "station"), (found.landmarks, "place")):
-            if spans:
-                point = self._best_named(spans, hint)
+            point = self._best_named(spans, hint)
+            if point:
                 return self._result(point.lat, point.lon, PRECISION_M[kind], "gazetteer", kind, point.name, named_zip)
         return None
 
-    def _best_named(self, spans: list[Span[Point]], hint) -> Point:
+    def _best_named(self, spans: list[Span[Point]], hint) -> Point | None:
         def key(sp: tuple[Span[Point], Point]):
             span, point = sp
             return (span.edits, not point.primary, -span.size, rank_key(point, self.region, hint))
 
-        return min(((s, p) for s in spans for p in s.values), key=key)[1]
+        options = [(s, p) for s in spans for p in s.values if self._near_region(p)]
+        return min(options, key=key)[1] if options else None
+
+    def _near_region(self, point: Point) -> bool:
+        # A corner 40 km away that happens to share both names is a misreading, not a report
+        # from our neighbourhoods: no place beats a wrong one.
+        return self.region.distance_penalty(point.lat, point.lon) <= OUTSIDE_SLACK_M
 
     def _result(self, lat, lon, precision, source, kind, matched, named_zip) -> GeoResult:
         zip5 = named_zip or self.gazetteer.nearest_zip(lat, lon)

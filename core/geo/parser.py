@@ -21,6 +21,8 @@ MAX_GAP = 4
 """Most tokens between two streets of a corner ("Ave at the corner of")."""
 LOOSE_GAP = 6
 """Most words between two streets named without a connector ("Florence casi llegando a la")."""
+JOINERS = frozenset("y and & / e n x con".split())
+"""Connectors that make a corner out of two names (unlike "near", "at")."""
 SHORT_TEXT = 12
 """Texts this short ("Lynwod", "ICE in Huntinton Park") get spelling correction everywhere."""
 
@@ -31,7 +33,7 @@ class CornerMention:
 
     first: Span[str]
     second: Span[str]
-    key: tuple[str, str]
+    streets: tuple[str, str]  # street keys in the order the text names them
     points: tuple[Point, ...]
 
     @property
@@ -67,9 +69,14 @@ def parse(text: str, gaz: Gazetteer) -> Mentions:
         _remap(s, where) for s in gaz.stations.find(reduced_alts, max_edits=1) if _near_trigger(reduced, s)
     ]
     found.landmarks = [_remap(s, where) for s in gaz.landmarks.find(reduced_alts, max_edits=1)]
-    used = {i for c in (found.corners or found.loose_corners)[:1] for s in (c.first, c.second) for i in range(s.start, s.end)}
-    found.cities = [s for s in gaz.cities.find(alts, max_edits=1) if _is_city(tokens, s, used)]
+    used = _street_positions(found.corners + found.loose_corners)
+    found.cities = [s for s in gaz.cities.find(alts, max_edits=1) if _is_city(tokens, s, used, gaz)]
     return found
+
+
+def _street_positions(corners: list[CornerMention]) -> set[int]:
+    """Token positions read as streets of a corner: not city names ("Compton y Gage")."""
+    return {i for c in corners for s in (c.first, c.second) for i in range(s.start, s.end)}
 
 
 def _alternatives(tokens: list[str], gaz: Gazetteer) -> Alternatives:
@@ -119,9 +126,11 @@ def _loose_corners(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) 
     exact = [s for s in streets if s.edits == 0]
     out: list[CornerMention] = []
     for i, a in enumerate(exact):
-        for b in exact[i + 1:]:
+        for b in exact[i + 1:]:  # spans come sorted by start
+            if b.start > a.end + LOOSE_GAP:
+                break
             gap = tokens[a.end:b.start]
-            if b.start < a.end or len(gap) > LOOSE_GAP or BREAK in gap:
+            if b.start < a.end or BREAK in gap:
                 continue
             if a.name in vocab.LOOSE_SKIP and b.name in vocab.LOOSE_SKIP:
                 continue
@@ -136,7 +145,7 @@ def _pairs(a: Span[str], b: Span[str], gaz: Gazetteer) -> list[CornerMention]:
             key = (ka, kb) if ka < kb else (kb, ka)
             points = gaz.corners.get(key) if ka != kb else None
             if points:
-                out.append(CornerMention(a, b, key, tuple(points)))
+                out.append(CornerMention(a, b, (ka, kb), tuple(points)))
     return out
 
 
@@ -152,8 +161,13 @@ def _gap_ok(gap: list[str]) -> bool:
 def _near_trigger(reduced: list[str], span: Span[Point]) -> bool:
     # Right next to it once articles are gone: "estación (de) Florence", "Florence (Metro)
     # station"; in "Imperial/Wilmington station" the word belongs to the corner, not Imperial.
-    before = reduced[span.start - 1] if span.start > 0 else ""
-    after = reduced[span.end] if span.end < len(reduced) else ""
+    i, j = span.start - 1, span.end
+    while i >= 0 and reduced[i] in vocab.LINE_WORDS:
+        i -= 1
+    while j < len(reduced) and reduced[j] in vocab.LINE_WORDS:
+        j += 1
+    before = reduced[i] if i >= 0 else ""
+    after = reduced[j] if j < len(reduced) else ""
     return before in vocab.STATION_TRIGGERS or after in vocab.STATION_TRIGGERS
 
 
@@ -162,13 +176,25 @@ def _remap(span: Span[Point], where: list[int]) -> Span[Point]:
     return Span(where[span.start], where[span.end - 1] + 1, span.name, span.values, span.edits)
 
 
-def _is_city(tokens: list[str], span: Span[Point], used: set[int]) -> bool:
-    """A city name, not a street that happens to share it ("la Compton", "Bell Ave")."""
-    if any(i in used for i in range(span.start, span.end)):
+def _is_city(tokens: list[str], span: Span[Point], used: set[int], gaz: Gazetteer) -> bool:
+    """A city name, not a street that shares it ("la Compton", "Bell Ave", "Bell y Gage")."""
+    if span.name in vocab.NOT_CITIES or any(i in used for i in range(span.start, span.end)):
         return False
     before = tokens[span.start - 1] if span.start > 0 else ""
     after = tokens[span.end] if span.end < len(tokens) else ""
-    if before in vocab.STREET_MARKERS or after in vocab.STREET_TYPES:
+    if before in vocab.STREET_MARKERS or before == "the" or after in vocab.STREET_TYPES:
         return False
-    # "y"/"and"/"&" right beside it means a corner we could not complete: a street, not a city.
-    return not ((before in vocab.CONNECTORS and before not in ("at", "near", "by")) or after in vocab.CONNECTORS)
+    standalone = before in ("", BREAK) and after in ("", BREAK)  # "Paramount, hay agentes"
+    if span.name in vocab.WORDY_CITIES and before not in vocab.PLACE_PREPOSITIONS and not standalone:
+        return False
+    # Joined to a street ("Bell y Gage") it is half of a corner we could not find: a street.
+    if after in JOINERS and _word_from(tokens, span.end + 1, 1) in gaz.street_words:
+        return False
+    return not (before in JOINERS and _word_from(tokens, span.start - 2, -1) in gaz.street_words)
+
+
+def _word_from(tokens: list[str], i: int, step: int) -> str:
+    """First token from ``i`` going ``step`` that is not an article or street type."""
+    while 0 <= i < len(tokens) and tokens[i] in vocab.FILLERS:
+        i += step
+    return tokens[i] if 0 <= i < len(tokens) else ""

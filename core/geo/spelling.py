@@ -17,6 +17,8 @@ from core.geo import vocab
 
 MIN_LEN = 4
 """Shorter tokens are too easy to confuse ("gage"/"page"/"sage") to correct."""
+MAX_LEN = 20
+"""Longer tokens are no street name; their delete sets would be huge ("aaaa…" × 1,600)."""
 
 
 def _max_edits(length: int) -> int:
@@ -50,7 +52,7 @@ class Speller:
         """
         if token in self.words:
             return [(token, 0)]
-        if len(token) < MIN_LEN or not token.isalpha() or token in vocab.COMMON_WORDS:
+        if not MIN_LEN <= len(token) <= MAX_LEN or not token.isalpha() or token in vocab.COMMON_WORDS:
             return []
         limit = _max_edits(len(token))
         found: dict[str, int] = {}

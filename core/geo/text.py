@@ -17,7 +17,7 @@ MAX_TEXT_CHARS = 2000
 """Longer texts are cut: an SMS is at most ~1,600 characters, and parsing must stay fast."""
 
 _ORDINAL = re.compile(r"^(\d{1,3})(?:st|nd|rd|th|ra|da|ta|va|na|ro|do|to|vo|no|a|o)$")
-_ABBREV_DOT = re.compile(r"\b(st|ave|av|blvd|bl|dr|rd|jr|hwy|pl|mt|ft)\.", re.IGNORECASE)
+_ABBREV_DOT = re.compile(r"\b(st|ave|av|blvd|bl|dr|rd|jr|hwy|pl|mt|ft|sta|n|s|e|w)\.", re.IGNORECASE)
 # "&", "/", "@", "+" join corners; keep them as tokens of their own.
 _JOINERS = re.compile(r"\s*([&/@+])\s*")
 _BREAKERS = re.compile(r"[,;:!?()\[\]{}<>\"\n\r\t.…¡¿]+")

@@ -44,6 +44,20 @@ STATION_TRIGGERS = frozenset(
 )
 """A station name counts only near one of these words ("estación Florence del Metro")."""
 
+LINE_WORDS = frozenset("blue green gold red purple expo azul verde dorada roja a c e k l j".split())
+"""Words naming a rail line, allowed between a station name and "station" ("Compton blue
+line station")."""
+
+NOT_CITIES = frozenset("orange walnut industry corona cypress center".split())
+"""Place names that are everyday words in texts ("orange vests"); never read as a city."""
+
+WORDY_CITIES = frozenset("bell commerce paramount vernon".split())
+"""City names that are also everyday words: a city only after "in", "en", "near"...
+("ICE in Bell", not "ring the bell")."""
+
+PLACE_PREPOSITIONS = frozenset("in en at near de del from around por cerca to of".split())
+"""Words that introduce a place."""
+
 PLATE_WORDS = frozenset("plate plates placa placas tablilla license licencia #".split())
 """A 5-digit number right after these is a licence plate, not a ZIP."""
 
@@ -83,11 +97,12 @@ COMMON_WORDS = frozenset(
 )
 """Everyday words never spell-corrected into street names ("esta" must not become "Vista")."""
 
-SPANISH_NAMES = {
+SPANISH_NAMES = {  # and abbreviations ("Sta Fe")
     "pacifico": "pacific",
     "atlantico": "atlantic",
     "florencia": "florence",
     "centro": "central",
+    "sta": "santa",
 }
 """Spanish renderings of street names residents may use ("la Pacífico y Florencia")."""
 

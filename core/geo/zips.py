@@ -7,8 +7,8 @@ from core.geo import vocab
 from core.geo.text import fold
 
 # Not part of a longer run of digits (phone numbers, amounts, plates like "7ABC12345"),
-# nor glued to letters; ZIP+4 ("90255-1234") is still a ZIP.
-_ZIP = re.compile(r"(?<![\w$.#/-])(\d{5})(?:-\d{4})?(?![\w/]|[.,]\d|-\d)")
+# nor glued to letters (but "CA90255" is); ZIP+4 ("90255-1234") is still a ZIP.
+_ZIP = re.compile(r"(?:(?<=ca)|(?<![\w$.#/-]))(\d{5})(?:-\d{4})?(?![\w/]|[.,]\d|-\d)")
 
 
 def find_zips(text: str, known: frozenset[str] | set[str]) -> list[str]:

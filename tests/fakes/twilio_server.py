@@ -6,7 +6,9 @@ errors, its latency, and the signed status callbacks that follow.
     fake.fail_number("+13235550101", status=400, code=21610)   # this number replied STOP
     fake.fail_next(2, status=429, code=20429)                  # the next two requests
     fake.error_rates[(429, 20429)] = 0.05                      # 5 % of requests at random
+    fake.max_concurrency = 100                                 # 429 / 20429 past 100 requests at once
     fake.hang_number("+13235550102", 2.0)                      # accept, then answer too late
+    fake.drop_number("+13235550104")                           # accept, then hang up, no answer
     fake.callback_outcome("+13235550103", "undelivered", 30003)
     ... fake.accepted  (every text it took: sid, to, body, time accepted)
     fake.stop()
@@ -35,6 +37,7 @@ from messaging.segments import count_segments
 
 ACCOUNT_SID = "AC" + "f" * 32
 AUTH_TOKEN = "fake-twilio-auth-token"
+DROP = -1.0  # a "hang" that closes the connection instead of answering
 CallbackSink = Callable[[str, dict[str, str], dict[str, str]], object]
 
 
@@ -66,8 +69,10 @@ class _Callback:
 class FakeTwilio:
     def __init__(self, *, latency: float = 0.0, account_sid: str = ACCOUNT_SID, auth_token: str = AUTH_TOKEN,
                  callbacks: bool = True, callback_delay: float = 0.0, reverse_callbacks: bool = False,
-                 callback_sink: CallbackSink | None = None, seed: int = 0):
+                 callback_sink: CallbackSink | None = None, max_concurrency: int | None = None, seed: int = 0):
         self.latency, self.account_sid, self.auth_token = latency, account_sid, auth_token
+        self.max_concurrency = max_concurrency  # like Twilio's account limit: beyond it, 429 / 20429
+        self._in_flight = 0
         self.callbacks, self.callback_delay, self.reverse_callbacks = callbacks, callback_delay, reverse_callbacks
         self.callback_sink = callback_sink  # instead of HTTP: e.g. a FastAPI TestClient's post
         self.error_rates: dict[tuple[int, int], float] = {}
@@ -97,6 +102,10 @@ class FakeTwilio:
     def hang_number(self, to: str, seconds: float) -> None:
         """Accept texts to ``to`` but answer only after ``seconds`` (past the client's timeout)."""
         self._hangs[to] = seconds
+
+    def drop_number(self, to: str) -> None:
+        """Accept texts to ``to``, then close the connection without answering."""
+        self._hangs[to] = DROP
 
     def callback_outcome(self, to: str, status: str, error_code: int | None = None) -> None:
         """The final status callbacks report for ``to`` (default: sent, then delivered)."""
@@ -144,7 +153,19 @@ class FakeTwilio:
     # -- request handling (called from the server's threads) ----------------------------------
     def handle_create(self, account_sid: str, auth: str | None, form: dict[str, str]) -> tuple[int, dict, float]:
         """(HTTP status, JSON body, seconds to hold the answer back after deciding)."""
-        time.sleep(self.latency)
+        with self._lock:
+            self._in_flight += 1
+            too_many = self.max_concurrency is not None and self._in_flight > self.max_concurrency
+        try:
+            time.sleep(self.latency)
+            if too_many:
+                return self._fault(Fault(429, 20429, "Too Many Requests"))
+            return self._create(account_sid, auth, form)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _create(self, account_sid: str, auth: str | None, form: dict[str, str]) -> tuple[int, dict, float]:
         if account_sid != self.account_sid or auth != self._expected_auth():
             return self._fault(Fault(401, 20003, "Authenticate"))
         to, body = form.get("To", ""), form.get("Body", "")
@@ -160,6 +181,17 @@ class FakeTwilio:
             self.responses[201] += 1
         self._schedule_callbacks(record, form)
         return 201, self._message_json(record, form), self._hangs.get(to, 0.0)
+
+    def handle_list(self, account_sid: str, auth: str | None, query: dict[str, str]) -> tuple[int, dict, float]:
+        """``GET Messages.json?To=…``: newest first, one page (how a sender settles a lost answer)."""
+        if account_sid != self.account_sid or auth != self._expected_auth():
+            return self._fault(Fault(401, 20003, "Authenticate"))
+        size = int(query.get("PageSize", 50))
+        found = [a for a in reversed(self.accepted) if a.to == query.get("To", a.to)][:size]
+        uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        return 200, {"messages": [self._message_json(a, {}) for a in found], "first_page_uri": uri,
+                     "next_page_uri": None, "previous_page_uri": None, "page": 0, "page_size": size,
+                     "start": 0, "end": max(len(found) - 1, 0), "uri": uri}, 0.0
 
     def _pick_fault(self, to: str) -> Fault | None:
         with self._lock:
@@ -182,7 +214,7 @@ class FakeTwilio:
         return "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
 
     def _message_json(self, record: Accepted, form: dict[str, str]) -> dict:
-        service = form.get("MessagingServiceSid")
+        service = form.get("MessagingServiceSid") or (record.sender if record.sender.startswith("MG") else None)
         return {
             "sid": record.sid, "account_sid": self.account_sid, "api_version": "2010-04-01",
             "to": record.to, "from": None if service else record.sender, "messaging_service_sid": service,
@@ -248,16 +280,34 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeTwilio
     protocol_version = "HTTP/1.1"  # keep-alive, like api.twilio.com, so client pools are exercised
+    disable_nagle_algorithm = True  # else headers and body, written apart, wait out a delayed ACK (40 ms)
 
-    def do_POST(self) -> None:  # noqa: N802 — http.server's naming
+    def do_GET(self) -> None:  # noqa: N802 — http.server's naming
+        account_sid = self._account_sid()
+        if account_sid is not None:
+            query = dict(parse_qsl(self.path.partition("?")[2]))
+            self._send(*self.fake.handle_list(account_sid, self.headers.get("Authorization"), query)[:2])
+
+    def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
-        parts = self.path.split("?")[0].strip("/").split("/")
-        if len(parts) != 4 or parts[0] != "2010-04-01" or parts[1] != "Accounts" or parts[3] != "Messages.json":
-            return self._send(404, {"code": 20404, "message": "The requested resource was not found", "status": 404})
-        status, payload, hold = self.fake.handle_create(parts[2], self.headers.get("Authorization"), form)
+        account_sid = self._account_sid()
+        if account_sid is None:
+            return
+        status, payload, hold = self.fake.handle_create(account_sid, self.headers.get("Authorization"), form)
+        if hold == DROP:
+            self.close_connection = True
+            return
         time.sleep(hold)
         self._send(status, payload)
+
+    def _account_sid(self) -> str | None:
+        """The AccountSid of ``/2010-04-01/Accounts/{sid}/Messages.json``; else answers 404."""
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) == 4 and parts[0] == "2010-04-01" and parts[1] == "Accounts" and parts[3] == "Messages.json":
+            return parts[2]
+        self._send(404, {"code": 20404, "message": "The requested resource was not found", "status": 404})
+        return None
 
     def _send(self, status: int, payload: dict) -> None:
         data = json.dumps(payload).encode()

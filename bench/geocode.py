@@ -1,0 +1,67 @@
+"""Time the offline geocoder per text over the labelled corpus.
+
+Usage: python bench/geocode.py [--rounds N] [--corpus tests/core/geo_corpus.jsonl]
+
+Prints the one-off load time (reading and indexing the gazetteer); then, taking for each
+corpus text the median time of one ``geocode(text)`` over ``--rounds`` rounds, the median, p95
+and maximum of those over the corpus; and the corpus accuracy (share within tolerance, places
+wrongly given to no-place texts).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from core.geo import get_default_geocoder, haversine_m  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--corpus", default=str(REPO / "tests" / "core" / "geo_corpus.jsonl"))
+    args = ap.parse_args(argv)
+    corpus = [json.loads(line) for line in Path(args.corpus).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    t0 = time.perf_counter()
+    geocoder = get_default_geocoder()
+    geocoder.geocode("warm up")
+    load_ms = (time.perf_counter() - t0) * 1000
+
+    # Per text, the median of its rounds (so one busy moment of the machine does not count
+    # as a slow text); then the distribution of those over the corpus.
+    rounds: list[list[float]] = [[] for _ in corpus]
+    for _ in range(args.rounds):
+        for i, case in enumerate(corpus):
+            start = time.perf_counter()
+            geocoder.geocode(case["text"])
+            rounds[i].append((time.perf_counter() - start) * 1000)
+    times = sorted(statistics.median(r) for r in rounds)
+    worst_call = max(max(r) for r in rounds)
+
+    placed = [c for c in corpus if c["truth"]]
+    hits = sum(_hit(geocoder.geocode(c["text"]), c) for c in placed)
+    false_places = sum(geocoder.geocode(c["text"]) is not None for c in corpus if not c["truth"])
+    print(f"load {load_ms:.0f} ms; {len(corpus)} texts x {args.rounds} rounds")
+    print(f"per text: median {statistics.median(times):.3f} ms, "
+          f"p95 {times[int(0.95 * (len(times) - 1))]:.3f} ms, slowest text {times[-1]:.3f} ms "
+          f"(slowest single call {worst_call:.1f} ms)")
+    print(f"accuracy {hits}/{len(placed)} = {hits / len(placed):.1%} within tolerance; "
+          f"no-place texts given a place: {false_places}")
+    return 0
+
+
+def _hit(result, case) -> bool:
+    truth = case["truth"]
+    return result is not None and haversine_m(result.lat, result.lon, truth["lat"], truth["lon"]) <= case["tol_m"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,252 @@
+"""Reports by phone call: what a caller said so far, kept between Twilio's requests.
+
+A call walks language → place → description, or falls back to a recording when speech fails
+twice. Each answer lands on the call's ``VoiceCall`` row (one per CallSid), so any API replica can
+take the next request and the status callback can finish a call whose caller hung up. Finishing
+(``finalise``) turns the call into one ``InboundMessage`` (channel "voice", Sid = CallSid) on the
+same intake pipeline as a text: the place on the first line, the description on the next, so the
+geocoder reads the place first.
+
+The caller's number is not kept here: every Twilio request carries it, and the InboundMessage
+stores it sealed and blind-indexed as it does for texts. Every function is safe to repeat with the
+same arguments (Twilio retries webhooks), and none commits: the caller owns the transaction.
+"""
+
+from datetime import datetime
+from typing import Literal, NamedTuple
+
+from sqlalchemy import Column, Text, delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from core.clock import now
+
+
+class VoiceCall(SQLModel, table=True):
+    """One phone call's answers until it becomes an InboundMessage (then kept until the purge)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_sid: str = Field(unique=True)
+    language: str = "es"
+    place_text: str | None = Field(default=None, sa_column=Column(Text))  # as recognised, unedited
+    digits: str | None = None  # a ZIP typed on the keypad
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    recording_url: str | None = Field(default=None, sa_column=Column(Text))
+    speech_failures: int = 0
+    finalised_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now, index=True)
+
+
+# core.models imports this module at its end (so its importers see VoiceCall); importing it back
+# only after VoiceCall exists keeps either import order working.
+from core import inbound  # noqa: E402
+from core.models import InboundMessage, Report  # noqa: E402
+
+Step = Literal["place", "description", "record", "done"]
+MAX_FAILURES = 2  # the call's second failed prompt (place or description) switches to <Record>
+MAX_TEXT = 800  # one answer; speech results are a sentence or two, never this long
+_DIGIT_WORDS = {
+    "cero": "0", "zero": "0", "oh": "0", "uno": "1", "one": "1", "dos": "2", "two": "2",
+    "tres": "3", "three": "3", "cuatro": "4", "four": "4", "cinco": "5", "five": "5",
+    "seis": "6", "six": "6", "siete": "7", "seven": "7", "ocho": "8", "eight": "8",
+    "nueve": "9", "nine": "9",
+}
+_MIN_DIGIT_RUN = 3  # "dos camionetas" stays words; "nueve cero dos cinco cinco" becomes 90255
+
+
+class Next(NamedTuple):
+    """What the caller hears next: ``step`` in ``language``; ``again`` when the last answer was empty.
+
+    ``failures`` (failed prompts so far) travels in the next action URL as the ``attempt``.
+    """
+
+    step: Step
+    language: str
+    failures: int
+    again: bool = False
+
+
+def get_call(session: Session, call_sid: str) -> VoiceCall | None:
+    return session.exec(select(VoiceCall).where(VoiceCall.call_sid == call_sid)).first()
+
+
+def open_call(session: Session, call_sid: str) -> VoiceCall:
+    """The call's row, created on first sight. Concurrent copies of one request end as one row."""
+    existing = get_call(session, call_sid)
+    if existing is not None:
+        return existing
+    call = VoiceCall(call_sid=call_sid, created_at=now())
+    try:
+        with session.begin_nested():
+            session.add(call)
+    except IntegrityError:  # another request created it first; the rollback already dropped ours
+        return session.exec(select(VoiceCall).where(VoiceCall.call_sid == call_sid)).one()
+    return call
+
+
+def set_language(session: Session, call_sid: str, language: str) -> Next:
+    call = open_call(session, call_sid)
+    if call.finalised_at is None:
+        call.language = language
+        session.add(call)
+    return Next("place", call.language, call.speech_failures)
+
+
+def hear_place(session: Session, call_sid: str, *, speech: str, digits: str, attempt: int) -> Next:
+    """Keep the place the caller said or typed; an empty or partial answer counts as a failure.
+
+    ``attempt`` is the number of failures when the prompt was played (it travels in the action
+    URL), so a retried request sets the same count instead of adding one more. Twilio's
+    Confidence is not used: its scale changes with the speech model Twilio picks, and words we
+    cannot place are the geocoder's to judge (an unplaced report still reaches coordinators),
+    not a reason to keep a frightened caller repeating.
+    """
+    call = open_call(session, call_sid)
+    zip_code, said = typed_zip(digits), speech.strip()[:MAX_TEXT]
+    if not (zip_code or said):
+        return _failed(session, call, attempt, retry="place")
+    if call.finalised_at is None:
+        call.digits, call.place_text = (zip_code, None) if zip_code else (None, said)
+        session.add(call)
+    return Next("description", call.language, call.speech_failures)
+
+
+def hear_description(session: Session, call_sid: str, *, speech: str, attempt: int) -> Next:
+    """Keep what the caller says is happening; then the call is ready to finalise ("done")."""
+    call = open_call(session, call_sid)
+    said = speech.strip()[:MAX_TEXT]
+    if not said:
+        return _failed(session, call, attempt, retry="description")
+    if call.finalised_at is None:
+        call.description = said
+        session.add(call)
+    return Next("done", call.language, call.speech_failures)
+
+
+def _failed(session: Session, call: VoiceCall, attempt: int, *, retry: Step) -> Next:
+    call.speech_failures = max(call.speech_failures, attempt + 1)
+    session.add(call)
+    step = "record" if call.speech_failures >= MAX_FAILURES else retry
+    return Next(step, call.language, call.speech_failures, again=True)
+
+
+def keep_recording(session: Session, call_sid: str, url: str) -> Next:
+    """Keep the fallback recording's URL for coordinators (a Twilio URL, fetched with our credentials).
+
+    It may arrive after the call was finalised (the caller hung up while recording and the status
+    callback came first): then it goes straight onto the report if the intake already made one.
+    """
+    call = open_call(session, call_sid)
+    if url:
+        call.recording_url = url
+        session.add(call)
+        report = _report_of(session, call_sid)
+        if report is not None and not report.recording_url:
+            report.recording_url = url
+            session.add(report)
+    return Next("done", call.language, call.speech_failures)
+
+
+def current(session: Session, call_sid: str) -> Next:
+    """The call's language and failures, for a step that only ends the call."""
+    call = open_call(session, call_sid)
+    return Next("done", call.language, call.speech_failures)
+
+
+def finalise(session: Session, call_sid: str, *, caller: str) -> tuple[InboundMessage | None, bool]:
+    """Turn the call into its InboundMessage; returns (row, created), like ``inbound.record``.
+
+    (None, False) when the caller gave nothing yet (no place, description or recording): the call
+    stays open, so a recording that arrives after the hang-up can still finish it. Once per call
+    however often and concurrently it runs: a conditional update claims the call, and the
+    InboundMessage's unique Sid is the last guard. ``caller`` is the From number (E.164).
+    """
+    call = get_call(session, call_sid)
+    if call is None or not _has_content(call):
+        return None, False
+    session.flush()  # the answer this request just heard must be in the claimed row
+    claimed = session.exec(
+        update(VoiceCall).where(col(VoiceCall.id) == call.id, col(VoiceCall.finalised_at).is_(None))
+        .values(finalised_at=now())
+    ).rowcount == 1
+    if not claimed:
+        return _inbound_of(session, call_sid), False
+    session.refresh(call)
+    return inbound.record(session, sid=call_sid, channel="voice", from_e164=caller, body=report_text(call))
+
+
+def _has_content(call: VoiceCall) -> bool:
+    return bool(call.digits or call.place_text or call.description or call.recording_url)
+
+
+def report_text(call: VoiceCall) -> str:
+    """The InboundMessage body: the place (a typed ZIP wins), then the description on its own line."""
+    place = call.digits or spoken_place(call.place_text or "")
+    return "\n".join(part for part in (place, (call.description or "").strip()) if part)
+
+
+def typed_zip(digits: str) -> str | None:
+    """Keypad digits that are a ZIP code (exactly five), else None."""
+    digits = digits.strip().rstrip("#")
+    return digits if len(digits) == 5 and digits.isdigit() else None
+
+
+def spoken_place(text: str) -> str:
+    """Speech-recogniser text made readable for the geocoder: digits spoken one by one are joined.
+
+    "nueve cero dos cinco cinco" / "9 0 2 5 5" → "90255"; "seis cinco cero cero pacific" → "6500
+    pacific". Corner words and misspellings ("pacific en florence", "la gage y la estate") are the
+    geocoder's job and are left as heard.
+    """
+    out: list[str] = []
+    run: list[str] = []
+    for word in text.split():
+        if _digit(word) is not None:
+            run.append(word)
+            continue
+        out.extend(_join_run(run))
+        run = []
+        out.append(word)
+    out.extend(_join_run(run))
+    return " ".join(out)
+
+
+def _join_run(words: list[str]) -> list[str]:
+    if len(words) < _MIN_DIGIT_RUN:
+        return words
+    return ["".join(_digit(w) or w for w in words)]
+
+
+def _digit(word: str) -> str | None:
+    """The digit a recognised word stands for ("cinco", "five", "5"), else None."""
+    key = word.lower().strip(".,")
+    return _DIGIT_WORDS.get(key) or (key if len(key) == 1 and key.isdigit() else None)
+
+
+def complete_report(session: Session, inbound_message: InboundMessage, report: Report) -> None:
+    """Copy what only the call knows onto the report the intake made of it (call from the intake
+    job for channel "voice"): the recording, and the language the caller chose, which beats a
+    guess from a few recognised words. Idempotent."""
+    call = get_call(session, inbound_message.provider_sid)
+    if call is None:
+        return
+    if call.recording_url and not report.recording_url:
+        report.recording_url = call.recording_url
+    if report.channel == "voice":
+        report.language = call.language
+    session.add(report)
+
+
+def _inbound_of(session: Session, call_sid: str) -> InboundMessage | None:
+    return session.exec(select(InboundMessage).where(InboundMessage.provider_sid == call_sid)).first()
+
+
+def _report_of(session: Session, call_sid: str) -> Report | None:
+    query = select(Report).join(InboundMessage, col(InboundMessage.report_id) == col(Report.id))
+    return session.exec(query.where(InboundMessage.provider_sid == call_sid)).first()
+
+
+def purge(session: Session, *, before: datetime) -> int:
+    """Delete calls started before ``before``: their words and recording URL are a resident's data.
+    Returns how many rows went."""
+    return session.exec(delete(VoiceCall).where(col(VoiceCall.created_at) < before)).rowcount

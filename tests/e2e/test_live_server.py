@@ -1,0 +1,38 @@
+"""Against the real server: concurrent Twilio retries, and the ``avisa text`` command."""
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from tests.conftest import PUBLIC_URL, sign, sms_form
+
+
+def test_ten_concurrent_copies_of_one_sid_make_one_report(api, live_server, work):
+    form = sms_form("+13235550190", "ICE at Gage and Miles")
+    signature = sign(PUBLIC_URL + "/twilio/sms", form)
+
+    def post(_):
+        return httpx.post(f"{live_server}/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}, timeout=20)
+
+    with ThreadPoolExecutor(10) as pool:
+        responses = list(pool.map(post, range(10)))
+    assert [r.status_code for r in responses] == [200] * 10
+    assert sum("<Message>" in r.text for r in responses) == 1  # one acknowledgement, not ten
+    work()
+    incidents = api.get("/api/v1/incidents").json()["items"]
+    assert len(incidents) == 1 and incidents[0]["report_count"] == 1
+
+
+def test_avisa_text_plays_a_resident(api, live_server, work, settings):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AVISA_")}
+    env.update(AVISA_PUBLIC_URL=settings.public_url, AVISA_SECRET_KEY=settings.secret_key,
+               AVISA_DATABASE_URL=settings.database_url)
+    done = subprocess.run([sys.executable, "-m", "avisa", "text", "--url", live_server, "(323) 555-0191",
+                           "migra en la Pacific y Florence"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "recibimos su reporte" in done.stdout
+    work()
+    assert len(api.get("/api/v1/incidents").json()["items"]) == 1
