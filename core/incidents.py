@@ -26,16 +26,24 @@ def candidates(session: Session, lat: float, lon: float, reach_m: float, since) 
     return list(session.exec(query))
 
 
+# The coarsest incident we let a report join (a ZIP or city centroid): bounds the search box.
+MAX_INCIDENT_PRECISION_M = 5000.0
+
+
 def reach_m(radius_m: float, *precisions: float) -> float:
     return radius_m + sum(precisions)
+
+
+def search_reach_m(radius_m: float, report_precision_m: float) -> float:
+    """How far from a report an incident it could join may lie; the area lock covers this much."""
+    return reach_m(radius_m, report_precision_m, MAX_INCIDENT_PRECISION_M)
 
 
 def match(session: Session, report: Report, *, radius_m: float, window_min: float) -> Incident | None:
     """The nearest open incident this located report belongs to, or None."""
     since = now() - timedelta(minutes=window_min)
-    # The box must cover the widest incident we could join; 5 km bounds the coarsest (ZIP/city) ones.
-    box = reach_m(radius_m, report.precision_m or 0, 5000)
     best, best_distance = None, math.inf
+    box = search_reach_m(radius_m, report.precision_m or 0)
     for incident in candidates(session, report.lat, report.lon, box, since):
         distance = haversine_m(report.lat, report.lon, incident.lat, incident.lon)
         if distance <= reach_m(radius_m, report.precision_m or 0, incident.precision_m) and distance < best_distance:

@@ -8,7 +8,8 @@ New → unverified alert to responders in zone. Confirmed → legal aid in zone,
 responders. Dismissed → stand-down, resolved → all-clear, to everyone already alerted.
 """
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from core.clock import now
 from core.models import Alert, AuditEvent, Incident
@@ -41,17 +42,32 @@ def on_new_incident(session: Session, incident: Incident) -> list[Alert]:
 
 
 def transition(session: Session, incident: Incident, status: str, *, actor: str, reason: str = "") -> list[Alert]:
-    """Move ``incident`` to ``status``, audit it, and return the alerts that follow (already stored)."""
-    if status not in TRANSITIONS.get(incident.status, set()):
-        raise InvalidTransition(f"an incident that is {incident.status} cannot become {status}")
-    incident.status = status
-    if status == "confirmed":
-        incident.confirmed_at = now()
-    else:
-        incident.closed_at = now()
-    session.add(incident)
+    """Move ``incident`` to ``status``, audit it, and return the alerts that follow (already stored).
+
+    The change is a conditional update on the status read, so when two workers or a worker and a
+    coordinator move one incident at once, exactly one succeeds and the other gets InvalidTransition:
+    the alerts of a status change go out once.
+    """
+    old = incident.status
+    if status not in TRANSITIONS.get(old, set()):
+        raise InvalidTransition(f"an incident that is {old} cannot become {status}")
+    moment = now()
+    stamp = {"confirmed_at": moment} if status == "confirmed" else {"closed_at": moment}
+    changed = session.exec(update(Incident).where(col(Incident.id) == incident.id, Incident.status == old)
+                           .values(status=status, **stamp)).rowcount
+    if changed != 1:
+        raise InvalidTransition(f"incident {incident.id} changed meanwhile")
+    session.refresh(incident)
     session.add(AuditEvent(actor=actor, action=f"incident.{status}", target=f"incident:{incident.id}", detail=reason or None))
     return _alerts(session, incident, STATUS_ALERTS.get(status, []))
+
+
+def transition_if_still(session: Session, incident: Incident, status: str, *, actor: str) -> list[Alert]:
+    """``transition`` for automatic moves: nothing happens if someone moved the incident first."""
+    try:
+        return transition(session, incident, status, actor=actor)
+    except InvalidTransition:
+        return []
 
 
 def corroborated(incident: Incident, *, reporters_needed: int) -> bool:

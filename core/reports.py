@@ -1,6 +1,5 @@
 """Turning a resident's message into a located report, asking once for the place when missing."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -10,9 +9,6 @@ from sqlmodel import Session, col, select
 from core.clock import now
 from core.geo import GeoResult
 from core.models import InboundMessage, Report
-
-Geocode = Callable[[str], GeoResult | None]
-
 
 @dataclass(frozen=True)
 class ReportOutcome:
@@ -40,16 +36,16 @@ def locate(report: Report, geo: GeoResult) -> None:
 
 
 def intake(
-    session: Session, inbound: InboundMessage, *, language: str, geocode: Geocode,
+    session: Session, inbound: InboundMessage, geo: GeoResult | None, *, language: str,
     followup_min: float, addition_min: float, channel: str = "sms",
 ) -> ReportOutcome:
-    """Attach ``inbound`` to the reporter's open question or recent report, or start a new report.
+    """Attach ``inbound`` (whose place, if any, is ``geo``) to the reporter's open question or
+    recent report, or start a new report.
 
     The reporter's next message within ``followup_min`` of our question is its answer, place or
     not (we ask once). A message without a place within ``addition_min`` of a located report joins it.
     """
     text = inbound.body.strip()
-    geo = geocode(text)
     awaiting = _latest(session, inbound.from_hash, Report.status == "awaiting_location",
                        col(Report.awaiting_until) >= now())
     if awaiting is not None:

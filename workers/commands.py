@@ -59,8 +59,8 @@ def _answer(session: Session, subscriber: Subscriber, command: Command, inbound:
         return "command:unknown_incident"
     session.add(Acknowledgement(incident_id=incident.id, subscriber_id=subscriber.id, action=action))
     status = ACTION_STATUS.get(action)
-    if status and status in policy.TRANSITIONS.get(incident.status, set()):
-        effects.alerts(policy.transition(session, incident, status, actor=f"subscriber:{subscriber.id}"))
+    if status:
+        effects.alerts(policy.transition_if_still(session, incident, status, actor=f"subscriber:{subscriber.id}"))
 
     effects.reply(session, dedupe_key=key, template="ack_recorded", language=lang, subscriber=subscriber,
                   incident_id=incident.id, action=ACTION_NAMES[action][lang], incident=incident.id)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from core import incidents, policy, voice
 from core.clock import now
 from core.db import session_scope
+from core.geo import GeoResult
 from core.language import detect
 from core.models import InboundMessage
 from core.phones import get_vault
@@ -21,7 +22,7 @@ from messaging.keywords import parse_keyword, parse_responder_answer
 from workers import commands
 from workers.effects import Effects
 from workers.geocoding import geocoder_for
-from workers.locks import MATCHING, held
+from workers.locks import area_keys, held, reporter_key
 from workers.queues import get_redis
 
 log = logging.getLogger(__name__)
@@ -30,12 +31,21 @@ log = logging.getLogger(__name__)
 def process_inbound(inbound_id: int) -> str:
     """Handle stored inbound message ``inbound_id``; returns what it turned out to be."""
     settings = get_settings()
-    effects = Effects()
-    with held(get_redis(), MATCHING), session_scope() as session:
+    with session_scope() as session:
         inbound = session.get(InboundMessage, inbound_id)
         if inbound is None or inbound.processed_at is not None:
             return "skipped"
-        inbound.outcome = _route(session, inbound, settings, effects)
+        # Read the place before taking locks: it decides which area to lock, and takes no lock itself.
+        geo = geocoder_for(session, settings).geocode(inbound.body)
+        keys = [reporter_key(inbound.from_hash)]
+    if geo is not None:
+        keys += area_keys(geo.lat, geo.lon, incidents.search_reach_m(settings.dedup_radius_m, geo.precision_m))
+    effects = Effects()
+    with held(get_redis(), keys), session_scope() as session:
+        inbound = session.get(InboundMessage, inbound_id)
+        if inbound.processed_at is not None:
+            return "skipped"  # a concurrent run of this job finished first
+        inbound.outcome = _route(session, inbound, geo, settings, effects)
         inbound.processed_at = now()
         session.add(inbound)
     effects.enqueue()
@@ -43,10 +53,11 @@ def process_inbound(inbound_id: int) -> str:
     return inbound.outcome
 
 
-def _route(session: Session, inbound: InboundMessage, settings: Settings, effects: Effects) -> str:
+def _route(session: Session, inbound: InboundMessage, geo: GeoResult | None, settings: Settings,
+           effects: Effects) -> str:
     sender = get_vault().open(inbound.from_enc)
     if inbound.channel == "voice":  # a call is always a report: spoken words are not commands
-        return _report(session, inbound, sender, settings, effects)
+        return _report(session, inbound, geo, sender, settings, effects)
     subscriber = find_by_phone(session, sender)
     keyword = parse_keyword(inbound.body)
     if subscriber is not None:
@@ -55,13 +66,13 @@ def _route(session: Session, inbound: InboundMessage, settings: Settings, effect
             return commands.handle(session, subscriber, answer, inbound, settings, effects)
     elif keyword is not None and keyword.name != "yes":
         return commands.handle_resident(session, sender, keyword, inbound, effects)
-    return _report(session, inbound, sender, settings, effects)
+    return _report(session, inbound, geo, sender, settings, effects)
 
 
-def _report(session: Session, inbound: InboundMessage, sender: str, settings: Settings, effects: Effects) -> str:
+def _report(session: Session, inbound: InboundMessage, geo: GeoResult | None, sender: str, settings: Settings,
+            effects: Effects) -> str:
     language = detect(inbound.body)
-    geocoder = geocoder_for(session, settings)
-    outcome = intake(session, inbound, language=language, geocode=geocoder.geocode,
+    outcome = intake(session, inbound, geo, language=language,
                      followup_min=settings.followup_minutes, addition_min=settings.dedup_window_min,
                      channel=inbound.channel)
     report = outcome.report
@@ -82,5 +93,5 @@ def _report(session: Session, inbound: InboundMessage, sender: str, settings: Se
     if created:
         effects.alerts(policy.on_new_incident(session, incident))
     if policy.corroborated(incident, reporters_needed=settings.confirm_reporters):
-        effects.alerts(policy.transition(session, incident, "confirmed", actor="reporters"))
+        effects.alerts(policy.transition_if_still(session, incident, "confirmed", actor="reporters"))
     return f"report:incident:{incident.id}"

@@ -120,6 +120,7 @@ _CLAIM = (
     .returning(Message.attempts, Message.to_enc, Message.body, Message.subscriber_id, Message.kind,
                select(Subscriber.status).where(Subscriber.id == Message.subscriber_id).scalar_subquery())
 )
+# Only while our claim stands: ``attempts`` is the fencing token.
 _FENCED = update(Message).where(Message.id == bindparam("message_id"), Message.status == "sending",
                                 Message.attempts == bindparam("attempt"))
 _HAND_OFF = _FENCED.where(col(Message.sent_at).is_(None)).values(sent_at=bindparam("now"), claimed_at=bindparam("now"))
@@ -149,12 +150,13 @@ class _Sender:
         claim = self._claim(message_id)
         if claim is None:
             return Outcome.SKIPPED
+        to = self.vault.open(claim.to_enc)  # before the hand-off: if this fails, the text never left
         self.limiter.acquire()
         if not self._hand_off(claim):
             log.warning("message %s: claim swept back before sending; left to its new owner", message_id)
             return Outcome.LOST
         try:
-            receipt = self.provider.send(self.vault.open(claim.to_enc), claim.body, idempotency_key=str(message_id))
+            receipt = self.provider.send(to, claim.body, idempotency_key=str(message_id))
         except UncertainSendError as exc:
             return self._uncertain(claim, exc)
         except TransientSendError as exc:
@@ -191,13 +193,8 @@ class _Sender:
         return self._write(_HAND_OFF, self._fence(claim) | {"now": now()}) == 1
 
     @staticmethod
-    def _fenced(claim: _Claim):
-        """An UPDATE that only touches the text while our claim on it stands."""
-        return update(Message).where(Message.id == claim.message_id, Message.status == "sending",
-                                     Message.attempts == claim.attempt)
-
-    @staticmethod
     def _fence(claim: _Claim) -> dict:
+        """Parameters of ``_FENCED``: touch the text only while our claim on it stands."""
         return {"message_id": claim.message_id, "attempt": claim.attempt}
 
     def _accepted(self, claim: _Claim, receipt: Receipt) -> None:
@@ -210,22 +207,23 @@ class _Sender:
 
     def _release(self, claim: _Claim, exc: TransientSendError) -> Outcome:
         exhausted = claim.attempt >= MAX_ATTEMPTS
-        self._write(self._fenced(claim).values(status="failed" if exhausted else "pending", sent_at=None,
-                                               error_code=exc.code, error_message=str(exc)[:500], updated_at=now()))
+        self._write(_FENCED.values(status="failed" if exhausted else "pending", sent_at=None, error_code=exc.code,
+                                   error_message=str(exc)[:500], updated_at=now()), self._fence(claim))
         log.info("message %s: transient %s on attempt %d", claim.message_id, exc.code, claim.attempt)
         return Outcome.FAILED if exhausted else Outcome.RETRY
 
     def _fail(self, claim: _Claim, exc: PermanentSendError) -> Outcome:
         with self._write_lock, session_scope(self.engine) as session:
-            session.exec(self._fenced(claim).values(
-                status="failed", error_code=exc.code, error_message=cause(exc.code, str(exc)[:500]), updated_at=now()))
+            session.exec(_FENCED.values(status="failed", error_code=exc.code, updated_at=now(),
+                                        error_message=cause(exc.code, str(exc)[:500])), params=self._fence(claim))
             if exc.code:
                 apply_error_code(session, subscriber_id=claim.subscriber_id, code=exc.code)
         log.info("message %s: failed permanently (%s)", claim.message_id, exc.code)
         return Outcome.FAILED
 
     def _uncertain(self, claim: _Claim, exc: UncertainSendError) -> Outcome:
-        self._write(self._fenced(claim).values(error_code=UNCERTAIN, error_message=str(exc)[:500], updated_at=now()))
+        self._write(_FENCED.values(error_code=UNCERTAIN, error_message=str(exc)[:500], updated_at=now()),
+                    self._fence(claim))
         log.warning("message %s: provider did not answer (%s); not resending, awaiting its callback",
                     claim.message_id, exc.code)
         return Outcome.UNCERTAIN

@@ -1,10 +1,14 @@
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
 
 import pytest
 import requests
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from twilio.base.exceptions import TwilioRestException
+from twilio.request_validator import RequestValidator
 
 from api.routers.twilio_status import router as status_router
 from core.settings import get_settings
@@ -118,6 +122,36 @@ def test_factory_picks_the_backend_and_reuses_the_twilio_client(fake):
                              twilio_auth_token=AUTH_TOKEN, twilio_from_number="+13235550000", twilio_api_url=fake.url)
     first = get_provider(settings)
     assert isinstance(first, TwilioProvider) and get_provider(settings) is first
+
+
+def test_callbacks_are_posted_over_http_signed_and_optionally_late_and_reversed():
+    received = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            form = dict(parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+            received.append((self.path, form, self.headers["X-Twilio-Signature"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    public_url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with FakeTwilio(callback_delay=0.05, reverse_callbacks=True) as fake:
+            fake.callback_outcome(TO, "undelivered", 30003)
+            provider_for(fake, public_url=public_url).send(TO, "hola", idempotency_key="9")
+            fake.wait_for_callbacks(2)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [form["MessageStatus"] for _, form, _ in received] == ["undelivered", "sent"]
+    path, form, signature = received[0]
+    assert path == "/twilio/status?ref=9" and form["ErrorCode"] == "30003" and form["To"] == TO
+    assert RequestValidator(AUTH_TOKEN).validate(public_url + path, form, signature)
 
 
 # -- the whole loop: our send → the fake → signed status callbacks → POST /twilio/status → the row
