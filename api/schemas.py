@@ -158,3 +158,23 @@ class PlaceIn(Strict):
 class PlaceOut(PlaceIn):
     model_config = ConfigDict(extra="ignore")
     id: int
+
+
+class MergeIn(Strict):
+    into: int
+
+
+class SplitIn(Strict):
+    report_ids: list[int] = Field(min_length=1)
+
+
+class NoteIn(Strict):
+    text: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class NoteOut(BaseModel):
+    id: int
+    incident_id: int
+    author: str
+    text: str
+    created_at: datetime

@@ -1,12 +1,13 @@
 """The subscribers an alert goes to, and which text each gets."""
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
 from core.clock import now
-from core.models import Alert, Incident, Message, Report, Subscriber, Zone
+from core.models import Alert, Incident, Message, Report, Subscriber, SubscriberZone, Zone
 from core.policy import STATUS_CHANGES
 from core.subscribers import active_in_zones
 from core.zones import zones_containing
@@ -28,26 +29,51 @@ class Recipient:
     kind: str
 
 
-def zone_ids_for(session: Session, incident: Incident) -> list[int]:
+def zone_ids_for(session: Session, incident: Incident, *, reach_m: float = 0) -> list[int]:
+    """Zones holding the incident, and with ``reach_m`` those holding any point that far around it
+    (the neighbouring zones an escalation reaches)."""
     zones = session.exec(select(Zone)).all()
-    return [z.id for z in zones_containing(zones, incident.lat, incident.lon, zip_code=incident.zip)]
+    points = [(incident.lat, incident.lon)] + (around(incident.lat, incident.lon, reach_m) if reach_m else [])
+    found = {z.id for lat, lon in points for z in zones_containing(zones, lat, lon, zip_code=incident.zip)}
+    return sorted(found)
+
+
+def around(lat: float, lon: float, distance_m: float) -> list[tuple[float, float]]:
+    """Eight compass points ``distance_m`` from the point."""
+    d_lat = distance_m / 111_320
+    d_lon = distance_m / (111_320 * math.cos(math.radians(lat)))
+    return [(lat + d_lat * math.sin(a), lon + d_lon * math.cos(a)) for a in (i * math.pi / 4 for i in range(8))]
 
 
 def recipients(session: Session, alert: Alert, incident: Incident, *, quiet_min: float,
-               zone_ids: list[int] | None = None) -> list[Recipient]:
+               escalation_reach_m: float = 0) -> list[Recipient]:
     """Active subscribers for ``alert``: never opted out or pending, never one who reported it,
-    and (status changes excepted) nobody already texted about this incident in ``quiet_min``."""
+    and (status changes excepted) nobody already texted about this incident in ``quiet_min``.
+    An escalation goes to responders of the neighbouring zones and to coordinators, skipping
+    everyone already alerted."""
     template, kind = TEMPLATE[(alert.reason, alert.audience)]
     if alert.audience == "alerted":
         candidates = _already_alerted(session, incident)
+    elif alert.audience == "escalation":
+        zone_ids = zone_ids_for(session, incident, reach_m=escalation_reach_m)
+        alerted = {s.id for s in _already_alerted(session, incident)}
+        candidates = [s for s in active_in_zones(session, zone_ids, "responder") + coordinators(session, zone_ids)
+                      if s.id not in alerted]
     else:
         role = "legal_aid" if alert.audience == "legal_aid" else "responder"
-        ids = zone_ids if zone_ids is not None else zone_ids_for(session, incident)
-        candidates = active_in_zones(session, ids, role)
+        candidates = active_in_zones(session, zone_ids_for(session, incident), role)
     reporters = set(session.exec(select(Report.reporter_hash).where(Report.incident_id == incident.id)))
     recent = set() if alert.reason in STATUS_CHANGES else _recently_texted(session, incident, quiet_min)
-    return [Recipient(s, template, kind) for s in candidates
+    unique = {s.id: s for s in candidates}.values()
+    return [Recipient(s, template, kind) for s in unique
             if s.status == "active" and s.phone_hash not in reporters and s.id not in recent]
+
+
+def coordinators(session: Session, zone_ids: list[int]) -> list[Subscriber]:
+    """Active coordinators of these zones, and those with no zone (they watch the whole network)."""
+    zoned = select(SubscriberZone.subscriber_id)
+    everywhere = session.exec(select(Subscriber).where(col(Subscriber.id).not_in(zoned), Subscriber.status == "active"))
+    return active_in_zones(session, zone_ids, "coordinator") + [s for s in everywhere if "coordinator" in s.roles]
 
 
 def _already_alerted(session: Session, incident: Incident) -> list[Subscriber]:

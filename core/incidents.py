@@ -115,3 +115,47 @@ def touch(session: Session, incident_id: int) -> None:
     if incident is not None and incident.status in OPEN_INCIDENT:
         incident.last_seen = now()
         session.add(incident)
+
+
+class IncidentError(ValueError):
+    """A coordinator action that cannot be done as asked; the message says why."""
+
+
+def merge(session: Session, source: Incident, target: Incident) -> Incident:
+    """Fold ``source`` into ``target`` (two incidents that were one raid): its reports move over,
+    it becomes ``merged``; the target's place and counts are recomputed."""
+    if source.id == target.id:
+        raise IncidentError("an incident cannot be merged into itself")
+    if target.status not in OPEN_INCIDENT or source.status not in OPEN_INCIDENT:
+        raise IncidentError("only open incidents can be merged")
+    for report in session.exec(select(Report).where(Report.incident_id == source.id)):
+        report.incident_id = target.id
+        session.add(report)
+    session.flush()
+    source.status, source.merged_into, source.closed_at = "merged", target.id, now()
+    source.report_count = source.reporter_count = 0
+    session.add(source)
+    refine(session, target)
+    target.first_seen = min(target.first_seen, source.first_seen)
+    target.last_seen = max(target.last_seen, source.last_seen)
+    session.add(target)
+    return target
+
+
+def split(session: Session, incident: Incident, report_ids: list[int]) -> Incident:
+    """Move the given located reports out of ``incident`` into a new incident of their own."""
+    reports = session.exec(select(Report).where(col(Report.id).in_(report_ids), Report.incident_id == incident.id)).all()
+    if len(reports) != len(set(report_ids)):
+        raise IncidentError("every report to split out must belong to this incident")
+    if len(reports) >= incident.report_count:
+        raise IncidentError("at least one report must stay in the incident")
+    if any(r.lat is None for r in reports):
+        raise IncidentError("only located reports can make an incident")
+    first, *rest = sorted(reports, key=lambda r: r.created_at)
+    new = open_from(session, first)
+    new.first_seen = first.created_at
+    for report in rest:
+        attach(session, new, report)
+    refine(session, incident)
+    session.add(incident)
+    return new

@@ -33,7 +33,8 @@ def dispatch_alert(alert_id: int) -> int:
         incident = session.get(Incident, alert.incident_id) if alert else None
         if alert is None or incident is None:
             return 0
-        for recipient in recipients(session, alert, incident, quiet_min=settings.quiet_minutes):
+        for recipient in recipients(session, alert, incident, quiet_min=settings.quiet_minutes,
+                                    escalation_reach_m=2 * settings.dedup_radius_m):
             subscriber = recipient.subscriber
             body = render(recipient.template, subscriber.language, incident=incident.id,
                           place=incident.label or incident.zip or "?", time=_clock_time(incident.first_seen))

@@ -18,6 +18,7 @@ from messaging.templates import render
 class Effects:
     alert_ids: list[int] = field(default_factory=list)
     message_ids: list[int] = field(default_factory=list)
+    escalation_timers: list[int] = field(default_factory=list)  # incident ids
 
     def reply(self, session: Session, *, dedupe_key: str, template: str, language: str,
               to_e164: str | None = None, subscriber: Subscriber | None = None,
@@ -35,8 +36,11 @@ class Effects:
         self.alert_ids.extend(a.id for a in alerts)
 
     def enqueue(self) -> None:
+        from workers import escalation
         from workers.queues import enqueue_dispatch, enqueue_send
 
         for alert_id in self.alert_ids:
             enqueue_dispatch(alert_id)
         enqueue_send(self.message_ids)
+        for incident_id in self.escalation_timers:
+            escalation.schedule(incident_id)

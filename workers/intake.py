@@ -92,6 +92,7 @@ def _report(session: Session, inbound: InboundMessage, geo: GeoResult | None, se
                                                   window_min=settings.dedup_window_min)
     if created:
         effects.alerts(policy.on_new_incident(session, incident))
+        effects.escalation_timers.append(incident.id)
     if policy.corroborated(incident, reporters_needed=settings.confirm_reporters):
         effects.alerts(policy.transition_if_still(session, incident, "confirmed", actor="reporters"))
     return f"report:incident:{incident.id}"

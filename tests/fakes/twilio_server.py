@@ -118,6 +118,12 @@ class FakeTwilio:
             return list(self._accepted)
 
     @property
+    def in_flight(self) -> int:
+        """Create requests the fake is still working on (their client may be gone)."""
+        with self._lock:
+            return self._in_flight
+
+    @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"

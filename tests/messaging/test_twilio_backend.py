@@ -30,7 +30,7 @@ def fake():
         yield server
 
 
-def provider_for(fake: FakeTwilio, *, timeout_s: float = 0.5, **overrides) -> TwilioProvider:
+def provider_for(fake: FakeTwilio, *, timeout_s: float = 5.0, **overrides) -> TwilioProvider:
     values = dict(sms_backend="twilio", twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
                   twilio_from_number="+13235550000", twilio_api_url=fake.url) | overrides
     return TwilioProvider(make_settings("sqlite://", **values), timeout_s=timeout_s)

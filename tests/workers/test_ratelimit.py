@@ -18,12 +18,12 @@ from workers.ratelimit import RateLimiter, RateLimitTimeout
 
 
 def test_burst_is_free_then_each_token_is_reserved_one_interval_later(redis_client):
-    limiter = RateLimiter(redis_client, rate=10, burst=3)
+    limiter = RateLimiter(redis_client, rate=1, burst=3)  # 1/s: a stalled test machine still reads true
     waits = [limiter.reserve()[1] for _ in range(6)]
     assert waits[:3] == [0, 0, 0]
-    assert 0.05 < waits[3] <= 0.1
+    assert 0 < waits[3] <= 1
     assert waits[3] < waits[4] < waits[5]  # reservations queue up, first come first served
-    assert waits[5] - waits[3] == pytest.approx(0.2, abs=0.02)
+    assert 1.5 < waits[5] - waits[3] <= 2
 
 
 def test_acquire_with_timeout_refuses_without_reserving(redis_client):
@@ -33,7 +33,7 @@ def test_acquire_with_timeout_refuses_without_reserving(redis_client):
     with pytest.raises(RateLimitTimeout):
         limiter.acquire(timeout=0.1)
     granted, wait = limiter.reserve()
-    assert granted and 0.5 < wait <= 1.0  # the refused call took nothing: this is the next token
+    assert granted and 0 < wait <= 1.0  # the refused call took nothing: this is the next token, not the one after
 
 
 def test_buckets_with_different_keys_are_independent(redis_client):

@@ -182,7 +182,7 @@ def test_unanswered_send_is_settled_by_asking_the_provider(db, redis_client):
                            lookup_after_seconds=3600) == []
         resumed = sweep_stale(engine, lease_seconds=0, provider=provider, settings=settings, lookup_after_seconds=0)
         assert resumed == [lost]
-        send_messages(resumed, provider=provider, redis=redis_client, settings=settings, engine=engine)
+        send_messages(resumed, provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
     rows = messages(engine)
     assert texts_per_number(fake) == Counter({phone(1): 1, phone(2): 1})
     assert (rows[hung].status, rows[hung].provider_sid) == ("queued", fake.accepted[0].sid)
@@ -279,8 +279,10 @@ def test_worker_killed_mid_fanout_is_resumed_without_doubles_or_losses(db, redis
         while len(fake.accepted) < 8 and time.monotonic() < deadline and child.poll() is None:
             time.sleep(0.01)
         child.send_signal(signal.SIGKILL)  # mid fan-out: claims held, requests in flight
-        child.wait()
-        time.sleep(0.3)  # let the fake finish the requests the dead worker left in flight
+        assert child.wait() == -signal.SIGKILL, "the worker ended on its own before it could be killed"
+        deadline = time.monotonic() + 10  # let the fake finish the requests the dead worker left in flight
+        while fake.in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
         resumed = sweep_stale(engine, lease_seconds=0)
         rows = messages(engine)
         assert set(resumed) <= set(ids)

@@ -1,0 +1,54 @@
+"""Coordinator actions on incidents: confirm, dismiss, resolve, merge, split, notes, GeoJSON."""
+
+from tests.conftest import sms_form
+
+
+def _report(twilio_post, sender, body):
+    assert twilio_post("/twilio/sms", sms_form(sender, body)).status_code == 200
+
+
+def _incidents(api):
+    return {i["label"]: i for i in api.get("/api/v1/incidents").json()["items"]}
+
+
+def test_merge_split_and_notes(api, twilio_post, work):
+    _report(twilio_post, "+13105550001", "ICE at Pacific and Florence")
+    _report(twilio_post, "+13105550002", "migra en Gage y Miles")
+    work()
+    found = _incidents(api)
+    a, b = found["Pacific / Florence"]["id"], next(i["id"] for label, i in found.items() if "Gage" in label)
+    merged = api.post(f"/api/v1/incidents/{b}/merge", json={"into": a})
+    assert merged.status_code == 200 and merged.json()["report_count"] == 2
+    assert api.get(f"/api/v1/incidents/{b}").json()["status"] == "merged"
+    assert api.post(f"/api/v1/incidents/{b}/merge", json={"into": a}).status_code == 409
+
+    reports = api.get(f"/api/v1/incidents/{a}").json()["reports"]
+    gage = next(r["id"] for r in reports if "Gage" in (r["matched"] or ""))
+    split = api.post(f"/api/v1/incidents/{a}/split", json={"report_ids": [gage]})
+    assert split.status_code == 201 and split.json()["report_count"] == 1
+    assert api.get(f"/api/v1/incidents/{a}").json()["report_count"] == 1
+    only = api.get(f"/api/v1/incidents/{a}").json()["reports"][0]["id"]
+    assert api.post(f"/api/v1/incidents/{a}/split", json={"report_ids": [only]}).status_code == 409
+
+    assert api.post(f"/api/v1/incidents/{a}/notes", json={"text": "verified by Ana"}).status_code == 201
+    assert [n["text"] for n in api.get(f"/api/v1/incidents/{a}/notes").json()] == ["verified by Ana"]
+
+
+def test_status_actions_and_their_conflicts(api, twilio_post, work):
+    _report(twilio_post, "+13105550001", "ICE at Pacific and Florence")
+    work()
+    incident = api.get("/api/v1/incidents").json()["items"][0]["id"]
+    assert api.post(f"/api/v1/incidents/{incident}/confirm").json()["status"] == "confirmed"
+    assert api.post(f"/api/v1/incidents/{incident}/confirm").status_code == 409
+    assert api.post(f"/api/v1/incidents/{incident}/dismiss", json={"reason": "it was a film crew"}).json()["status"] == "dismissed"
+    assert api.post(f"/api/v1/incidents/{incident}/resolve").status_code == 409
+    assert api.post("/api/v1/incidents/999/confirm").status_code == 404
+
+
+def test_geojson_for_maps(api, twilio_post, work):
+    _report(twilio_post, "+13105550001", "ICE at Pacific and Florence")
+    work()
+    collection = api.get("/api/v1/incidents.geojson").json()
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 1
+    lon, lat = collection["features"][0]["geometry"]["coordinates"]
+    assert 33.9 < lat < 34.0 and -118.3 < lon < -118.2
