@@ -61,11 +61,11 @@ def score(truth: Mapping[str, Hashable | None], predicted: Mapping[str, Hashable
 def truth_of(path: str) -> dict[str, str | None]:
     """SID → ``truth`` label for every line of a stream (first occurrence of a repeated SID)."""
     truth: dict[str, str | None] = {}
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:
         for line in fh:
             if line.strip():
                 obj = json.loads(line)
-                truth.setdefault(obj["MessageSid"], obj.get("truth"))
+                truth.setdefault(obj.get("MessageSid") or obj["SmsSid"], obj.get("truth"))
     return truth
 
 

@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     sms_backend: Literal["local", "twilio"] = "local"
     send_rate: float = Field(10.0, gt=0, description="messages per second, all workers together")
-    send_concurrency: int = Field(16, ge=1, description="provider requests in flight per worker")
+    # At least 2 × rate × provider latency, so one worker alone can keep up with the rate.
+    send_concurrency: int = Field(32, ge=1, description="provider requests in flight per worker")
     twilio_api_url: str = "https://api.twilio.com"
     dedup_radius_m: float = Field(400.0, gt=0)
     dedup_window_min: float = Field(60.0, gt=0)

@@ -16,9 +16,10 @@ that text still name it, and ``core.delivery.apply_status`` learns its SID from 
 that, ``find_sent`` asks Twilio for recent texts to the number (workers.sender's sweep uses it).
 """
 
+import logging
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -41,7 +42,21 @@ CLOCK_SKEW = timedelta(minutes=2)  # our clock vs Twilio's date_created
 # Credentials or account problems: every text fails the same way until an operator fixes it, so
 # keep the texts pending (retried, then swept) rather than mark a whole fan-out failed.
 _RETRY_STATUSES = {401, 403, 429}
-_PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+# "+1 (323) 555-0101", "+13235550101", or a bare run of 10–15 digits; not dates, IPs or SIDs.
+_PHONE_LIKE = re.compile(r"\+\d[\d\s().-]{6,}\d|(?<!\w)\d{10,15}(?!\w)")
+
+
+class _ScrubNumbers(logging.Filter):
+    """A lookup puts ``To=+1…`` in the query string, which the SDK (INFO) and urllib3 (DEBUG) log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = scrub(unquote(record.getMessage())), None
+        return True
+
+
+_http_log = logging.getLogger(__name__ + ".http")
+for _logger in (_http_log, logging.getLogger("urllib3.connectionpool")):
+    _logger.addFilter(_ScrubNumbers())
 
 
 class TwilioProvider:
@@ -50,7 +65,7 @@ class TwilioProvider:
     def __init__(self, settings: Settings, *, timeout_s: float = TIMEOUT_S, pool_size: int | None = None):
         if not (settings.twilio_messaging_service_sid or settings.twilio_from_number):
             raise ValueError("set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
-        self.http = TwilioHttpClient(timeout=timeout_s)
+        self.http = TwilioHttpClient(timeout=timeout_s, logger=_http_log)
         size = pool_size or max(settings.send_concurrency, 10)
         for scheme in ("http://", "https://"):
             # max_retries=0: a POST must never be re-sent by the transport behind our back.

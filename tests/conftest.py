@@ -21,6 +21,8 @@ from core.db import engine_for
 from core.settings import get_settings
 from tests.servers import PostgresServer
 
+pytest_plugins = ["tests.fakes.conftest_twilio"]
+
 PUBLIC_URL = "http://testserver"
 DATABASES = [d for d in os.environ.get("AVISA_TEST_DATABASES", "sqlite,postgresql").split(",") if d]
 

@@ -17,9 +17,9 @@ from core.models import Alert, Incident, Message
 from core.outbox import add_message
 from core.settings import get_settings
 from messaging.factory import get_provider
-from messaging.segments import count_segments
+from messaging.segments import count_segments, gsm_safe
 from messaging.templates import render
-from workers.queues import get_redis
+from workers.queues import CHUNK, enqueue_send, get_redis
 from workers.sender import send_messages
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def dispatch_alert(alert_id: int) -> int:
                                     escalation_reach_m=2 * settings.dedup_radius_m):
             subscriber = recipient.subscriber
             body = render(recipient.template, subscriber.language, incident=incident.id,
-                          place=incident.label or incident.zip or "?", time=_clock_time(incident.first_seen))
+                          place=gsm_safe(incident.label or incident.zip or "?"), time=_clock_time(incident.first_seen))
             add_message(session, dedupe_key=f"alert:{alert.id}:{subscriber.id}", kind=recipient.kind, body=body,
                         language=subscriber.language, segments=count_segments(body), subscriber=subscriber,
                         incident_id=incident.id, alert_id=alert.id)
@@ -45,7 +45,10 @@ def dispatch_alert(alert_id: int) -> int:
         session.add(alert)
         session.flush()
         pending = list(session.exec(select(Message.id).where(Message.alert_id == alert.id, Message.status == "pending")))
-    return send_pending(pending)
+    # The first chunk goes out from this job (no extra hop before the first phones buzz); the rest
+    # are queued so other workers share the fan-out.
+    enqueue_send(pending[CHUNK:])
+    return send_pending(pending[:CHUNK])
 
 
 def send_pending(message_ids: list[int]) -> int:

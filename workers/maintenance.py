@@ -13,7 +13,9 @@ from core.clock import now
 from core.db import session_scope
 from core.models import Alert, Message
 from core.settings import get_settings
+from messaging.factory import get_provider
 from workers.queues import enqueue_dispatch, enqueue_intake, enqueue_send
+from workers.sender import sweep_stale
 
 log = logging.getLogger(__name__)
 GRACE_S = 20  # leave a job this long to run on its own before a sweep steps in
@@ -32,15 +34,14 @@ def sweep_inbound() -> int:
 
 def sweep_outbound() -> int:
     """Re-dispatch alerts never fanned out and re-send texts left pending or half-sent."""
-    from workers.sender import sweep_stale
-
     cutoff = now() - timedelta(seconds=GRACE_S)
     with session_scope() as session:
         alert_ids = list(session.exec(select(Alert.id).where(col(Alert.dispatched_at).is_(None), Alert.created_at <= cutoff)))
         message_ids = list(session.exec(select(Message.id).where(Message.status == "pending", Message.created_at <= cutoff)))
     for alert_id in alert_ids:
         enqueue_dispatch(alert_id)
-    resumed = sweep_stale(lease_seconds=GRACE_S)
+    settings = get_settings()
+    resumed = sweep_stale(lease_seconds=GRACE_S, provider=get_provider(settings), settings=settings)
     enqueue_send(sorted(set(message_ids) | set(resumed)))
     return len(alert_ids) + len(message_ids)
 

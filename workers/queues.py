@@ -41,10 +41,22 @@ def enqueue_intake(inbound_id: int) -> None:
     queue(INTAKE).enqueue("workers.intake.process_inbound", inbound_id, retry=RETRY, job_id=f"intake-{inbound_id}")
 
 
+def fanout_timeout(texts: int) -> int:
+    """Seconds a fan-out job may run: RQ's default 180 s would kill a big alert mid-way at the send rate."""
+    return max(180, int(2 * texts / get_settings().send_rate) + 60)
+
+
+# A fan-out is sent in chunks of this many texts, each its own job: any worker can take a chunk,
+# and no job runs longer than its timeout allows.
+CHUNK = 500
+
+
 def enqueue_dispatch(alert_id: int) -> None:
-    queue(DISPATCH).enqueue("workers.dispatch.dispatch_alert", alert_id, retry=RETRY, job_id=f"alert-{alert_id}")
+    queue(DISPATCH).enqueue("workers.dispatch.dispatch_alert", alert_id, retry=RETRY, job_id=f"alert-{alert_id}",
+                            job_timeout=fanout_timeout(CHUNK))
 
 
 def enqueue_send(message_ids: list[int]) -> None:
-    if message_ids:
-        queue(DISPATCH).enqueue("workers.dispatch.send_pending", message_ids, retry=RETRY)
+    for start in range(0, len(message_ids), CHUNK):
+        chunk = message_ids[start:start + CHUNK]
+        queue(DISPATCH).enqueue("workers.dispatch.send_pending", chunk, retry=RETRY, job_timeout=fanout_timeout(len(chunk)))

@@ -93,5 +93,5 @@ def read_stream(path: str) -> list[Inbound]:
     """The stream at ``path`` (``-`` for stdin); raises ``StreamError`` or ``OSError``."""
     if path == "-":
         return parse_lines(sys.stdin)
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:  # -sig: a BOM from a Windows editor is not line 1's problem
         return parse_lines(fh)

@@ -1,5 +1,7 @@
 import time
 
+from sqlmodel import select
+
 from core.db import session_scope
 from core.models import Subscriber
 
@@ -94,7 +96,7 @@ def test_numbers_are_never_stored_in_plaintext(api, db):
     zone = _zone(api)
     api.post("/api/v1/subscribers", json={"phone": "+13235550177", "name": "Ana", "zone_ids": [zone]})
     with session_scope(db) as session:
-        subscriber = session.query(Subscriber).one()
+        subscriber = session.exec(select(Subscriber)).one()
         assert "3235550177" not in subscriber.phone_enc and "3235550177" not in subscriber.phone_hash
     with db.connect() as conn:
         from sqlalchemy import text

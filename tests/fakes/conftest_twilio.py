@@ -1,16 +1,11 @@
-"""Pytest fixtures for the Twilio fake and a real Redis. Wire them in with, in tests/conftest.py:
-
-    pytest_plugins = ["tests.fakes.conftest_twilio"]
-
-(or import the fixtures by name into a test module, as tests/workers/test_sender.py does).
-"""
+"""Pytest fixtures for the Twilio fake, and a Redis client on the session's server (``redis_url``
+from tests/conftest.py). Loaded by ``pytest_plugins`` in tests/conftest.py."""
 
 from collections.abc import Iterator
 
 import pytest
 from redis import Redis
 
-from tests.fakes.redis_server import redis_server
 from tests.fakes.twilio_server import FakeTwilio
 
 
@@ -19,13 +14,6 @@ def twilio_fake() -> Iterator[FakeTwilio]:
     """A fresh fake per test: no latency, no injected errors, callbacks on (by HTTP)."""
     with FakeTwilio() as fake:
         yield fake
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """One redis-server for the whole session; tests isolate themselves with ``redis_client``."""
-    with redis_server() as url:
-        yield url
 
 
 @pytest.fixture

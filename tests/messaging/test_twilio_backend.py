@@ -1,3 +1,4 @@
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,13 +12,14 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
 from api.routers.twilio_status import router as status_router
+from core.clock import now
 from core.settings import get_settings
 from messaging.factory import get_provider
 from messaging.local import LocalProvider
 from messaging.provider import PermanentSendError, TransientSendError, UncertainSendError
 from messaging.twilio_backend import TwilioProvider, scrub, translate
 from tests.fakes.outbox import add_messages, add_subscribers, make_settings, messages, phone
-from tests.fakes.redis_server import free_port
+from avisa.redis_server import free_port
 from tests.fakes.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 TO = phone(1)
@@ -106,6 +108,20 @@ def test_translate_handles_errors_without_a_twilio_code():
 def test_scrub_masks_numbers_in_provider_text():
     assert scrub("The 'To' number +1 (323) 555-0101 is not valid") == "The 'To' number +1••••••0101 is not valid"
     assert scrub("code 21610") == "code 21610"
+
+
+def test_find_sent_settles_a_lost_answer_and_never_logs_the_number(fake, caplog):
+    provider = provider_for(fake)
+    since = now()
+    sid = provider.send(TO, "hola", idempotency_key="1").provider_sid
+    provider.send(TO, "otra cosa", idempotency_key="2")
+    with caplog.at_level(logging.DEBUG):
+        found = provider.find_sent(TO, "hola", since=since)
+        assert provider.find_sent(TO, "no enviado", since=since) is None
+        assert provider.find_sent(phone(2), "hola", since=since) is None
+    assert found.provider_sid == sid
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Messages.json?To=" in logged and TO not in logged and TO[1:] not in logged
 
 
 def test_one_provider_is_shared_by_many_threads(fake):

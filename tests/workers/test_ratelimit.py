@@ -10,8 +10,7 @@ from redis import Redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from tests.fakes.conftest_twilio import redis_client  # noqa: F401 — fixture
-from tests.fakes.redis_server import free_port
+from avisa.redis_server import free_port
 from workers.ratelimit import RateLimiter, RateLimitTimeout
 
 # Lower bounds only ("never faster than the rate"): a slow machine makes them easier, never flaky.

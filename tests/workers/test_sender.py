@@ -17,7 +17,6 @@ from core.db import session_scope
 from core.delivery import UNCERTAIN, apply_status
 from core.models import Message, Subscriber
 from messaging.twilio_backend import TwilioProvider
-from tests.fakes.conftest_twilio import redis_client  # noqa: F401 — fixture
 from tests.fakes.outbox import add_messages, add_subscribers, make_settings, messages, phone
 from tests.fakes.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from workers import sender
