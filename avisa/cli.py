@@ -62,6 +62,18 @@ def _geocode(args) -> int:
     return run(args.text)
 
 
+def _places_add(args) -> int:
+    from avisa.places import add
+
+    return add(name=args.name, lat=args.lat, lon=args.lon, aliases=args.alias, precision_m=args.precision_m)
+
+
+def _places_list(args) -> int:
+    from avisa.places import list_all
+
+    return list_all()
+
+
 def _replay(args) -> int:
     from avisa.replay import run
 
@@ -112,6 +124,17 @@ def parser() -> argparse.ArgumentParser:
     geocode = sub.add_parser("geocode", help="how a phrase is understood; '-' reads one per line")
     geocode.add_argument("text", metavar="TEXT")
     geocode.set_defaults(func=_geocode)
+
+    places = sub.add_parser("places", help="coordinators' own places and aliases").add_subparsers(
+        dest="places_command", required=True)
+    place_add = places.add_parser("add", help='add a place, e.g. "Home Depot Slauson" --alias "el home depot de slauson"')
+    place_add.add_argument("name")
+    place_add.add_argument("--lat", type=float, required=True)
+    place_add.add_argument("--lon", type=float, required=True)
+    place_add.add_argument("--alias", action="append", default=[], help="another way people name it (repeatable)")
+    place_add.add_argument("--precision-m", type=float, default=100.0)
+    place_add.set_defaults(func=_places_add)
+    places.add_parser("list", help="the places, one JSON object a line").set_defaults(func=_places_list)
 
     replay = sub.add_parser("replay", help="run a JSONL stream of reports through the real pipeline")
     replay.add_argument("file", metavar="FILE.jsonl")
