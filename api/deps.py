@@ -1,7 +1,7 @@
 """Request dependencies: the database session, the caller's API key and role, Twilio's signature."""
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -22,6 +22,15 @@ def get_session() -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+T = TypeVar("T")
+
+
+def get_or_404(session: Session, model: type[T], row_id: int) -> T:
+    """The row, or a 404 naming what was not found."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such {model.__name__.lower()}")
+    return row
 _bearer = HTTPBearer(auto_error=False)
 RANK = {"viewer": 0, "coordinator": 1, "admin": 2}
 

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, HTTPException, Query
 from sqlmodel import col, select
 
-from api.deps import Coordinator, SessionDep, Viewer
+from api.deps import Coordinator, SessionDep, Viewer, get_or_404
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import ActionIn, IncidentDetail, IncidentOut, MergeIn, NoteIn, NoteOut, ReportOut, SplitIn
 from core import incidents, policy
@@ -18,10 +18,7 @@ def incident_out(incident: Incident) -> IncidentOut:
 
 
 def load(session, incident_id: int) -> Incident:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise HTTPException(404, "no such incident")
-    return incident
+    return get_or_404(session, Incident, incident_id)
 
 
 @router.get("")

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, HTTPException
 from sqlmodel import select
 
-from api.deps import Coordinator, SessionDep, Viewer
+from api.deps import Coordinator, SessionDep, Viewer, get_or_404
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import PlaceIn, PlaceOut
 from core.models import Place
@@ -29,8 +29,5 @@ def list_places(session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Li
 
 @router.delete("/{place_id}", status_code=204)
 def delete_place(place_id: int, session: SessionDep, _: Coordinator) -> None:
-    place = session.get(Place, place_id)
-    if place is None:
-        raise HTTPException(404, "no such place")
-    session.delete(place)
+    session.delete(get_or_404(session, Place, place_id))
     session.commit()

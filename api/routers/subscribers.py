@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, HTTPException, Query
 from sqlmodel import select
 
-from api.deps import Admin, Coordinator, SessionDep, Viewer
+from api.deps import Coordinator, SessionDep, Viewer, get_or_404
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import ImportOut, SubscriberIn, SubscriberOut, SubscriberPatch
 from core import subscribers
@@ -62,21 +62,14 @@ def list_subscribers(session: SessionDep, _: Viewer, cursor: Cursor = None, limi
     return Page(items=[subscriber_out(session, s) for s in rows], next_cursor=next_cursor)
 
 
-def _load(session, subscriber_id: int) -> Subscriber:
-    subscriber = session.get(Subscriber, subscriber_id)
-    if subscriber is None:
-        raise HTTPException(404, "no such subscriber")
-    return subscriber
-
-
 @router.get("/{subscriber_id}")
 def get_subscriber(subscriber_id: int, session: SessionDep, _: Viewer) -> SubscriberOut:
-    return subscriber_out(session, _load(session, subscriber_id))
+    return subscriber_out(session, get_or_404(session, Subscriber, subscriber_id))
 
 
 @router.patch("/{subscriber_id}")
 def update_subscriber(subscriber_id: int, body: SubscriberPatch, session: SessionDep, _: Coordinator) -> SubscriberOut:
-    subscriber = _load(session, subscriber_id)
+    subscriber = get_or_404(session, Subscriber, subscriber_id)
     try:
         subscribers.update(session, subscriber, **body.model_dump(exclude_none=True))
     except subscribers.SubscriberError as exc:

@@ -1,7 +1,7 @@
 from fastapi import APIRouter, HTTPException
 from sqlmodel import select
 
-from api.deps import Coordinator, SessionDep, Viewer
+from api.deps import Coordinator, SessionDep, Viewer, get_or_404
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import Point, ZoneIn, ZoneOut
 from core.models import Zone
@@ -34,7 +34,4 @@ def list_zones(session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Lim
 
 @router.get("/{zone_id}")
 def get_zone(zone_id: int, session: SessionDep, _: Viewer) -> ZoneOut:
-    zone = session.get(Zone, zone_id)
-    if zone is None:
-        raise HTTPException(404, "no such zone")
-    return zone_out(zone)
+    return zone_out(get_or_404(session, Zone, zone_id))
