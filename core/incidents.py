@@ -16,18 +16,29 @@ from core.geo import bounding_box, haversine_m
 from core.models import OPEN_INCIDENT, Incident, Report
 
 
-def candidates(session: Session, lat: float, lon: float, reach_m: float, since) -> list[Incident]:
-    """Open incidents active since ``since`` inside a box around the point (indexed lat/lon)."""
+def candidates(session: Session, lat: float, lon: float, reach_m: float, since, *,
+               coarse: bool | None = None) -> list[tuple[int, float, float, float]]:
+    """``(id, lat, lon, precision_m)`` of open incidents active since ``since`` inside a box around
+    the point (indexed lat/lon); ``coarse`` True/False keeps only incidents less/more precise than
+    ``SHARP_INCIDENT_M``. Columns, not ORM objects: most candidates are looked at once and dropped.
+    """
     min_lat, min_lon, max_lat, max_lon = bounding_box(lat, lon, reach_m)
-    query = select(Incident).where(
+    query = select(Incident.id, Incident.lat, Incident.lon, Incident.precision_m).where(
         col(Incident.status).in_(OPEN_INCIDENT), Incident.last_seen >= since,
         Incident.lat.between(min_lat, max_lat), Incident.lon.between(min_lon, max_lon),
     )
+    if coarse is not None:
+        sharp = Incident.precision_m <= SHARP_INCIDENT_M
+        query = query.where(~sharp if coarse else sharp)
     return list(session.exec(query))
 
 
 # The coarsest incident we let a report join (a ZIP or city centroid): bounds the search box.
 MAX_INCIDENT_PRECISION_M = 5000.0
+# Most incidents are this sharp or sharper (a corner, a station, a place); the few coarser ones (a
+# ZIP or city guess) are searched in a box of their own, so a busy day's many corner incidents are
+# not all loaded for every report.
+SHARP_INCIDENT_M = 500.0
 
 
 def reach_m(radius_m: float, *precisions: float) -> float:
@@ -42,13 +53,15 @@ def search_reach_m(radius_m: float, report_precision_m: float) -> float:
 def match(session: Session, report: Report, *, radius_m: float, window_min: float) -> Incident | None:
     """The nearest open incident this located report belongs to, or None."""
     since = now() - timedelta(minutes=window_min)
+    own = report.precision_m or 0
+    found = (candidates(session, report.lat, report.lon, reach_m(radius_m, own, SHARP_INCIDENT_M), since, coarse=False)
+             + candidates(session, report.lat, report.lon, search_reach_m(radius_m, own), since, coarse=True))
     best, best_distance = None, math.inf
-    box = search_reach_m(radius_m, report.precision_m or 0)
-    for incident in candidates(session, report.lat, report.lon, box, since):
-        distance = haversine_m(report.lat, report.lon, incident.lat, incident.lon)
-        if distance <= reach_m(radius_m, report.precision_m or 0, incident.precision_m) and distance < best_distance:
-            best, best_distance = incident, distance
-    return best
+    for incident_id, lat, lon, precision in found:
+        distance = haversine_m(report.lat, report.lon, lat, lon)
+        if distance <= reach_m(radius_m, own, precision) and distance < best_distance:
+            best, best_distance = incident_id, distance
+    return session.get(Incident, best) if best is not None else None
 
 
 def open_from(session: Session, report: Report) -> Incident:

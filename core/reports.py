@@ -50,6 +50,13 @@ def intake(
                        col(Report.awaiting_until) >= now())
     if awaiting is not None:
         return ReportOutcome(_extend(session, awaiting, inbound, geo, answering=True), "answer")
+    if geo is not None:
+        # People split one report over several texts ("hay migra" / "son 5 camionetas" / "en la
+        # Pacific y Florence"): a place soon after an answer that had none still belongs to it.
+        unplaced = _latest(session, inbound.from_hash, Report.status == "unlocated",
+                           Report.updated_at >= now() - timedelta(minutes=followup_min))
+        if unplaced is not None:
+            return ReportOutcome(_extend(session, unplaced, inbound, geo, answering=True), "answer")
     if geo is None:
         recent = _latest(session, inbound.from_hash, Report.status == "located",
                          Report.updated_at >= now() - timedelta(minutes=addition_min))
