@@ -6,7 +6,7 @@ from core import policy
 from core.models import Acknowledgement, InboundMessage, Incident, Message, OPEN_INCIDENT, Subscriber
 from core.settings import Settings
 from core.subscribers import set_status
-from messaging.keywords import Command
+from messaging.keywords import Command, fold
 from messaging.templates import ACTION_NAMES
 from workers.effects import Effects
 
@@ -37,7 +37,8 @@ def handle(session: Session, subscriber: Subscriber, command: Command, inbound: 
 def handle_resident(session: Session, sender: str, command: Command, inbound: InboundMessage, effects: Effects) -> str:
     """Keywords from someone who is not a subscriber: HELP is answered; STOP/START need no record."""
     if command.name == "help":
-        effects.reply(session, dedupe_key=f"reply:{inbound.id}", template="help", language="es", to_e164=sender)
+        language = "en" if fold(inbound.body) in ("HELP", "INFO") else "es"  # answer in the word's language
+        effects.reply(session, dedupe_key=f"reply:{inbound.id}", template="help", language=language, to_e164=sender)
     return f"command:{command.name}"
 
 def _answer(session: Session, subscriber: Subscriber, command: Command, inbound: InboundMessage,

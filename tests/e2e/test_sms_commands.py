@@ -76,3 +76,11 @@ def test_responder_confirms_by_sms_and_legal_aid_is_alerted(api, twilio_post, wo
     assert api.get(f"/api/v1/incidents/{incident['id']}").json()["status"] == "resolved"
     all_clear = api.get("/api/v1/messages", params={"subscriber_id": legal, "kind": "update"}).json()["items"]
     assert len(all_clear) == 1 and "ALL CLEAR" in all_clear[0]["body"]
+
+
+def test_residents_get_help_in_the_language_they_asked_in(api, twilio_post, work):
+    twilio_post("/twilio/sms", sms_form("+13105550901", "HELP"))
+    twilio_post("/twilio/sms", sms_form("+13105550902", "ayuda"))
+    work()
+    bodies = sorted(m["body"] for m in api.get("/api/v1/messages", params={"kind": "reply"}).json()["items"])
+    assert len(bodies) == 2 and "alert line" in bodies[0] and "linea de alerta" in bodies[1]
