@@ -1,8 +1,9 @@
 from fastapi import APIRouter, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from api.deps import SessionDep
+from api.metrics import render
 from workers.queues import get_redis
 
 router = APIRouter(tags=["health"])
@@ -33,5 +34,5 @@ def readyz(session: SessionDep, response: Response) -> dict:
 
 
 @router.get("/metrics")
-def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+def metrics(session: SessionDep) -> Response:
+    return Response(render(session), media_type=CONTENT_TYPE_LATEST)
