@@ -24,7 +24,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from sqlmodel import Session
 
 from api.deps import SessionDep, SettingsDep, TwilioForm
-from api.routers.twilio_sms import queue_for_intake, sender_of
+from api.intake import queue_for_intake, sender_of
 from api.twiml import xml_response
 from core import voice
 from core.settings import Settings
