@@ -42,7 +42,7 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "en": "Avisa: community rapid-response alert line. To report, text what you see and where (corner or ZIP). STOP to leave.",
     },
     "alert_new": {
-        "es": "AVISA #{incident} SIN VERIFICAR: reportan agentes en {place} ({time}). Puede verificar? Responda {incident} SI confirmo, {incident} NO falso, {incident} VOY",
+        "es": "AVISA #{incident} SIN VERIFICAR: reportan agentes en {place} ({time}). ¿Puede verificar? Responda {incident} SI confirmo, {incident} NO falso, {incident} VOY",
         "en": "AVISA #{incident} UNVERIFIED: agents reported at {place} ({time}). Can you verify? Reply {incident} YES confirm, {incident} NO false, {incident} OMW",
     },
     "alert_confirmed": {
