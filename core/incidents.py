@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from core.clock import now
 from core.geo import bounding_box, haversine_m
-from core.models import OPEN_INCIDENT, Incident, Report
+from core.models import OPEN_INCIDENT, AuditEvent, Incident, Report
 
 
 def candidates(session: Session, lat: float, lon: float, reach_m: float, since, *,
@@ -134,9 +134,9 @@ class IncidentError(ValueError):
     """A coordinator action that cannot be done as asked; the message says why."""
 
 
-def merge(session: Session, source: Incident, target: Incident) -> Incident:
+def merge(session: Session, source: Incident, target: Incident, *, actor: str) -> Incident:
     """Fold ``source`` into ``target`` (two incidents that were one raid): its reports move over,
-    it becomes ``merged``; the target's place and counts are recomputed."""
+    it becomes ``merged``; the target's place and counts are recomputed. Audited."""
     if source.id == target.id:
         raise IncidentError("an incident cannot be merged into itself")
     if target.status not in OPEN_INCIDENT or source.status not in OPEN_INCIDENT:
@@ -152,11 +152,13 @@ def merge(session: Session, source: Incident, target: Incident) -> Incident:
     target.first_seen = min(target.first_seen, source.first_seen)
     target.last_seen = max(target.last_seen, source.last_seen)
     session.add(target)
+    session.add(AuditEvent(actor=actor, action="incident.merge", target=f"incident:{source.id}",
+                           detail=f"into incident:{target.id}"))
     return target
 
 
-def split(session: Session, incident: Incident, report_ids: list[int]) -> Incident:
-    """Move the given located reports out of ``incident`` into a new incident of their own."""
+def split(session: Session, incident: Incident, report_ids: list[int], *, actor: str) -> Incident:
+    """Move the given located reports out of ``incident`` into a new incident of their own. Audited."""
     reports = session.exec(select(Report).where(col(Report.id).in_(report_ids), Report.incident_id == incident.id)).all()
     if len(reports) != len(set(report_ids)):
         raise IncidentError("every report to split out must belong to this incident")
@@ -171,4 +173,6 @@ def split(session: Session, incident: Incident, report_ids: list[int]) -> Incide
         attach(session, new, report)
     refine(session, incident)
     session.add(incident)
+    session.add(AuditEvent(actor=actor, action="incident.split", target=f"incident:{incident.id}",
+                           detail=f"reports {sorted(set(report_ids))} to incident:{new.id}"))
     return new

@@ -94,6 +94,15 @@ def client(db):
         yield test_client
 
 
+def avisa_env(settings) -> dict[str, str]:
+    """The environment for an ``avisa`` subprocess: this test's servers and secret, nothing else of ours."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AVISA_", "TWILIO_"))}
+    env.update(AVISA_DATABASE_URL=settings.database_url, AVISA_REDIS_URL=settings.redis_url,
+               AVISA_SECRET_KEY=settings.secret_key, AVISA_PUBLIC_URL=settings.public_url,
+               AVISA_SEND_RATE=str(settings.send_rate))
+    return env
+
+
 def sign(url: str, form: dict[str, str]) -> str:
     return RequestValidator(get_settings().signing_token).compute_signature(url, form)
 

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from core.outbox import add_message
 from core.models import Subscriber
+from core.outbox import add_message
 from messaging.segments import count_segments
 from messaging.templates import render
+from workers import escalation
+from workers.queues import enqueue_dispatch, enqueue_send
 
 
 @dataclass
@@ -36,9 +38,6 @@ class Effects:
         self.alert_ids.extend(a.id for a in alerts)
 
     def enqueue(self) -> None:
-        from workers import escalation
-        from workers.queues import enqueue_dispatch, enqueue_send
-
         for alert_id in self.alert_ids:
             enqueue_dispatch(alert_id)
         enqueue_send(self.message_ids)

@@ -1,5 +1,7 @@
 """The geocoder a job uses: the offline gazetteer plus the coordinators' own places."""
 
+from functools import lru_cache
+
 from sqlmodel import Session, select
 
 from core.geo import CustomPlace, Geocoder, Region
@@ -14,8 +16,12 @@ def geocoder_for(session: Session, settings: Settings) -> Geocoder:
 
 
 def _online(settings: Settings):
-    if not settings.online_geocoder:
-        return None
+    return _online_for(settings.online_geocoder) if settings.online_geocoder else None
+
+
+@lru_cache(maxsize=4)
+def _online_for(setting: str):
+    """One online geocoder per process and setting: its answer cache must outlive a single job."""
     from core.geo.online import OnlineGeocoder  # noqa: PLC0415 — geopy only when configured
 
-    return OnlineGeocoder.from_setting(settings.online_geocoder)
+    return OnlineGeocoder.from_setting(setting)

@@ -7,7 +7,7 @@ from api.deps import Coordinator, SessionDep, Viewer, get_or_404
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import ActionIn, IncidentDetail, IncidentOut, MergeIn, NoteIn, NoteOut, ReportOut, SplitIn
 from core import incidents, policy
-from core.models import OPEN_INCIDENT, AuditEvent, Incident, IncidentNote, Report
+from core.models import OPEN_INCIDENT, Incident, IncidentNote, Report
 from workers.effects import Effects
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
@@ -80,11 +80,9 @@ def merge(incident_id: int, body: MergeIn, session: SessionDep, key: Coordinator
     """Fold this incident into ``into`` (they were one raid)."""
     source, target = load(session, incident_id), load(session, body.into)
     try:
-        incidents.merge(session, source, target)
+        incidents.merge(session, source, target, actor=f"apikey:{key.name}")
     except incidents.IncidentError as exc:
         raise HTTPException(409, str(exc)) from None
-    session.add(AuditEvent(actor=f"apikey:{key.name}", action="incident.merge", target=f"incident:{source.id}",
-                           detail=f"into incident:{target.id}"))
     session.commit()
     return incident_out(target)
 
@@ -94,11 +92,9 @@ def split(incident_id: int, body: SplitIn, session: SessionDep, key: Coordinator
     """Move reports out into a new incident (two raids were folded into one)."""
     incident = load(session, incident_id)
     try:
-        new = incidents.split(session, incident, body.report_ids)
+        new = incidents.split(session, incident, body.report_ids, actor=f"apikey:{key.name}")
     except incidents.IncidentError as exc:
         raise HTTPException(409, str(exc)) from None
-    session.add(AuditEvent(actor=f"apikey:{key.name}", action="incident.split", target=f"incident:{incident.id}",
-                           detail=f"reports {body.report_ids} to incident:{new.id}"))
     session.commit()
     return incident_out(new)
 

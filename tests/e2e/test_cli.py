@@ -1,16 +1,14 @@
 """The ``avisa`` command as a coordinator uses it."""
 
 import json
-import os
 import subprocess
 import sys
 
+from tests.conftest import avisa_env
+
 
 def avisa(settings, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AVISA_")}
-    env.update(AVISA_DATABASE_URL=settings.database_url, AVISA_SECRET_KEY=settings.secret_key,
-               AVISA_REDIS_URL=settings.redis_url)
-    return subprocess.run([sys.executable, "-m", "avisa", *args], env=env, input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "avisa", *args], env=avisa_env(settings), input=stdin, capture_output=True,
                           text=True, timeout=120)
 
 

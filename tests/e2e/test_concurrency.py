@@ -1,7 +1,6 @@
 """Simultaneous reports of one raid, handled by several real worker processes at once, make exactly
 one incident and one alert per responder."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from rq import Worker
 from sqlmodel import Session, col, func, select
 
 from core.models import InboundMessage
-from tests.conftest import sms_form
+from tests.conftest import avisa_env, sms_form
 from tests.servers import wait_for
 
 PHRASES = ["la migra esta en la Pacific y Florence", "ICE at Pacific and Florence", "pacific/florence HP!!!",
@@ -20,10 +19,7 @@ PHRASES = ["la migra esta en la Pacific y Florence", "ICE at Pacific and Florenc
 
 
 def _workers(settings, count: int) -> list[subprocess.Popen]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AVISA_")}
-    env.update(AVISA_DATABASE_URL=settings.database_url, AVISA_REDIS_URL=settings.redis_url,
-               AVISA_SECRET_KEY=settings.secret_key, AVISA_PUBLIC_URL=settings.public_url, AVISA_SEND_RATE="1000")
-    return [subprocess.Popen([sys.executable, "-m", "avisa", "worker"], env=env,
+    return [subprocess.Popen([sys.executable, "-m", "avisa", "worker"], env=avisa_env(settings),
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(count)]
 
 

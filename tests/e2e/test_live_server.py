@@ -1,13 +1,12 @@
 """Against the real server: concurrent Twilio retries, and the ``avisa text`` command."""
 
-import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from tests.conftest import PUBLIC_URL, sign, sms_form
+from tests.conftest import PUBLIC_URL, avisa_env, sign, sms_form
 
 
 def test_ten_concurrent_copies_of_one_sid_make_one_report(api, live_server, work):
@@ -27,11 +26,9 @@ def test_ten_concurrent_copies_of_one_sid_make_one_report(api, live_server, work
 
 
 def test_avisa_text_plays_a_resident(api, live_server, work, settings):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AVISA_")}
-    env.update(AVISA_PUBLIC_URL=settings.public_url, AVISA_SECRET_KEY=settings.secret_key,
-               AVISA_DATABASE_URL=settings.database_url)
     done = subprocess.run([sys.executable, "-m", "avisa", "text", "--url", live_server, "(323) 555-0191",
-                           "migra en la Pacific y Florence"], env=env, capture_output=True, text=True, timeout=60)
+                           "migra en la Pacific y Florence"], env=avisa_env(settings), capture_output=True, text=True,
+                          timeout=60)
     assert done.returncode == 0, done.stderr
     assert "recibimos su reporte" in done.stdout
     work()
