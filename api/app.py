@@ -2,12 +2,35 @@
 
 from fastapi import FastAPI
 
-from api.routers import health, incidents, messages, places, subscribers, twilio_sms, twilio_status, twilio_voice, zones
+from api.routers import (
+    health,
+    incidents,
+    messages,
+    places,
+    subscribers,
+    twilio_sms,
+    twilio_status,
+    twilio_voice,
+    zones,
+)
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="Avisa", version="0.1.0",
-                  description="Rapid-response alert hotline: Twilio webhooks and the coordinator API.")
-    for module in (health, twilio_sms, twilio_voice, twilio_status, zones, subscribers, incidents, messages, places):
+    app = FastAPI(
+        title="Avisa",
+        version="0.1.0",
+        description="Rapid-response alert hotline: Twilio webhooks and the coordinator API.",
+    )
+    for module in (
+        health,
+        twilio_sms,
+        twilio_voice,
+        twilio_status,
+        zones,
+        subscribers,
+        incidents,
+        messages,
+        places,
+    ):
         app.include_router(module.router)
     return app

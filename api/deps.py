@@ -31,15 +31,23 @@ def get_or_404(session: Session, model: type[T], row_id: int) -> T:
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such {model.__name__.lower()}")
     return row
+
+
 _bearer = HTTPBearer(auto_error=False)
 RANK = {"viewer": 0, "coordinator": 1, "admin": 2}
 
 
-def current_key(session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> ApiKey:
+def current_key(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKey:
     key = authenticate(session, credentials.credentials) if credentials else None
     if key is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or invalid API key",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing or invalid API key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return key
 
 
@@ -70,7 +78,9 @@ async def twilio_form(request: Request, settings: SettingsDep) -> dict[str, str]
     """The webhook's form fields, after checking ``X-Twilio-Signature`` over all of them (403)."""
     form = {key: str(value) for key, value in (await request.form()).multi_items()}
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature or not RequestValidator(settings.signing_token).validate(public_url_of(request, settings), form, signature):
+    if not signature or not RequestValidator(settings.signing_token).validate(
+        public_url_of(request, settings), form, signature
+    ):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "invalid Twilio signature")
     return form
 

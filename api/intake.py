@@ -25,7 +25,11 @@ def queue_for_intake(session: Session, inbound_id: int) -> None:
     try:
         enqueue_intake(inbound_id)
     except (RedisError, RedisNotConfigured) as exc:
-        log.warning("inbound %s stored but not enqueued (%s); the sweep will pick it up", inbound_id, type(exc).__name__)
+        log.warning(
+            "inbound %s stored but not enqueued (%s); the sweep will pick it up",
+            inbound_id,
+            type(exc).__name__,
+        )
         return
     inbound.mark_enqueued(session, inbound_id)
     session.commit()

@@ -13,14 +13,19 @@ from workers.queues import ALL_QUEUES, RedisNotConfigured, get_redis, queue
 def render(session: Session) -> bytes:
     registry = CollectorRegistry()
     stats = counts(session)
-    for name, label, help_text in [("incidents", "status", "incidents by status"),
-                                   ("messages", "status", "outbound texts by status"),
-                                   ("subscribers", "status", "subscribers by status")]:
+    for name, label, help_text in [
+        ("incidents", "status", "incidents by status"),
+        ("messages", "status", "outbound texts by status"),
+        ("subscribers", "status", "subscribers by status"),
+    ]:
         gauge = Gauge(f"avisa_{name}", help_text, [label], registry=registry)
         for value, count in stats[name].items():
             gauge.labels(value).set(count)
-    Gauge("avisa_inbound_unprocessed", "stored inbound messages not yet handled by a worker",
-          registry=registry).set(stats["inbound_unprocessed"])
+    Gauge(
+        "avisa_inbound_unprocessed",
+        "stored inbound messages not yet handled by a worker",
+        registry=registry,
+    ).set(stats["inbound_unprocessed"])
     jobs = Gauge("avisa_queue_jobs", "jobs waiting in each RQ queue", ["queue"], registry=registry)
     up = Gauge("avisa_redis_up", "1 when Redis answered this scrape", registry=registry)
     try:

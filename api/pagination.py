@@ -17,7 +17,9 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None
 
 
-def paginate(session: Session, query, model, cursor: str | None, limit: int) -> tuple[list, str | None]:
+def paginate(
+    session: Session, query, model, cursor: str | None, limit: int
+) -> tuple[list, str | None]:
     id_column = col(model.id)
     if cursor:
         if not cursor.isdigit():

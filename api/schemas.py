@@ -32,7 +32,11 @@ class ZoneIn(Strict):
 
     @model_validator(mode="after")
     def _one_shape(self) -> "ZoneIn":
-        shapes = [self.zips is not None, self.center is not None or self.radius_m is not None, self.geometry is not None]
+        shapes = [
+            self.zips is not None,
+            self.center is not None or self.radius_m is not None,
+            self.geometry is not None,
+        ]
         if sum(shapes) != 1:
             raise ValueError("give exactly one of: zips, center + radius_m, geometry")
         if self.zips is not None and not self.zips:
@@ -58,7 +62,9 @@ class SubscriberIn(Strict):
     phone: PhoneE164
     name: Annotated[str, Field(min_length=1, max_length=120)]
     language: Language = "es"
-    roles: list[Literal["responder", "legal_aid", "coordinator"]] = Field(default_factory=lambda: ["responder"], min_length=1)
+    roles: list[Literal["responder", "legal_aid", "coordinator"]] = Field(
+        default_factory=lambda: ["responder"], min_length=1
+    )
     zone_ids: list[int] = Field(default_factory=list)
     confirmed: bool = False
 

@@ -18,8 +18,15 @@ def _serve(args) -> int:
     from avisa.logs import configure
 
     configure()
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level="warning", access_log=False)  # access logs would carry webhook query strings
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+    )  # access logs would carry webhook query strings
     return 0
 
 
@@ -65,7 +72,9 @@ def _geocode(args) -> int:
 def _places_add(args) -> int:
     from avisa.places import add
 
-    return add(name=args.name, lat=args.lat, lon=args.lon, aliases=args.alias, precision_m=args.precision_m)
+    return add(
+        name=args.name, lat=args.lat, lon=args.lon, aliases=args.alias, precision_m=args.precision_m
+    )
 
 
 def _places_list(args) -> int:
@@ -102,20 +111,26 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=_serve)
 
-    worker = sub.add_parser("worker", help="an RQ worker with the scheduler (run as many as needed)")
+    worker = sub.add_parser(
+        "worker", help="an RQ worker with the scheduler (run as many as needed)"
+    )
     worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
     worker.set_defaults(func=_worker)
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
 
-    apikey = sub.add_parser("apikey", help="API keys").add_subparsers(dest="apikey_command", required=True)
+    apikey = sub.add_parser("apikey", help="API keys").add_subparsers(
+        dest="apikey_command", required=True
+    )
     create = apikey.add_parser("create", help="create a key; it is printed alone on the last line")
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=["admin", "coordinator", "viewer"])
     create.set_defaults(func=_apikey_create)
 
-    text = sub.add_parser("text", help="play a resident: sign and post an SMS to the running server")
+    text = sub.add_parser(
+        "text", help="play a resident: sign and post an SMS to the running server"
+    )
     text.add_argument("sender", metavar="FROM")
     text.add_argument("body", metavar="BODY")
     text.add_argument("--url", help="server base URL (default AVISA_PUBLIC_URL)")
@@ -126,17 +141,26 @@ def parser() -> argparse.ArgumentParser:
     geocode.set_defaults(func=_geocode)
 
     places = sub.add_parser("places", help="coordinators' own places and aliases").add_subparsers(
-        dest="places_command", required=True)
-    place_add = places.add_parser("add", help='add a place, e.g. "Home Depot Slauson" --alias "el home depot de slauson"')
+        dest="places_command", required=True
+    )
+    place_add = places.add_parser(
+        "add", help='add a place, e.g. "Home Depot Slauson" --alias "el home depot de slauson"'
+    )
     place_add.add_argument("name")
     place_add.add_argument("--lat", type=float, required=True)
     place_add.add_argument("--lon", type=float, required=True)
-    place_add.add_argument("--alias", action="append", default=[], help="another way people name it (repeatable)")
+    place_add.add_argument(
+        "--alias", action="append", default=[], help="another way people name it (repeatable)"
+    )
     place_add.add_argument("--precision-m", type=float, default=100.0)
     place_add.set_defaults(func=_places_add)
-    places.add_parser("list", help="the places, one JSON object a line").set_defaults(func=_places_list)
+    places.add_parser("list", help="the places, one JSON object a line").set_defaults(
+        func=_places_list
+    )
 
-    replay = sub.add_parser("replay", help="run a JSONL stream of reports through the real pipeline")
+    replay = sub.add_parser(
+        "replay", help="run a JSONL stream of reports through the real pipeline"
+    )
     replay.add_argument("file", metavar="FILE.jsonl")
     replay.set_defaults(func=_replay)
 

@@ -19,15 +19,22 @@ def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
 
 def run(*, host: str, port: int) -> int:
     settings = get_settings()
-    env = dict(os.environ, AVISA_PUBLIC_URL=os.environ.get("AVISA_PUBLIC_URL", f"http://{host}:{port}"))
+    env = dict(
+        os.environ, AVISA_PUBLIC_URL=os.environ.get("AVISA_PUBLIC_URL", f"http://{host}:{port}")
+    )
     redis = None
     if not settings.redis_url:
         redis = RedisServer().start()
         env["AVISA_REDIS_URL"] = redis.url
         print(f"embedded Redis on {redis.url}")
     upgrade(settings.database_url)
-    children = [_spawn(["serve", "--host", host, "--port", str(port)], env), _spawn(["worker"], env)]
-    print(f"Avisa is up: API http://{host}:{port} (docs at /docs); SMS backend: {settings.sms_backend}. Ctrl-C stops.")
+    children = [
+        _spawn(["serve", "--host", host, "--port", str(port)], env),
+        _spawn(["worker"], env),
+    ]
+    print(
+        f"Avisa is up: API http://{host}:{port} (docs at /docs); SMS backend: {settings.sms_backend}. Ctrl-C stops."
+    )
     stopping = False
 
     def stop(*_):

@@ -30,5 +30,10 @@ def add(*, name: str, lat: float, lon: float, aliases: list[str], precision_m: f
 def list_all() -> int:
     with session_scope() as session:
         for place in session.exec(select(Place).order_by(Place.name)):
-            print(json.dumps(PlaceOut.model_validate(place, from_attributes=True).model_dump(), ensure_ascii=False))
+            print(
+                json.dumps(
+                    PlaceOut.model_validate(place, from_attributes=True).model_dump(),
+                    ensure_ascii=False,
+                )
+            )
     return 0

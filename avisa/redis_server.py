@@ -44,13 +44,30 @@ class RedisServer:
         self._process: subprocess.Popen | None = None
 
     def start(self) -> "RedisServer":
-        args = [find_executable(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", self._dir, "--daemonize", "no", "--loglevel", "warning"]
+        args = [
+            find_executable(),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            self._dir,
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+        ]
         self._process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"redis-server exited: {self._process.stderr.read().decode(errors='replace')}")
+                raise RuntimeError(
+                    f"redis-server exited: {self._process.stderr.read().decode(errors='replace')}"
+                )
             try:
                 Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
                 return self

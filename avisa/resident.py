@@ -9,14 +9,25 @@ from core.phones import normalize
 from core.settings import get_settings
 
 
-def send_text(sender: str, body: str, *, url: str | None = None, sid: str | None = None) -> tuple[int, str]:
+def send_text(
+    sender: str, body: str, *, url: str | None = None, sid: str | None = None
+) -> tuple[int, str]:
     """Post ``body`` from ``sender``; returns (HTTP status, response text: TwiML or the error)."""
     settings = get_settings()
     base = (url or settings.public_url).rstrip("/")
-    form = {"MessageSid": sid or "SM" + secrets.token_hex(16), "AccountSid": "AC" + "0" * 32,
-            "From": normalize(sender), "To": "+13235550000", "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01"}
+    form = {
+        "MessageSid": sid or "SM" + secrets.token_hex(16),
+        "AccountSid": "AC" + "0" * 32,
+        "From": normalize(sender),
+        "To": "+13235550000",
+        "Body": body,
+        "NumMedia": "0",
+        "ApiVersion": "2010-04-01",
+    }
     # Twilio signs the URL it was configured with: the public URL, whatever host we post to.
     signed_url = settings.public_url.rstrip("/") + "/twilio/sms"
     signature = RequestValidator(settings.signing_token).compute_signature(signed_url, form)
-    response = httpx.post(f"{base}/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}, timeout=10)
+    response = httpx.post(
+        f"{base}/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}, timeout=10
+    )
     return response.status_code, response.text

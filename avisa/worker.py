@@ -14,7 +14,9 @@ def run(*, burst: bool = False) -> int:
     configure()
     redis = get_redis()
     stop = threading.Event()
-    ticker = threading.Thread(target=scheduler.run, args=(redis, stop), name="avisa-ticker", daemon=True)
+    ticker = threading.Thread(
+        target=scheduler.run, args=(redis, stop), name="avisa-ticker", daemon=True
+    )
     if not burst:
         ticker.start()
     # SimpleWorker runs jobs in this process: no fork per job (milliseconds matter for an alert),

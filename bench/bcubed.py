@@ -39,8 +39,10 @@ def _clusters(labels: Mapping[str, Hashable | None]) -> dict[str, frozenset[str]
     for sid, label in labels.items():
         if label is not None:
             members[label].add(sid)
-    return {sid: frozenset(members[label]) if label is not None else frozenset({sid})
-            for sid, label in labels.items()}
+    return {
+        sid: frozenset(members[label]) if label is not None else frozenset({sid})
+        for sid, label in labels.items()
+    }
 
 
 def score(truth: Mapping[str, Hashable | None], predicted: Mapping[str, Hashable | None]) -> Scores:
@@ -71,7 +73,9 @@ def truth_of(path: str) -> dict[str, str | None]:
 
 def predicted_of(result: Mapping) -> dict[str, int]:
     """SID → incident id from ``avisa replay`` output (unassigned SIDs are simply absent)."""
-    return {sid: incident["id"] for incident in result["incidents"] for sid in incident["message_sids"]}
+    return {
+        sid: incident["id"] for incident in result["incidents"] for sid in incident["message_sids"]
+    }
 
 
 def score_stream(path: str) -> Scores:

@@ -7,6 +7,7 @@ corpus text the median time of one ``geocode(text)`` over ``--rounds`` rounds, t
 and maximum of those over the corpus; and the corpus accuracy (share within tolerance, places
 wrongly given to no-place texts).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--corpus", default=str(REPO / "tests" / "core" / "geo_corpus.jsonl"))
     args = ap.parse_args(argv)
-    corpus = [json.loads(line) for line in Path(args.corpus).read_text(encoding="utf-8").splitlines() if line.strip()]
+    corpus = [
+        json.loads(line)
+        for line in Path(args.corpus).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
     t0 = time.perf_counter()
     geocoder = get_default_geocoder()
@@ -50,17 +55,24 @@ def main(argv: list[str] | None = None) -> int:
     hits = sum(_hit(geocoder.geocode(c["text"]), c) for c in placed)
     false_places = sum(geocoder.geocode(c["text"]) is not None for c in corpus if not c["truth"])
     print(f"load {load_ms:.0f} ms; {len(corpus)} texts x {args.rounds} rounds")
-    print(f"per text: median {statistics.median(times):.3f} ms, "
-          f"p95 {times[int(0.95 * (len(times) - 1))]:.3f} ms, slowest text {times[-1]:.3f} ms "
-          f"(slowest single call {worst_call:.1f} ms)")
-    print(f"accuracy {hits}/{len(placed)} = {hits / len(placed):.1%} within tolerance; "
-          f"no-place texts given a place: {false_places}")
+    print(
+        f"per text: median {statistics.median(times):.3f} ms, "
+        f"p95 {times[int(0.95 * (len(times) - 1))]:.3f} ms, slowest text {times[-1]:.3f} ms "
+        f"(slowest single call {worst_call:.1f} ms)"
+    )
+    print(
+        f"accuracy {hits}/{len(placed)} = {hits / len(placed):.1%} within tolerance; "
+        f"no-place texts given a place: {false_places}"
+    )
     return 0
 
 
 def _hit(result, case) -> bool:
     truth = case["truth"]
-    return result is not None and haversine_m(result.lat, result.lon, truth["lat"], truth["lon"]) <= case["tol_m"]
+    return (
+        result is not None
+        and haversine_m(result.lat, result.lon, truth["lat"], truth["lon"]) <= case["tol_m"]
+    )
 
 
 if __name__ == "__main__":

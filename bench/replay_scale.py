@@ -43,11 +43,20 @@ def spaced_corners(gap_m: float = GAP_M) -> list[Corner]:
     from core.geo.gazetteer import load_gazetteer
 
     gazetteer, geocoder = load_gazetteer(), get_default_geocoder()
-    busiest_first = sorted(((a, b, p) for (a, b), points in gazetteer.corners.items() for p in points
-                            if geocoder.region.contains(p.lat, p.lon)), key=lambda t: -t[2].weight)
+    busiest_first = sorted(
+        (
+            (a, b, p)
+            for (a, b), points in gazetteer.corners.items()
+            for p in points
+            if geocoder.region.contains(p.lat, p.lon)
+        ),
+        key=lambda t: -t[2].weight,
+    )
     chosen: list[Corner] = []
     for a, b, point in busiest_first:
-        corner = Corner(gazetteer.streets.get(a, a), gazetteer.streets.get(b, b), point.lat, point.lon)
+        corner = Corner(
+            gazetteer.streets.get(a, a), gazetteer.streets.get(b, b), point.lat, point.lon
+        )
         if any(haversine_m(c.lat, c.lon, corner.lat, corner.lon) < gap_m for c in chosen):
             continue
         readings = [geocoder.geocode(t.format(a=corner.a, b=corner.b)) for t in TEMPLATES]
@@ -56,17 +65,27 @@ def spaced_corners(gap_m: float = GAP_M) -> list[Corner]:
     return chosen
 
 
-def synthetic_lines(n: int, corners: list[Corner], *, seed: int, start: datetime = START) -> list[str]:
+def synthetic_lines(
+    n: int, corners: list[Corner], *, seed: int, start: datetime = START
+) -> list[str]:
     """``n`` replay lines over ``min(len(corners), n // PER_CORNER)`` corners, interleaved at random."""
     rng = random.Random(seed)
-    used = corners[:max(1, min(len(corners), n // PER_CORNER))]
+    used = corners[: max(1, min(len(corners), n // PER_CORNER))]
     step = timedelta(minutes=SPAN_MIN) / n
     lines = []
     for i in range(n):
         corner = rng.choice(used)
         body = rng.choice(TEMPLATES).format(a=corner.a, b=corner.b)
-        lines.append(json.dumps({"at": (start + i * step).isoformat(), "MessageSid": f"SM{seed:04d}{i:028d}",
-                                 "From": f"+1323{5550000 + i:07d}", "Body": body}))
+        lines.append(
+            json.dumps(
+                {
+                    "at": (start + i * step).isoformat(),
+                    "MessageSid": f"SM{seed:04d}{i:028d}",
+                    "From": f"+1323{5550000 + i:07d}",
+                    "Body": body,
+                }
+            )
+        )
     return lines
 
 
@@ -98,29 +117,44 @@ def timed_replay(lines: list[str]) -> Timing:
         cpu = time.process_time() - cpu_began
         incidents = len(collect()["incidents"])
     tenth = max(1, len(costs) // 10)
-    return Timing(len(costs), incidents, 1000 * mean(costs), 1000 * cpu / len(costs),
-                  1000 * mean(costs[:tenth]), 1000 * mean(costs[-tenth:]))
+    return Timing(
+        len(costs),
+        incidents,
+        1000 * mean(costs),
+        1000 * cpu / len(costs),
+        1000 * mean(costs[:tenth]),
+        1000 * mean(costs[-tenth:]),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 10000], metavar=("SMALL", "LARGE"))
+    parser.add_argument(
+        "--sizes", type=int, nargs=2, default=[1000, 10000], metavar=("SMALL", "LARGE")
+    )
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args(argv)
     corners = spaced_corners()
     print(f"{len(corners)} corners >= {GAP_M} m apart; reports within {SPAN_MIN} min", flush=True)
-    timed_replay(synthetic_lines(30, corners, seed=args.seed))  # warm-up: imports, gazetteer, first queries
+    timed_replay(
+        synthetic_lines(30, corners, seed=args.seed)
+    )  # warm-up: imports, gazetteer, first queries
     results = []
     for n in args.sizes:
         timing = timed_replay(synthetic_lines(n, corners, seed=args.seed))
         results.append(timing)
-        print(f"{timing.reports:>6} reports, {timing.incidents:>4} open incidents: {timing.per_report_ms:6.2f} ms/report "
-              f"(cpu {timing.cpu_per_report_ms:.2f}; first tenth {timing.first_tenth_ms:.2f}, "
-              f"last tenth {timing.last_tenth_ms:.2f})", flush=True)
+        print(
+            f"{timing.reports:>6} reports, {timing.incidents:>4} open incidents: {timing.per_report_ms:6.2f} ms/report "
+            f"(cpu {timing.cpu_per_report_ms:.2f}; first tenth {timing.first_tenth_ms:.2f}, "
+            f"last tenth {timing.last_tenth_ms:.2f})",
+            flush=True,
+        )
     ratio = results[1].per_report_ms / results[0].per_report_ms
     cpu_ratio = results[1].cpu_per_report_ms / results[0].cpu_per_report_ms
     verdict = "ok" if ratio <= MAX_RATIO else "TOO HIGH"
-    print(f"ratio {args.sizes[1]}/{args.sizes[0]}: {ratio:.2f} (limit {MAX_RATIO}) {verdict}; cpu ratio {cpu_ratio:.2f}")
+    print(
+        f"ratio {args.sizes[1]}/{args.sizes[0]}: {ratio:.2f} (limit {MAX_RATIO}) {verdict}; cpu ratio {cpu_ratio:.2f}"
+    )
     return 0 if ratio <= MAX_RATIO else 1
 
 

@@ -25,11 +25,20 @@ SECRET = "bench-" + "k" * 40
 
 
 def start(port: int, workdir: str) -> tuple[subprocess.Popen, dict]:
-    env = dict(os.environ, AVISA_DATABASE_URL=f"sqlite:///{workdir}/bench.db", AVISA_SECRET_KEY=SECRET,
-               AVISA_PUBLIC_URL=f"http://127.0.0.1:{port}", AVISA_LOG_LEVEL="WARNING")
+    env = dict(
+        os.environ,
+        AVISA_DATABASE_URL=f"sqlite:///{workdir}/bench.db",
+        AVISA_SECRET_KEY=SECRET,
+        AVISA_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        AVISA_LOG_LEVEL="WARNING",
+    )
     env.pop("AVISA_REDIS_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "avisa", "dev", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "avisa", "dev", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
@@ -45,19 +54,55 @@ def main(n: int) -> None:
     process, env = start(port, workdir)
     base = f"http://127.0.0.1:{port}"
     try:
-        key = subprocess.run([sys.executable, "-m", "avisa", "apikey", "create", "--name", "bench", "--role", "admin"],
-                             env=env, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        key = (
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "avisa",
+                    "apikey",
+                    "create",
+                    "--name",
+                    "bench",
+                    "--role",
+                    "admin",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=10)
         zone = api.post("/api/v1/zones", json={"name": "HP", "zips": ["90255"]}).json()["id"]
-        api.post("/api/v1/subscribers", json={"phone": "+13235550101", "name": "Ana", "zone_ids": [zone], "confirmed": True})
-        twilio = httpx.Client(base_url=base, timeout=10)  # kept open, as Twilio keeps its connections
+        api.post(
+            "/api/v1/subscribers",
+            json={"phone": "+13235550101", "name": "Ana", "zone_ids": [zone], "confirmed": True},
+        )
+        twilio = httpx.Client(
+            base_url=base, timeout=10
+        )  # kept open, as Twilio keeps its connections
         webhook, total = [], []
         for i in range(n):
-            form = {"MessageSid": "SM" + secrets.token_hex(16), "From": f"+1323555{2000 + i:04d}", "To": "+13235550000",
-                    "Body": "la migra esta en la Pacific y Florence", "AccountSid": "AC" + "0" * 32}
-            signature = RequestValidator(f"local-{SECRET}").compute_signature(base + "/twilio/sms", form)
+            form = {
+                "MessageSid": "SM" + secrets.token_hex(16),
+                "From": f"+1323555{2000 + i:04d}",
+                "To": "+13235550000",
+                "Body": "la migra esta en la Pacific y Florence",
+                "AccountSid": "AC" + "0" * 32,
+            }
+            signature = RequestValidator(f"local-{SECRET}").compute_signature(
+                base + "/twilio/sms", form
+            )
             started = time.perf_counter()
-            assert twilio.post("/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}).status_code == 200
+            assert (
+                twilio.post(
+                    "/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}
+                ).status_code
+                == 200
+            )
             webhook.append(time.perf_counter() - started)
             while True:  # one read per poll: the newest alert, and how many there are
                 alerts = api.get("/api/v1/messages", params={"kind": "alert"}).json()["items"]
@@ -70,7 +115,10 @@ def main(n: int) -> None:
             resolved = api.post(f"/api/v1/incidents/{alerts[0]['incident_id']}/resolve")
             assert resolved.status_code == 200, resolved.text
             time.sleep(0.05)
-        ms = lambda xs: f"median {statistics.median(xs) * 1000:.0f} ms, p95 {sorted(xs)[int(len(xs) * 0.95) - 1] * 1000:.0f} ms"
+
+        def ms(xs):
+            return f"median {statistics.median(xs) * 1000:.0f} ms, p95 {sorted(xs)[int(len(xs) * 0.95) - 1] * 1000:.0f} ms"
+
         print(f"reports: {n}")
         print(f"webhook answer (baseline): {ms(webhook)}")
         print(f"report → alert handed to provider: {ms(total)}")

@@ -33,8 +33,14 @@ def zone_ids_for(session: Session, incident: Incident, *, reach_m: float = 0) ->
     """Zones holding the incident, and with ``reach_m`` those holding any point that far around it
     (the neighbouring zones an escalation reaches)."""
     zones = session.exec(select(Zone)).all()
-    points = [(incident.lat, incident.lon)] + (around(incident.lat, incident.lon, reach_m) if reach_m else [])
-    found = {z.id for lat, lon in points for z in zones_containing(zones, lat, lon, zip_code=incident.zip)}
+    points = [(incident.lat, incident.lon)] + (
+        around(incident.lat, incident.lon, reach_m) if reach_m else []
+    )
+    found = {
+        z.id
+        for lat, lon in points
+        for z in zones_containing(zones, lat, lon, zip_code=incident.zip)
+    }
     return sorted(found)
 
 
@@ -42,11 +48,20 @@ def around(lat: float, lon: float, distance_m: float) -> list[tuple[float, float
     """Eight compass points ``distance_m`` from the point."""
     d_lat = distance_m / 111_320
     d_lon = distance_m / (111_320 * math.cos(math.radians(lat)))
-    return [(lat + d_lat * math.sin(a), lon + d_lon * math.cos(a)) for a in (i * math.pi / 4 for i in range(8))]
+    return [
+        (lat + d_lat * math.sin(a), lon + d_lon * math.cos(a))
+        for a in (i * math.pi / 4 for i in range(8))
+    ]
 
 
-def recipients(session: Session, alert: Alert, incident: Incident, *, quiet_min: float,
-               escalation_reach_m: float = 0) -> list[Recipient]:
+def recipients(
+    session: Session,
+    alert: Alert,
+    incident: Incident,
+    *,
+    quiet_min: float,
+    escalation_reach_m: float = 0,
+) -> list[Recipient]:
     """Active subscribers for ``alert``: never opted out or pending, never one who reported it,
     and (status changes excepted) nobody already texted about this incident in ``quiet_min``.
     An escalation goes to responders of the neighbouring zones and to coordinators, skipping
@@ -57,28 +72,44 @@ def recipients(session: Session, alert: Alert, incident: Incident, *, quiet_min:
     elif alert.audience == "escalation":
         zone_ids = zone_ids_for(session, incident, reach_m=escalation_reach_m)
         alerted = {s.id for s in _already_alerted(session, incident)}
-        candidates = [s for s in active_in_zones(session, zone_ids, "responder") + coordinators(session, zone_ids)
-                      if s.id not in alerted]
+        candidates = [
+            s
+            for s in active_in_zones(session, zone_ids, "responder")
+            + coordinators(session, zone_ids)
+            if s.id not in alerted
+        ]
     else:
         role = "legal_aid" if alert.audience == "legal_aid" else "responder"
         candidates = active_in_zones(session, zone_ids_for(session, incident), role)
-    reporters = set(session.exec(select(Report.reporter_hash).where(Report.incident_id == incident.id)))
-    recent = set() if alert.reason in STATUS_CHANGES else _recently_texted(session, incident, quiet_min)
+    reporters = set(
+        session.exec(select(Report.reporter_hash).where(Report.incident_id == incident.id))
+    )
+    recent = (
+        set() if alert.reason in STATUS_CHANGES else _recently_texted(session, incident, quiet_min)
+    )
     unique = {s.id: s for s in candidates}.values()
-    return [Recipient(s, template, kind) for s in unique
-            if s.status == "active" and s.phone_hash not in reporters and s.id not in recent]
+    return [
+        Recipient(s, template, kind)
+        for s in unique
+        if s.status == "active" and s.phone_hash not in reporters and s.id not in recent
+    ]
 
 
 def coordinators(session: Session, zone_ids: list[int]) -> list[Subscriber]:
     """Active coordinators of these zones, and those with no zone (they watch the whole network)."""
     zoned = select(SubscriberZone.subscriber_id)
-    everywhere = session.exec(select(Subscriber).where(col(Subscriber.id).not_in(zoned), Subscriber.status == "active"))
-    return active_in_zones(session, zone_ids, "coordinator") + [s for s in everywhere if "coordinator" in s.roles]
+    everywhere = session.exec(
+        select(Subscriber).where(col(Subscriber.id).not_in(zoned), Subscriber.status == "active")
+    )
+    return active_in_zones(session, zone_ids, "coordinator") + [
+        s for s in everywhere if "coordinator" in s.roles
+    ]
 
 
 def _already_alerted(session: Session, incident: Incident) -> list[Subscriber]:
     ids = select(Message.subscriber_id).where(
-        Message.incident_id == incident.id, col(Message.kind).in_(("alert", "update")),
+        Message.incident_id == incident.id,
+        col(Message.kind).in_(("alert", "update")),
         col(Message.subscriber_id).is_not(None),
     )
     return list(session.exec(select(Subscriber).where(col(Subscriber.id).in_(ids))))
@@ -86,6 +117,12 @@ def _already_alerted(session: Session, incident: Incident) -> list[Subscriber]:
 
 def _recently_texted(session: Session, incident: Incident, quiet_min: float) -> set[int]:
     since = now() - timedelta(minutes=quiet_min)
-    return set(session.exec(select(Message.subscriber_id).where(
-        Message.incident_id == incident.id, Message.created_at >= since, col(Message.subscriber_id).is_not(None),
-    )))
+    return set(
+        session.exec(
+            select(Message.subscriber_id).where(
+                Message.incident_id == incident.id,
+                Message.created_at >= since,
+                col(Message.subscriber_id).is_not(None),
+            )
+        )
+    )

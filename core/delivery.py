@@ -18,13 +18,30 @@ from core.models import Message, Subscriber
 
 UNCERTAIN = "uncertain"  # error_code of a text the provider may or may not have taken
 
-_RANK = {"pending": 0, "sending": 1, "accepted": 2, "queued": 2, "sent": 3,
-         "delivered": 4, "undelivered": 4, "failed": 4, "skipped": 5}
+_RANK = {
+    "pending": 0,
+    "sending": 1,
+    "accepted": 2,
+    "queued": 2,
+    "sent": 3,
+    "delivered": 4,
+    "undelivered": 4,
+    "failed": 4,
+    "skipped": 5,
+}
 # Twilio's vocabulary → ours. Twilio's "sending" must not become ours: to us it means "claimed".
 PROVIDER_STATUS = {
-    "accepted": "accepted", "scheduled": "accepted", "queued": "queued", "sending": "queued",
-    "sent": "sent", "delivered": "delivered", "read": "delivered", "partially_delivered": "delivered",
-    "undelivered": "undelivered", "failed": "failed", "canceled": "failed",
+    "accepted": "accepted",
+    "scheduled": "accepted",
+    "queued": "queued",
+    "sending": "queued",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "partially_delivered": "delivered",
+    "undelivered": "undelivered",
+    "failed": "failed",
+    "canceled": "failed",
 }
 ERROR_STATUSES = ("undelivered", "failed")
 
@@ -54,8 +71,15 @@ def cause(code: str | None, fallback: str | None = None) -> str | None:
     return CAUSES.get(code or "", fallback)
 
 
-def apply_status(session: Session, *, provider_sid: str, status: str, error_code: str | None = None,
-                 error_message: str | None = None, message_id: int | None = None) -> Message | None:
+def apply_status(
+    session: Session,
+    *,
+    provider_sid: str,
+    status: str,
+    error_code: str | None = None,
+    error_message: str | None = None,
+    message_id: int | None = None,
+) -> Message | None:
     """Record a provider status for the text ``provider_sid``; returns it, or None if unknown.
 
     ``message_id`` (from the callback URL) finds a text whose SID we never learned because the
@@ -75,8 +99,13 @@ def apply_status(session: Session, *, provider_sid: str, status: str, error_code
     behind = [s for s, rank in _RANK.items() if rank < _RANK[ours]]
     session.exec(
         update(Message)
-        .where(Message.id == message.id,
-               or_(col(Message.status).in_(behind), and_(Message.status == "failed", Message.error_code == UNCERTAIN)))
+        .where(
+            Message.id == message.id,
+            or_(
+                col(Message.status).in_(behind),
+                and_(Message.status == "failed", Message.error_code == UNCERTAIN),
+            ),
+        )
         .values(**values)
     )
     if code:
@@ -90,11 +119,17 @@ def apply_error_code(session: Session, *, subscriber_id: int | None, code: str) 
     if subscriber_id is None:
         return  # a reply to a resident: nobody to update
     if code == OPTED_OUT_CODE:
-        session.exec(update(Subscriber).where(Subscriber.id == subscriber_id)
-                        .values(status="opted_out", updated_at=now()))
+        session.exec(
+            update(Subscriber)
+            .where(Subscriber.id == subscriber_id)
+            .values(status="opted_out", updated_at=now())
+        )
     elif code in FLAG_CODES:
-        session.exec(update(Subscriber).where(Subscriber.id == subscriber_id)
-                        .values(flag=FLAG_CODES[code], updated_at=now()))
+        session.exec(
+            update(Subscriber)
+            .where(Subscriber.id == subscriber_id)
+            .values(flag=FLAG_CODES[code], updated_at=now())
+        )
 
 
 def _find(session: Session, provider_sid: str, message_id: int | None) -> Message | None:

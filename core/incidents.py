@@ -16,16 +16,19 @@ from core.geo import bounding_box, haversine_m
 from core.models import OPEN_INCIDENT, AuditEvent, Incident, Report
 
 
-def candidates(session: Session, lat: float, lon: float, reach_m: float, since, *,
-               coarse: bool | None = None) -> list[tuple[int, float, float, float]]:
+def candidates(
+    session: Session, lat: float, lon: float, reach_m: float, since, *, coarse: bool | None = None
+) -> list[tuple[int, float, float, float]]:
     """``(id, lat, lon, precision_m)`` of open incidents active since ``since`` inside a box around
     the point (indexed lat/lon); ``coarse`` True/False keeps only incidents less/more precise than
     ``SHARP_INCIDENT_M``. Columns, not ORM objects: most candidates are looked at once and dropped.
     """
     min_lat, min_lon, max_lat, max_lon = bounding_box(lat, lon, reach_m)
     query = select(Incident.id, Incident.lat, Incident.lon, Incident.precision_m).where(
-        col(Incident.status).in_(OPEN_INCIDENT), Incident.last_seen >= since,
-        Incident.lat.between(min_lat, max_lat), Incident.lon.between(min_lon, max_lon),
+        col(Incident.status).in_(OPEN_INCIDENT),
+        Incident.last_seen >= since,
+        Incident.lat.between(min_lat, max_lat),
+        Incident.lon.between(min_lon, max_lon),
     )
     if coarse is not None:
         sharp = Incident.precision_m <= SHARP_INCIDENT_M
@@ -50,12 +53,22 @@ def search_reach_m(radius_m: float, report_precision_m: float) -> float:
     return reach_m(radius_m, report_precision_m, MAX_INCIDENT_PRECISION_M)
 
 
-def match(session: Session, report: Report, *, radius_m: float, window_min: float) -> Incident | None:
+def match(
+    session: Session, report: Report, *, radius_m: float, window_min: float
+) -> Incident | None:
     """The nearest open incident this located report belongs to, or None."""
     since = now() - timedelta(minutes=window_min)
     own = report.precision_m or 0
-    found = (candidates(session, report.lat, report.lon, reach_m(radius_m, own, SHARP_INCIDENT_M), since, coarse=False)
-             + candidates(session, report.lat, report.lon, search_reach_m(radius_m, own), since, coarse=True))
+    found = candidates(
+        session,
+        report.lat,
+        report.lon,
+        reach_m(radius_m, own, SHARP_INCIDENT_M),
+        since,
+        coarse=False,
+    ) + candidates(
+        session, report.lat, report.lon, search_reach_m(radius_m, own), since, coarse=True
+    )
     best, best_distance = None, math.inf
     for incident_id, lat, lon, precision in found:
         distance = haversine_m(report.lat, report.lon, lat, lon)
@@ -65,8 +78,15 @@ def match(session: Session, report: Report, *, radius_m: float, window_min: floa
 
 
 def open_from(session: Session, report: Report) -> Incident:
-    incident = Incident(lat=report.lat, lon=report.lon, precision_m=report.precision_m, label=report.matched,
-                        zip=report.zip, first_seen=now(), last_seen=now())
+    incident = Incident(
+        lat=report.lat,
+        lon=report.lon,
+        precision_m=report.precision_m,
+        label=report.matched,
+        zip=report.zip,
+        first_seen=now(),
+        last_seen=now(),
+    )
     session.add(incident)
     session.flush()
     attach(session, incident, report)
@@ -90,18 +110,22 @@ def refine(session: Session, incident: Incident) -> None:
     ).all()
     weights = [1.0 / (r.precision_m or 1.0) ** 2 for r in reports]
     total = sum(weights)
-    incident.lat = sum(w * r.lat for w, r in zip(weights, reports)) / total
-    incident.lon = sum(w * r.lon for w, r in zip(weights, reports)) / total
+    incident.lat = sum(w * r.lat for w, r in zip(weights, reports, strict=True)) / total
+    incident.lon = sum(w * r.lon for w, r in zip(weights, reports, strict=True)) / total
     sharpest = min(reports, key=lambda r: r.precision_m or math.inf)
     incident.precision_m, incident.label = sharpest.precision_m, sharpest.matched or incident.label
     incident.zip = incident.zip or sharpest.zip
     incident.report_count = len(reports)
     incident.reporter_count = session.exec(
-        select(func.count(func.distinct(Report.reporter_hash))).where(Report.incident_id == incident.id)
+        select(func.count(func.distinct(Report.reporter_hash))).where(
+            Report.incident_id == incident.id
+        )
     ).one()
 
 
-def match_or_create(session: Session, report: Report, *, radius_m: float, window_min: float) -> tuple[Incident, bool]:
+def match_or_create(
+    session: Session, report: Report, *, radius_m: float, window_min: float
+) -> tuple[Incident, bool]:
     """Attach the located ``report`` to its incident; returns (incident, created)."""
     incident = match(session, report, radius_m=radius_m, window_min=window_min)
     if incident is None:
@@ -152,14 +176,22 @@ def merge(session: Session, source: Incident, target: Incident, *, actor: str) -
     target.first_seen = min(target.first_seen, source.first_seen)
     target.last_seen = max(target.last_seen, source.last_seen)
     session.add(target)
-    session.add(AuditEvent(actor=actor, action="incident.merge", target=f"incident:{source.id}",
-                           detail=f"into incident:{target.id}"))
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action="incident.merge",
+            target=f"incident:{source.id}",
+            detail=f"into incident:{target.id}",
+        )
+    )
     return target
 
 
 def split(session: Session, incident: Incident, report_ids: list[int], *, actor: str) -> Incident:
     """Move the given located reports out of ``incident`` into a new incident of their own. Audited."""
-    reports = session.exec(select(Report).where(col(Report.id).in_(report_ids), Report.incident_id == incident.id)).all()
+    reports = session.exec(
+        select(Report).where(col(Report.id).in_(report_ids), Report.incident_id == incident.id)
+    ).all()
     if len(reports) != len(set(report_ids)):
         raise IncidentError("every report to split out must belong to this incident")
     if len(reports) >= incident.report_count:
@@ -173,6 +205,12 @@ def split(session: Session, incident: Incident, report_ids: list[int], *, actor:
         attach(session, new, report)
     refine(session, incident)
     session.add(incident)
-    session.add(AuditEvent(actor=actor, action="incident.split", target=f"incident:{incident.id}",
-                           detail=f"reports {sorted(set(report_ids))} to incident:{new.id}"))
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action="incident.split",
+            target=f"incident:{incident.id}",
+            detail=f"reports {sorted(set(report_ids))} to incident:{new.id}",
+        )
+    )
     return new

@@ -18,7 +18,15 @@ SubscriberStatus = Literal["pending", "active", "opted_out"]
 IncidentStatus = Literal["reported", "confirmed", "resolved", "expired", "dismissed", "merged"]
 MessageKind = Literal["opt_in", "alert", "update", "reply", "broadcast"]
 MessageStatus = Literal[
-    "pending", "sending", "accepted", "queued", "sent", "delivered", "undelivered", "failed", "skipped"
+    "pending",
+    "sending",
+    "accepted",
+    "queued",
+    "sent",
+    "delivered",
+    "undelivered",
+    "failed",
+    "skipped",
 ]
 OPEN_INCIDENT = ("reported", "confirmed")
 
@@ -195,5 +203,6 @@ class AuditEvent(SQLModel, table=True):
     target: str
     detail: str | None = None
     created_at: datetime = Field(default_factory=now)
+
 
 from core.voice import VoiceCall  # noqa: E402,F401 — defined beside its domain functions; re-exported here

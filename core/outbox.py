@@ -26,8 +26,16 @@ def add_message(session: Session, *, dedupe_key: str, **fields) -> Message | Non
 
 
 def new_message(
-    *, dedupe_key: str, kind: str, body: str, language: str, segments: int, to_e164: str | None = None,
-    subscriber: Subscriber | None = None, incident_id: int | None = None, alert_id: int | None = None,
+    *,
+    dedupe_key: str,
+    kind: str,
+    body: str,
+    language: str,
+    segments: int,
+    to_e164: str | None = None,
+    subscriber: Subscriber | None = None,
+    incident_id: int | None = None,
+    alert_id: int | None = None,
 ) -> Message:
     """A Message row addressed to ``subscriber`` or to ``to_e164`` (sealed here), not yet added."""
     if subscriber is not None:
@@ -38,7 +46,14 @@ def new_message(
     else:
         raise ValueError("a message needs a subscriber or a number")
     return Message(
-        dedupe_key=dedupe_key, kind=kind, body=body, language=language, segments=segments,
-        to_enc=to_enc, to_hash=to_hash, incident_id=incident_id, alert_id=alert_id,
+        dedupe_key=dedupe_key,
+        kind=kind,
+        body=body,
+        language=language,
+        segments=segments,
+        to_enc=to_enc,
+        to_hash=to_hash,
+        incident_id=incident_id,
+        alert_id=alert_id,
         subscriber_id=subscriber.id if subscriber is not None else None,
     )

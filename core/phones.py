@@ -30,7 +30,9 @@ def normalize(raw: str, region: str = DEFAULT_REGION) -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(f"not a phone number: {exc.args[0] if exc.args else 'unparseable'}") from None
+        raise InvalidPhone(
+            f"not a phone number: {exc.args[0] if exc.args else 'unparseable'}"
+        ) from None
     if not phonenumbers.is_possible_number(number):
         raise InvalidPhone("not a possible phone number (wrong length)")
     if not phonenumbers.is_valid_number(number):
@@ -67,7 +69,9 @@ class PhoneVault:
 
 
 def _derive(secret: str, purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"avisa", info=purpose).derive(secret.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"avisa", info=purpose).derive(
+        secret.encode()
+    )
 
 
 @lru_cache(maxsize=4)

@@ -31,7 +31,10 @@ class InvalidTransition(ValueError):
 
 
 def _alerts(session: Session, incident: Incident, plans: list[tuple[str, str]]) -> list[Alert]:
-    alerts = [Alert(incident_id=incident.id, reason=reason, audience=audience) for reason, audience in plans]
+    alerts = [
+        Alert(incident_id=incident.id, reason=reason, audience=audience)
+        for reason, audience in plans
+    ]
     session.add_all(alerts)
     session.flush()
     return alerts
@@ -41,7 +44,9 @@ def on_new_incident(session: Session, incident: Incident) -> list[Alert]:
     return _alerts(session, incident, [("new", "responders")])
 
 
-def transition(session: Session, incident: Incident, status: str, *, actor: str, reason: str = "") -> list[Alert]:
+def transition(
+    session: Session, incident: Incident, status: str, *, actor: str, reason: str = ""
+) -> list[Alert]:
     """Move ``incident`` to ``status``, audit it, and return the alerts that follow (already stored).
 
     The change is a conditional update on the status read, so when two workers or a worker and a
@@ -53,16 +58,28 @@ def transition(session: Session, incident: Incident, status: str, *, actor: str,
         raise InvalidTransition(f"an incident that is {old} cannot become {status}")
     moment = now()
     stamp = {"confirmed_at": moment} if status == "confirmed" else {"closed_at": moment}
-    changed = session.exec(update(Incident).where(col(Incident.id) == incident.id, Incident.status == old)
-                           .values(status=status, **stamp)).rowcount
+    changed = session.exec(
+        update(Incident)
+        .where(col(Incident.id) == incident.id, Incident.status == old)
+        .values(status=status, **stamp)
+    ).rowcount
     if changed != 1:
         raise InvalidTransition(f"incident {incident.id} changed meanwhile")
     session.refresh(incident)
-    session.add(AuditEvent(actor=actor, action=f"incident.{status}", target=f"incident:{incident.id}", detail=reason or None))
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action=f"incident.{status}",
+            target=f"incident:{incident.id}",
+            detail=reason or None,
+        )
+    )
     return _alerts(session, incident, STATUS_ALERTS.get(status, []))
 
 
-def transition_if_still(session: Session, incident: Incident, status: str, *, actor: str) -> list[Alert]:
+def transition_if_still(
+    session: Session, incident: Incident, status: str, *, actor: str
+) -> list[Alert]:
     """``transition`` for automatic moves: nothing happens if someone moved the incident first."""
     try:
         return transition(session, incident, status, actor=actor)

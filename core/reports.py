@@ -10,10 +10,13 @@ from core.clock import now
 from core.geo import GeoResult
 from core.models import InboundMessage, Report
 
+
 @dataclass(frozen=True)
 class ReportOutcome:
     report: Report
-    step: Literal["new", "answer", "addition"]  # a new report, the answer to our question, more about a recent one
+    step: Literal[
+        "new", "answer", "addition"
+    ]  # a new report, the answer to our question, more about a recent one
 
     @property
     def needs_location(self) -> bool:
@@ -31,13 +34,24 @@ def _latest(session: Session, reporter_hash: str, *conditions) -> Report | None:
 
 def locate(report: Report, geo: GeoResult) -> None:
     report.lat, report.lon, report.precision_m = geo.lat, geo.lon, geo.precision_m
-    report.geo_source, report.geo_kind, report.matched, report.zip = geo.source, geo.kind, geo.matched, geo.zip
+    report.geo_source, report.geo_kind, report.matched, report.zip = (
+        geo.source,
+        geo.kind,
+        geo.matched,
+        geo.zip,
+    )
     report.status = "located"
 
 
 def intake(
-    session: Session, inbound: InboundMessage, geo: GeoResult | None, *, language: str,
-    followup_min: float, addition_min: float, channel: str = "sms",
+    session: Session,
+    inbound: InboundMessage,
+    geo: GeoResult | None,
+    *,
+    language: str,
+    followup_min: float,
+    addition_min: float,
+    channel: str = "sms",
 ) -> ReportOutcome:
     """Attach ``inbound`` (whose place, if any, is ``geo``) to the reporter's open question or
     recent report, or start a new report.
@@ -46,28 +60,51 @@ def intake(
     not (we ask once). A message without a place within ``addition_min`` of a located report joins it.
     """
     text = inbound.body.strip()
-    awaiting = _latest(session, inbound.from_hash, Report.status == "awaiting_location",
-                       col(Report.awaiting_until) >= now())
+    awaiting = _latest(
+        session,
+        inbound.from_hash,
+        Report.status == "awaiting_location",
+        col(Report.awaiting_until) >= now(),
+    )
     if awaiting is not None:
         return ReportOutcome(_extend(session, awaiting, inbound, geo, answering=True), "answer")
     if geo is not None:
         # People split one report over several texts ("hay migra" / "son 5 camionetas" / "en la
         # Pacific y Florence"): a place soon after an answer that had none still belongs to it.
-        unplaced = _latest(session, inbound.from_hash, Report.status == "unlocated",
-                           Report.updated_at >= now() - timedelta(minutes=followup_min))
+        unplaced = _latest(
+            session,
+            inbound.from_hash,
+            Report.status == "unlocated",
+            Report.updated_at >= now() - timedelta(minutes=followup_min),
+        )
         if unplaced is not None:
             return ReportOutcome(_extend(session, unplaced, inbound, geo, answering=True), "answer")
     if geo is None:
-        recent = _latest(session, inbound.from_hash, Report.status == "located",
-                         Report.updated_at >= now() - timedelta(minutes=addition_min))
+        recent = _latest(
+            session,
+            inbound.from_hash,
+            Report.status == "located",
+            Report.updated_at >= now() - timedelta(minutes=addition_min),
+        )
         if recent is not None:
-            return ReportOutcome(_extend(session, recent, inbound, None, answering=False), "addition")
-    report = Report(channel=channel, reporter_hash=inbound.from_hash, language=language, text=text,
-                    created_at=now(), updated_at=now())
+            return ReportOutcome(
+                _extend(session, recent, inbound, None, answering=False), "addition"
+            )
+    report = Report(
+        channel=channel,
+        reporter_hash=inbound.from_hash,
+        language=language,
+        text=text,
+        created_at=now(),
+        updated_at=now(),
+    )
     if geo is not None:
         locate(report, geo)
     else:
-        report.status, report.awaiting_until = "awaiting_location", now() + timedelta(minutes=followup_min)
+        report.status, report.awaiting_until = (
+            "awaiting_location",
+            now() + timedelta(minutes=followup_min),
+        )
     session.add(report)
     session.flush()
     inbound.report_id = report.id
@@ -75,7 +112,14 @@ def intake(
     return ReportOutcome(report, "new")
 
 
-def _extend(session: Session, report: Report, inbound: InboundMessage, geo: GeoResult | None, *, answering: bool) -> Report:
+def _extend(
+    session: Session,
+    report: Report,
+    inbound: InboundMessage,
+    geo: GeoResult | None,
+    *,
+    answering: bool,
+) -> Report:
     report.text = f"{report.text}\n{inbound.body.strip()}".strip()
     report.updated_at = now()
     if answering:

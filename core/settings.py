@@ -29,10 +29,14 @@ class Settings(BaseSettings):
     dedup_radius_m: float = Field(400.0, gt=0)
     dedup_window_min: float = Field(60.0, gt=0)
     expire_after_min: float = Field(180.0, gt=0)
-    confirm_reporters: int = Field(3, ge=1, description="distinct reporters that confirm an incident")
+    confirm_reporters: int = Field(
+        3, ge=1, description="distinct reporters that confirm an incident"
+    )
     ack_minutes: float = Field(5.0, gt=0)
     followup_minutes: float = Field(15.0, gt=0)
-    quiet_minutes: float = Field(10.0, ge=0, description="one message per incident per subscriber per this")
+    quiet_minutes: float = Field(
+        10.0, ge=0, description="one message per incident per subscriber per this"
+    )
     region: str = "33.96,-118.21,25"
     online_geocoder: str = ""
     retention_days: int = Field(30, ge=1)
@@ -49,11 +53,15 @@ class Settings(BaseSettings):
     def _refuse_unsafe_production(self) -> "Settings":
         if self.env == "production":
             if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
-                raise ValueError("AVISA_SECRET_KEY must be set to a random value of 32+ characters in production")
+                raise ValueError(
+                    "AVISA_SECRET_KEY must be set to a random value of 32+ characters in production"
+                )
             if not self.redis_url:
                 raise ValueError("AVISA_REDIS_URL must be set in production (no embedded Redis)")
         if self.sms_backend == "twilio" and not self.twilio_auth_token:
-            raise ValueError("AVISA_SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+            raise ValueError(
+                "AVISA_SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"
+            )
         return self
 
     @property

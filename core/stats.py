@@ -3,7 +3,7 @@ figures are right however many API and worker processes run."""
 
 from sqlmodel import Session, col, func, select
 
-from core.models import Incident, InboundMessage, Message, Subscriber
+from core.models import InboundMessage, Incident, Message, Subscriber
 
 
 def _by_status(session: Session, model) -> dict[str, int]:
@@ -16,5 +16,6 @@ def counts(session: Session) -> dict[str, dict[str, int] | int]:
         "messages": _by_status(session, Message),
         "subscribers": _by_status(session, Subscriber),
         "inbound_unprocessed": session.exec(
-            select(func.count()).where(col(InboundMessage.processed_at).is_(None))).one(),
+            select(func.count()).where(col(InboundMessage.processed_at).is_(None))
+        ).one(),
     }

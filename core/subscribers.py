@@ -56,12 +56,20 @@ def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput
     unknown = [z for z in data.zone_ids if z not in known_zone_ids]
     if unknown:
         raise SubscriberError(f"zones: unknown zone ids {unknown}")
-    return SubscriberInput(phone, data.name.strip(), data.language, tuple(dict.fromkeys(data.roles)),
-                           tuple(dict.fromkeys(data.zone_ids)), data.confirmed)
+    return SubscriberInput(
+        phone,
+        data.name.strip(),
+        data.language,
+        tuple(dict.fromkeys(data.roles)),
+        tuple(dict.fromkeys(data.zone_ids)),
+        data.confirmed,
+    )
 
 
 def find_by_phone(session: Session, e164: str) -> Subscriber | None:
-    return session.exec(select(Subscriber).where(Subscriber.phone_hash == get_vault().index(e164))).first()
+    return session.exec(
+        select(Subscriber).where(Subscriber.phone_hash == get_vault().index(e164))
+    ).first()
 
 
 def create(session: Session, data: SubscriberInput, *, actor: str) -> Subscriber:
@@ -73,14 +81,20 @@ def create(session: Session, data: SubscriberInput, *, actor: str) -> Subscriber
 
 
 def set_zones(session: Session, subscriber: Subscriber, zone_ids: Sequence[int]) -> None:
-    for link in session.exec(select(SubscriberZone).where(SubscriberZone.subscriber_id == subscriber.id)):
+    for link in session.exec(
+        select(SubscriberZone).where(SubscriberZone.subscriber_id == subscriber.id)
+    ):
         session.delete(link)
     session.flush()
     session.add_all(SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in zone_ids)
 
 
 def zone_ids_of(session: Session, subscriber_id: int) -> list[int]:
-    return list(session.exec(select(SubscriberZone.zone_id).where(SubscriberZone.subscriber_id == subscriber_id)))
+    return list(
+        session.exec(
+            select(SubscriberZone.zone_id).where(SubscriberZone.subscriber_id == subscriber_id)
+        )
+    )
 
 
 def set_status(session: Session, subscriber: Subscriber, status: str) -> None:
@@ -90,7 +104,13 @@ def set_status(session: Session, subscriber: Subscriber, status: str) -> None:
 
 
 def _audit_in_person(session: Session, subscriber: Subscriber, actor: str) -> None:
-    session.add(AuditEvent(actor=actor, action="subscriber.confirmed_in_person", target=f"subscriber:{subscriber.id}"))
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action="subscriber.confirmed_in_person",
+            target=f"subscriber:{subscriber.id}",
+        )
+    )
 
 
 def _zone_ids(session: Session) -> set[int]:
@@ -134,16 +154,29 @@ def import_csv(session: Session, text: str, *, actor: str, allow_confirmed: bool
     return result
 
 
-def _insert_many(session: Session, rows: Sequence[SubscriberInput], *, actor: str) -> list[Subscriber]:
+def _insert_many(
+    session: Session, rows: Sequence[SubscriberInput], *, actor: str
+) -> list[Subscriber]:
     """Insert new subscribers with one flush for the rows and one for their zone links."""
     vault = get_vault()
-    created = [Subscriber(phone_enc=vault.seal(d.phone), phone_hash=vault.index(d.phone), name=d.name,
-                          language=d.language, roles=list(d.roles), status="active" if d.confirmed else "pending",
-                          confirmed_in_person=d.confirmed) for d in rows]
+    created = [
+        Subscriber(
+            phone_enc=vault.seal(d.phone),
+            phone_hash=vault.index(d.phone),
+            name=d.name,
+            language=d.language,
+            roles=list(d.roles),
+            status="active" if d.confirmed else "pending",
+            confirmed_in_person=d.confirmed,
+        )
+        for d in rows
+    ]
     session.add_all(created)
     session.flush()
-    for subscriber, data in zip(created, rows):
-        session.add_all(SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in data.zone_ids)
+    for subscriber, data in zip(created, rows, strict=True):
+        session.add_all(
+            SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in data.zone_ids
+        )
         if data.confirmed:
             _audit_in_person(session, subscriber, actor)
     return created
@@ -164,13 +197,25 @@ def _row_input(row: dict, zones: dict[str, int], allow_confirmed: bool) -> Subsc
     confirmed = cell("confirmed").lower() in ("1", "true", "yes", "si", "sí", "y")
     if confirmed and not allow_confirmed:
         raise SubscriberError("confirmed: only an admin may import subscribers as confirmed")
-    roles = tuple(r.strip().lower() for r in cell("roles").split(";") if r.strip()) or ("responder",)
-    return SubscriberInput(phone=cell("phone"), name=cell("name"), language=(cell("language") or "es").lower(),
-                           roles=roles, zone_ids=tuple(zone_ids), confirmed=confirmed)
+    roles = tuple(r.strip().lower() for r in cell("roles").split(";") if r.strip()) or (
+        "responder",
+    )
+    return SubscriberInput(
+        phone=cell("phone"),
+        name=cell("name"),
+        language=(cell("language") or "es").lower(),
+        roles=roles,
+        zone_ids=tuple(zone_ids),
+        confirmed=confirmed,
+    )
 
 
 def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> Subscriber:
-    subscriber.name, subscriber.language, subscriber.roles = data.name, data.language, list(data.roles)
+    subscriber.name, subscriber.language, subscriber.roles = (
+        data.name,
+        data.language,
+        list(data.roles),
+    )
     subscriber.updated_at = now()
     session.add(subscriber)
     set_zones(session, subscriber, data.zone_ids)
@@ -182,12 +227,22 @@ def active_in_zones(session: Session, zone_ids: Sequence[int], role: str) -> lis
     if not zone_ids:
         return []
     in_zones = select(SubscriberZone.subscriber_id).where(col(SubscriberZone.zone_id).in_(zone_ids))
-    rows = session.exec(select(Subscriber).where(col(Subscriber.id).in_(in_zones), Subscriber.status == "active"))
+    rows = session.exec(
+        select(Subscriber).where(col(Subscriber.id).in_(in_zones), Subscriber.status == "active")
+    )
     return [s for s in rows if role in s.roles]
 
 
-def update(session: Session, subscriber: Subscriber, *, name: str | None = None, language: str | None = None,
-           roles: Sequence[str] | None = None, zone_ids: Sequence[int] | None = None, status: str | None = None) -> None:
+def update(
+    session: Session,
+    subscriber: Subscriber,
+    *,
+    name: str | None = None,
+    language: str | None = None,
+    roles: Sequence[str] | None = None,
+    zone_ids: Sequence[int] | None = None,
+    status: str | None = None,
+) -> None:
     """Change what a coordinator may change; a coordinator can opt someone out, never in."""
     if zone_ids is not None:
         unknown = set(zone_ids) - _zone_ids(session)

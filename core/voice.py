@@ -46,10 +46,27 @@ Step = Literal["place", "description", "record", "done"]
 MAX_FAILURES = 2  # the call's second failed prompt (place or description) switches to <Record>
 MAX_TEXT = 800  # one answer; speech results are a sentence or two, never this long
 _DIGIT_WORDS = {
-    "cero": "0", "zero": "0", "oh": "0", "uno": "1", "one": "1", "dos": "2", "two": "2",
-    "tres": "3", "three": "3", "cuatro": "4", "four": "4", "cinco": "5", "five": "5",
-    "seis": "6", "six": "6", "siete": "7", "seven": "7", "ocho": "8", "eight": "8",
-    "nueve": "9", "nine": "9",
+    "cero": "0",
+    "zero": "0",
+    "oh": "0",
+    "uno": "1",
+    "one": "1",
+    "dos": "2",
+    "two": "2",
+    "tres": "3",
+    "three": "3",
+    "cuatro": "4",
+    "four": "4",
+    "cinco": "5",
+    "five": "5",
+    "seis": "6",
+    "six": "6",
+    "siete": "7",
+    "seven": "7",
+    "ocho": "8",
+    "eight": "8",
+    "nueve": "9",
+    "nine": "9",
 }
 _MIN_DIGIT_RUN = 3  # "dos camionetas" stays words; "nueve cero dos cinco cinco" becomes 90255
 
@@ -165,14 +182,20 @@ def finalise(session: Session, call_sid: str, *, caller: str) -> tuple[InboundMe
     if call is None or not _has_content(call):
         return None, False
     session.flush()  # the answer this request just heard must be in the claimed row
-    claimed = session.exec(
-        update(VoiceCall).where(col(VoiceCall.id) == call.id, col(VoiceCall.finalised_at).is_(None))
-        .values(finalised_at=now())
-    ).rowcount == 1
+    claimed = (
+        session.exec(
+            update(VoiceCall)
+            .where(col(VoiceCall.id) == call.id, col(VoiceCall.finalised_at).is_(None))
+            .values(finalised_at=now())
+        ).rowcount
+        == 1
+    )
     if not claimed:
         return _inbound_of(session, call_sid), False
     session.refresh(call)
-    return inbound.record(session, sid=call_sid, channel="voice", from_e164=caller, body=report_text(call))
+    return inbound.record(
+        session, sid=call_sid, channel="voice", from_e164=caller, body=report_text(call)
+    )
 
 
 def _has_content(call: VoiceCall) -> bool:
@@ -238,7 +261,9 @@ def complete_report(session: Session, inbound_message: InboundMessage, report: R
 
 
 def _inbound_of(session: Session, call_sid: str) -> InboundMessage | None:
-    return session.exec(select(InboundMessage).where(InboundMessage.provider_sid == call_sid)).first()
+    return session.exec(
+        select(InboundMessage).where(InboundMessage.provider_sid == call_sid)
+    ).first()
 
 
 def _report_of(session: Session, call_sid: str) -> Report | None:

@@ -10,7 +10,9 @@ from core.geo import haversine_m, nearest_zip
 from core.models import Zone
 
 
-def contains(zone: Zone, lat: float, lon: float, *, zip_code: str | None = None, near_zip: str | None = None) -> bool:
+def contains(
+    zone: Zone, lat: float, lon: float, *, zip_code: str | None = None, near_zip: str | None = None
+) -> bool:
     if zone.zips:
         zips = set(zone.zips)
         return (zip_code in zips) or ((near_zip or nearest_zip(lat, lon)) in zips)
@@ -21,7 +23,9 @@ def contains(zone: Zone, lat: float, lon: float, *, zip_code: str | None = None,
     return False
 
 
-def zones_containing(zones: Iterable[Zone], lat: float, lon: float, *, zip_code: str | None = None) -> list[Zone]:
+def zones_containing(
+    zones: Iterable[Zone], lat: float, lon: float, *, zip_code: str | None = None
+) -> list[Zone]:
     near = nearest_zip(lat, lon)
     return [z for z in zones if contains(z, lat, lon, zip_code=zip_code, near_zip=near)]
 
@@ -44,7 +48,7 @@ def _in_polygon(rings: Sequence[Sequence[Sequence[float]]], x: float, y: float) 
 
 def _in_ring(ring: Sequence[Sequence[float]], x: float, y: float) -> bool:
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, list(ring[1:]) + [ring[0]]):
+    for (x1, y1), (x2, y2) in zip(ring, list(ring[1:]) + [ring[0]], strict=True):
         if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
             inside = not inside
     return inside
@@ -59,7 +63,9 @@ def validate_geometry(geometry: dict) -> None:
     polygons = [coords] if kind == "Polygon" else coords
     for rings in polygons:
         for ring in rings:
-            if len(ring) < 4 or any(len(p) < 2 or not all(isinstance(v, (int, float)) for v in p[:2]) for p in ring):
+            if len(ring) < 4 or any(
+                len(p) < 2 or not all(isinstance(v, (int, float)) for v in p[:2]) for p in ring
+            ):
                 raise ValueError("each ring needs at least 4 [lon, lat] positions")
             if not all(-180 <= p[0] <= 180 and -90 <= p[1] <= 90 for p in ring):
                 raise ValueError("positions must be [lon, lat] within range")

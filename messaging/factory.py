@@ -18,9 +18,15 @@ def get_provider(settings: Settings) -> SmsProvider:
     """
     if settings.sms_backend != "twilio":
         return LocalProvider()
-    key = (settings.twilio_api_url, settings.twilio_account_sid, settings.twilio_auth_token,
-           settings.twilio_messaging_service_sid, settings.twilio_from_number, settings.public_url,
-           settings.send_concurrency)
+    key = (
+        settings.twilio_api_url,
+        settings.twilio_account_sid,
+        settings.twilio_auth_token,
+        settings.twilio_messaging_service_sid,
+        settings.twilio_from_number,
+        settings.public_url,
+        settings.send_concurrency,
+    )
     with _lock:
         provider = _twilio_providers.get(key)
         if provider is None:

@@ -9,8 +9,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-OPT_OUT = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
-           "PARA", "PARAR", "ALTO", "BASTA", "CANCELAR", "BAJA"}
+OPT_OUT = {
+    "STOP",
+    "STOPALL",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "END",
+    "QUIT",
+    "REVOKE",
+    "OPTOUT",
+    "PARA",
+    "PARAR",
+    "ALTO",
+    "BASTA",
+    "CANCELAR",
+    "BAJA",
+}
 OPT_IN = {"START", "UNSTOP", "ALTA", "INICIO"}
 HELP = {"HELP", "INFO", "AYUDA"}
 YES = {"YES", "SI", "Y", "S"}
@@ -27,7 +41,9 @@ _ANSWER = re.compile(r"^#?(?P<num>\d{1,7})?\s*(?P<word>[A-Z ]{1,20})\s*#?(?P<num
 
 @dataclass(frozen=True)
 class Command:
-    name: str  # opt_out, opt_in, help, yes, or a responder action (confirm, false, on_my_way, clear)
+    name: (
+        str  # opt_out, opt_in, help, yes, or a responder action (confirm, false, on_my_way, clear)
+    )
     incident_id: int | None = None
 
 

@@ -23,10 +23,28 @@ GSM_EXTENSION = frozenset("^{}\\[~]|€\f")  # sent as ESC + char: two septets e
 LIMITS: dict[Encoding, tuple[int, int]] = {"GSM-7": (160, 153), "UCS-2": (70, 67)}
 
 # Letters that cost a Spanish text its GSM-7 encoding, and the plain letter that reads as well.
-_TO_GSM = str.maketrans({
-    "á": "a", "í": "i", "ó": "o", "ú": "u", "Á": "A", "Í": "I", "Ó": "O", "Ú": "U", "À": "A", "ç": "c",
-    "“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " ",
-})
+_TO_GSM = str.maketrans(
+    {
+        "á": "a",
+        "í": "i",
+        "ó": "o",
+        "ú": "u",
+        "Á": "A",
+        "Í": "I",
+        "Ó": "O",
+        "Ú": "U",
+        "À": "A",
+        "ç": "c",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "\u00a0": " ",
+    }
+)
 
 
 def encoding(body: str) -> Encoding:

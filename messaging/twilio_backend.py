@@ -31,7 +31,11 @@ from urllib3.exceptions import NewConnectionError
 from core.phones import mask
 from core.settings import Settings
 from messaging.provider import (
-    PermanentSendError, Receipt, SendError, TransientSendError, UncertainSendError,
+    PermanentSendError,
+    Receipt,
+    SendError,
+    TransientSendError,
+    UncertainSendError,
 )
 
 STATUS_PATH = "/twilio/status"
@@ -62,22 +66,33 @@ for _logger in (_http_log, logging.getLogger("urllib3.connectionpool")):
 class TwilioProvider:
     """Sends through Twilio's REST API. Thread-safe; create one per process and share it."""
 
-    def __init__(self, settings: Settings, *, timeout_s: float = TIMEOUT_S, pool_size: int | None = None):
+    def __init__(
+        self, settings: Settings, *, timeout_s: float = TIMEOUT_S, pool_size: int | None = None
+    ):
         if not (settings.twilio_messaging_service_sid or settings.twilio_from_number):
             raise ValueError("set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
         self.http = TwilioHttpClient(timeout=timeout_s, logger=_http_log)
         size = pool_size or max(settings.send_concurrency, 10)
         for scheme in ("http://", "https://"):
             # max_retries=0: a POST must never be re-sent by the transport behind our back.
-            self.http.session.mount(scheme, HTTPAdapter(pool_connections=1, pool_maxsize=size, max_retries=0))
+            self.http.session.mount(
+                scheme, HTTPAdapter(pool_connections=1, pool_maxsize=size, max_retries=0)
+            )
         # environment={}: TWILIO_REGION / TWILIO_EDGE would rewrite the host we point at.
-        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
-                             http_client=self.http, environment={})
+        self.client = Client(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            http_client=self.http,
+            environment={},
+        )
         self.client.api.base_url = settings.twilio_api_url.rstrip("/")
         # Build the lazily created resource chain now, not racily in the first few threads.
         self._messages = self.client.api.v2010.accounts(settings.twilio_account_sid).messages
-        self._sender = ({"messaging_service_sid": settings.twilio_messaging_service_sid}
-                        if settings.twilio_messaging_service_sid else {"from_": settings.twilio_from_number})
+        self._sender = (
+            {"messaging_service_sid": settings.twilio_messaging_service_sid}
+            if settings.twilio_messaging_service_sid
+            else {"from_": settings.twilio_from_number}
+        )
         self.status_callback = settings.public_url.rstrip("/") + STATUS_PATH
 
     def callback_url(self, idempotency_key: str) -> str:
@@ -86,8 +101,9 @@ class TwilioProvider:
     def send(self, to: str, body: str, *, idempotency_key: str) -> Receipt:
         """POST one Messages create. Raises Transient/Uncertain/PermanentSendError (see module doc)."""
         try:
-            message = self._messages.create(to=to, body=body, status_callback=self.callback_url(idempotency_key),
-                                            **self._sender)
+            message = self._messages.create(
+                to=to, body=body, status_callback=self.callback_url(idempotency_key), **self._sender
+            )
         except (TwilioException, requests.RequestException) as exc:
             raise translate(exc) from None  # from None: the SDK's text may quote the number
         return Receipt(provider_sid=message.sid, status=message.status or "accepted")
@@ -140,4 +156,3 @@ def _refused(exc: Exception) -> bool:
 def scrub(text: str) -> str:
     """Twilio's error text can quote the 'To' number ("The 'To' number +1… is not valid")."""
     return _PHONE_LIKE.sub(lambda m: mask(re.sub(r"[^\d+]", "", m.group())), text)
-

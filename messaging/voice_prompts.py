@@ -21,9 +21,9 @@ PROMPTS: dict[str, dict[Language, str]] = {
     },
     "ask_place": {
         "es": "¿Dónde está pasando? Diga la esquina, por ejemplo: Pacific y Florence, "
-              "o una dirección, o un lugar conocido. También puede marcar el código postal de cinco dígitos.",
+        "o una dirección, o un lugar conocido. También puede marcar el código postal de cinco dígitos.",
         "en": "Where is it happening? Say the corner, for example: Pacific and Florence, "
-              "or an address, or a landmark. You can also type the five-digit ZIP code.",
+        "or an address, or a landmark. You can also type the five-digit ZIP code.",
     },
     "ask_description": {
         "es": "¿Qué está pasando? Por ejemplo: cuántos agentes o vehículos ve, y qué están haciendo.",
@@ -31,9 +31,9 @@ PROMPTS: dict[str, dict[Language, str]] = {
     },
     "ask_recording": {
         "es": "Vamos a grabar su mensaje. Después del tono, diga dónde y qué está pasando. "
-              "Al terminar, oprima la tecla de gato, o cuelgue.",
+        "Al terminar, oprima la tecla de gato, o cuelgue.",
         "en": "We will record your message. After the tone, say where it is and what is happening. "
-              "When you finish, press the pound key, or hang up.",
+        "When you finish, press the pound key, or hang up.",
     },
     "received": {
         "es": "Recibimos su reporte. Gracias por avisar.",
@@ -46,7 +46,7 @@ PROMPTS: dict[str, dict[Language, str]] = {
     "rights": {
         "es": "Recuerde: no abra la puerta sin una orden firmada por un juez, y tiene derecho a guardar silencio.",
         "en": "Remember: do not open the door without a warrant signed by a judge, "
-              "and you have the right to remain silent.",
+        "and you have the right to remain silent.",
     },
 }
 

@@ -14,7 +14,10 @@ from messaging.voice_prompts import speak
 # matches the es-MX recogniser we listen with, so the line speaks and listens in one locale and
 # place names sound the way the caller will say them back. (Polly.Lupe, es-US, is the other good
 # choice: change the voice and both locales together.) English: Polly.Joanna, the US English voice.
-VOICES: dict[Language, tuple[str, str]] = {"es": ("Polly.Mia", "es-MX"), "en": ("Polly.Joanna", "en-US")}
+VOICES: dict[Language, tuple[str, str]] = {
+    "es": ("Polly.Mia", "es-MX"),
+    "en": ("Polly.Joanna", "en-US"),
+}
 
 LANGUAGE_TIMEOUT_S = 5  # then Spanish, most callers' language: silence must not strand anyone
 ANSWER_TIMEOUT_S = 6  # to start answering; a frightened caller may need a moment
@@ -25,11 +28,35 @@ DESCRIPTION_MAX_S = 60
 RECORD_MAX_S = 120  # long enough for where and what; short enough for a coordinator to listen
 RECORD_SILENCE_S = 5
 # Names the recogniser should expect: English street names said in Spanish are what it mishears.
-PLACE_HINTS = ", ".join((
-    "Pacific", "Florence", "Gage", "Slauson", "Firestone", "Atlantic", "State", "Miles", "Seville",
-    "Santa Fe", "Alameda", "Compton", "Long Beach", "Randolph", "Saturn", "Zoe", "Clarendon",
-    "Huntington Park", "South Gate", "Bell", "Cudahy", "Maywood", "Walnut Park", "Lynwood", "Home Depot",
-))
+PLACE_HINTS = ", ".join(
+    (
+        "Pacific",
+        "Florence",
+        "Gage",
+        "Slauson",
+        "Firestone",
+        "Atlantic",
+        "State",
+        "Miles",
+        "Seville",
+        "Santa Fe",
+        "Alameda",
+        "Compton",
+        "Long Beach",
+        "Randolph",
+        "Saturn",
+        "Zoe",
+        "Clarendon",
+        "Huntington Park",
+        "South Gate",
+        "Bell",
+        "Cudahy",
+        "Maywood",
+        "Walnut Park",
+        "Lynwood",
+        "Home Depot",
+    )
+)
 
 
 def _say(verb: VoiceResponse | Gather, key: str, language: Language, **params: object) -> None:
@@ -44,8 +71,13 @@ def _locale(language: Language) -> str:
 def greeting(*, action: str, name: str) -> str:
     """Both languages, Spanish first; a key press or silence goes to ``action`` (Digits)."""
     response = VoiceResponse()
-    gather = response.gather(input="dtmf", num_digits=1, timeout=LANGUAGE_TIMEOUT_S, action=action,
-                             action_on_empty_result=True)
+    gather = response.gather(
+        input="dtmf",
+        num_digits=1,
+        timeout=LANGUAGE_TIMEOUT_S,
+        action=action,
+        action_on_empty_result=True,
+    )
     _say(gather, "greeting", "es", name=name)
     _say(gather, "greeting", "en", name=name)
     return str(response)
@@ -55,8 +87,14 @@ def ask_place(language: Language, *, action: str, again: bool) -> str:
     """Where: speech, or a 5-digit ZIP on the keypad (the fifth digit or # ends it)."""
     response = VoiceResponse()
     gather = response.gather(
-        input="speech dtmf", language=_locale(language), action=action, action_on_empty_result=True,
-        num_digits=5, finish_on_key="#", timeout=ANSWER_TIMEOUT_S, speech_timeout=SPEECH_TIMEOUT_S,
+        input="speech dtmf",
+        language=_locale(language),
+        action=action,
+        action_on_empty_result=True,
+        num_digits=5,
+        finish_on_key="#",
+        timeout=ANSWER_TIMEOUT_S,
+        speech_timeout=SPEECH_TIMEOUT_S,
         hints=PLACE_HINTS,
         profanity_filter=False,  # the caller's words are a record for coordinators: no asterisks
     )
@@ -70,8 +108,13 @@ def ask_description(language: Language, *, action: str, again: bool) -> str:
     """What is happening: speech only."""
     response = VoiceResponse()
     gather = response.gather(
-        input="speech", language=_locale(language), action=action, action_on_empty_result=True,
-        timeout=ANSWER_TIMEOUT_S, speech_timeout=SPEECH_TIMEOUT_S, max_speech_time=DESCRIPTION_MAX_S,
+        input="speech",
+        language=_locale(language),
+        action=action,
+        action_on_empty_result=True,
+        timeout=ANSWER_TIMEOUT_S,
+        speech_timeout=SPEECH_TIMEOUT_S,
+        max_speech_time=DESCRIPTION_MAX_S,
         profanity_filter=False,
     )
     if again:
@@ -88,8 +131,13 @@ def record_report(language: Language, *, action: str, fallthrough: str) -> str:
     """
     response = VoiceResponse()
     _say(response, "ask_recording", language)
-    response.record(action=action, max_length=RECORD_MAX_S, timeout=RECORD_SILENCE_S, finish_on_key="#",
-                    play_beep=True)
+    response.record(
+        action=action,
+        max_length=RECORD_MAX_S,
+        timeout=RECORD_SILENCE_S,
+        finish_on_key="#",
+        play_beep=True,
+    )
     response.redirect(fallthrough)
     return str(response)
 

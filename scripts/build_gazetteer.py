@@ -13,6 +13,7 @@ What it derives:
 - zips: California ZIP centroids within ~60 km of Southeast LA;
 - cities: GeoNames place names (mean of their ZIP centroids) and unincorporated communities.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,7 +67,9 @@ _STATION = re.compile(r"\bstation\b.*$", re.IGNORECASE)
 _PARENS = re.compile(r"\([^)]*\)")
 _DASH_TAIL = re.compile(r"\s+-\s*.*$|-\s+.*$")
 _SPLIT = re.compile(r"\s*/\s*|\s*&\s*|\s+and\s+|\s+@\s+|\s+at\s+|,\s*between\s+", re.IGNORECASE)
-_ENTRANCE = re.compile(r" - (.+?&.+?)\s+(?:\w+\s+)?(?:Main\s+)?(?:Entrance|Elevator)", re.IGNORECASE)
+_ENTRANCE = re.compile(
+    r" - (.+?&.+?)\s+(?:\w+\s+)?(?:Main\s+)?(?:Entrance|Elevator)", re.IGNORECASE
+)
 _TRAILING_DIR = re.compile(r"\s+(EB|WB|NB|SB|N|S|E|W)$")
 GENERIC = frozenset(
     """center ctr school high middle elementary park station transit plaza entrance layover
@@ -81,15 +84,19 @@ def read_stops(path: Path) -> list[tuple[str, float, float, str]]:
     """(name, lat, lon, location_type) of each row of a GTFS stops.txt."""
     with path.open(newline="", encoding="utf-8-sig") as fh:
         return [
-            (r["stop_name"].strip(), float(r["stop_lat"]), float(r["stop_lon"]),
-             (r.get("location_type") or "0").strip())
+            (
+                r["stop_name"].strip(),
+                float(r["stop_lat"]),
+                float(r["stop_lon"]),
+                (r.get("location_type") or "0").strip(),
+            )
             for r in csv.DictReader(fh)
             if r.get("stop_lat", "").strip() and r.get("stop_lon", "").strip()
         ]
 
 
 def station_name(name: str) -> str | None:
-    """"Slauson / Harbor Transitway Station" → "Slauson / Harbor Transitway"; else None."""
+    """ "Slauson / Harbor Transitway Station" → "Slauson / Harbor Transitway"; else None."""
     clean = _PARENS.sub(" ", name)
     if not re.search(r"\bstation\b", clean, re.IGNORECASE):
         return None
@@ -115,13 +122,15 @@ def _add_corner(corners: dict, display: dict, name: str, point: tuple[float, flo
     if not keys:
         return False
     corners[tuple(sorted(keys))].append(point)
-    for part, key in zip(_SPLIT.split(_DASH_TAIL.sub("", _PARENS.sub(" ", name))), keys):
+    for part, key in zip(
+        _SPLIT.split(_DASH_TAIL.sub("", _PARENS.sub(" ", name))), keys, strict=False
+    ):
         display[key][display_name(part)] += 1
     return True
 
 
 def display_name(part: str) -> str:
-    """"S Central Ave." → "Central": the name as residents say it, case kept."""
+    """ "S Central Ave." → "Central": the name as residents say it, case kept."""
     words = _TRAILING_DIR.sub("", part.strip()).split()
     folded = [w.lower().strip(".") for w in words]
     while len(words) > 1 and (folded[-1] in vocab.STREET_TYPES or folded[-1] in vocab.DIRECTIONS):
@@ -136,7 +145,9 @@ def _plausible_street(key: str) -> bool:
     if not toks or len(toks) > 5:
         return False
     # "9130 Rosecrans" is an address, not a street name.
-    return not (toks[0].isdigit() and len(toks) > 1) and (any(c.isalpha() for c in key) or len(key) <= 3)
+    return not (toks[0].isdigit() and len(toks) > 1) and (
+        any(c.isalpha() for c in key) or len(key) <= 3
+    )
 
 
 def cluster(points: list[tuple[float, float]]) -> list[tuple[float, float, int]]:
@@ -147,7 +158,11 @@ def cluster(points: list[tuple[float, float]]) -> list[tuple[float, float, int]]
         merged = [p] + [q for g in near for q in g]
         groups = [g for g in groups if all(g is not n for n in near)] + [merged]
     return [
-        (round(statistics.median(q[0] for q in g), 6), round(statistics.median(q[1] for q in g), 6), len(g))
+        (
+            round(statistics.median(q[0] for q in g), 6),
+            round(statistics.median(q[1] for q in g), 6),
+            len(g),
+        )
         for g in groups
     ]
 
@@ -239,7 +254,7 @@ def _zip_types() -> dict[str, str]:
 def city_rows(zips: list, geo: Path) -> list:
     """[name, [folded aliases], lat, lon] for places and communities residents name."""
     by_place = defaultdict(list)
-    for z, place, lat, lon, po in zips:
+    for _z, place, lat, lon, po in zips:
         if not po:
             by_place[place].append((lat, lon))
     zip_pt = {z[0]: (z[2], z[3]) for z in zips}
@@ -262,7 +277,9 @@ def build(geo: Path) -> dict:
     """The whole derived gazetteer as a JSON-ready dict."""
     corners, stations, landmarks, display = collect_stops(geo)
     corner_rows = [
-        [a, b, lat, lon, n] for (a, b), pts in sorted(corners.items()) for lat, lon, n in cluster(pts)
+        [a, b, lat, lon, n]
+        for (a, b), pts in sorted(corners.items())
+        for lat, lon, n in cluster(pts)
     ]
     landmark_rows = [
         [name, key, lat, lon]

@@ -97,9 +97,13 @@ def client(db):
 def avisa_env(settings) -> dict[str, str]:
     """The environment for an ``avisa`` subprocess: this test's servers and secret, nothing else of ours."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AVISA_", "TWILIO_"))}
-    env.update(AVISA_DATABASE_URL=settings.database_url, AVISA_REDIS_URL=settings.redis_url,
-               AVISA_SECRET_KEY=settings.secret_key, AVISA_PUBLIC_URL=settings.public_url,
-               AVISA_SEND_RATE=str(settings.send_rate))
+    env.update(
+        AVISA_DATABASE_URL=settings.database_url,
+        AVISA_REDIS_URL=settings.redis_url,
+        AVISA_SECRET_KEY=settings.secret_key,
+        AVISA_PUBLIC_URL=settings.public_url,
+        AVISA_SEND_RATE=str(settings.send_rate),
+    )
     return env
 
 
@@ -108,9 +112,19 @@ def sign(url: str, form: dict[str, str]) -> str:
 
 
 def sms_form(sender: str, body: str, sid: str | None = None, **extra: str) -> dict[str, str]:
-    return {"MessageSid": sid or "SM" + secrets.token_hex(16), "SmsSid": sid or "", "AccountSid": "AC" + "1" * 32,
-            "From": sender, "To": "+13235550000", "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01",
-            "FromCity": "", "ToZip": "", **extra}
+    return {
+        "MessageSid": sid or "SM" + secrets.token_hex(16),
+        "SmsSid": sid or "",
+        "AccountSid": "AC" + "1" * 32,
+        "From": sender,
+        "To": "+13235550000",
+        "Body": body,
+        "NumMedia": "0",
+        "ApiVersion": "2010-04-01",
+        "FromCity": "",
+        "ToZip": "",
+        **extra,
+    }
 
 
 @pytest.fixture

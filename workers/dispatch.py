@@ -33,18 +33,40 @@ def dispatch_alert(alert_id: int) -> int:
         incident = session.get(Incident, alert.incident_id) if alert else None
         if alert is None or incident is None:
             return 0
-        for recipient in recipients(session, alert, incident, quiet_min=settings.quiet_minutes,
-                                    escalation_reach_m=2 * settings.dedup_radius_m):
+        for recipient in recipients(
+            session,
+            alert,
+            incident,
+            quiet_min=settings.quiet_minutes,
+            escalation_reach_m=2 * settings.dedup_radius_m,
+        ):
             subscriber = recipient.subscriber
-            body = render(recipient.template, subscriber.language, incident=incident.id,
-                          place=gsm_safe(incident.label or incident.zip or "?"), time=_clock_time(incident.first_seen))
-            add_message(session, dedupe_key=f"alert:{alert.id}:{subscriber.id}", kind=recipient.kind, body=body,
-                        language=subscriber.language, segments=count_segments(body), subscriber=subscriber,
-                        incident_id=incident.id, alert_id=alert.id)
+            body = render(
+                recipient.template,
+                subscriber.language,
+                incident=incident.id,
+                place=gsm_safe(incident.label or incident.zip or "?"),
+                time=_clock_time(incident.first_seen),
+            )
+            add_message(
+                session,
+                dedupe_key=f"alert:{alert.id}:{subscriber.id}",
+                kind=recipient.kind,
+                body=body,
+                language=subscriber.language,
+                segments=count_segments(body),
+                subscriber=subscriber,
+                incident_id=incident.id,
+                alert_id=alert.id,
+            )
         alert.dispatched_at = alert.dispatched_at or now()
         session.add(alert)
         session.flush()
-        pending = list(session.exec(select(Message.id).where(Message.alert_id == alert.id, Message.status == "pending")))
+        pending = list(
+            session.exec(
+                select(Message.id).where(Message.alert_id == alert.id, Message.status == "pending")
+            )
+        )
     # The first chunk goes out from this job (no extra hop before the first phones buzz); the rest
     # are queued so other workers share the fan-out.
     enqueue_send(pending[CHUNK:])
@@ -53,7 +75,9 @@ def dispatch_alert(alert_id: int) -> int:
 
 def send_pending(message_ids: list[int]) -> int:
     settings = get_settings()
-    send_messages(message_ids, provider=get_provider(settings), redis=get_redis(), settings=settings)
+    send_messages(
+        message_ids, provider=get_provider(settings), redis=get_redis(), settings=settings
+    )
     return len(message_ids)
 
 

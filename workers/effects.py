@@ -22,14 +22,32 @@ class Effects:
     message_ids: list[int] = field(default_factory=list)
     escalation_timers: list[int] = field(default_factory=list)  # incident ids
 
-    def reply(self, session: Session, *, dedupe_key: str, template: str, language: str,
-              to_e164: str | None = None, subscriber: Subscriber | None = None,
-              incident_id: int | None = None, kind: str = "reply", **params: object) -> None:
+    def reply(
+        self,
+        session: Session,
+        *,
+        dedupe_key: str,
+        template: str,
+        language: str,
+        to_e164: str | None = None,
+        subscriber: Subscriber | None = None,
+        incident_id: int | None = None,
+        kind: str = "reply",
+        **params: object,
+    ) -> None:
         """Store a text for one person (once per ``dedupe_key``) and remember to send it."""
         body = render(template, language, **params)
-        message = add_message(session, dedupe_key=dedupe_key, kind=kind, body=body, language=language,
-                              segments=count_segments(body), to_e164=to_e164, subscriber=subscriber,
-                              incident_id=incident_id)
+        message = add_message(
+            session,
+            dedupe_key=dedupe_key,
+            kind=kind,
+            body=body,
+            language=language,
+            segments=count_segments(body),
+            to_e164=to_e164,
+            subscriber=subscriber,
+            incident_id=incident_id,
+        )
         if message is not None:
             session.flush()
             self.message_ids.append(message.id)

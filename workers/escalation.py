@@ -20,8 +20,13 @@ from workers.queues import MAINTENANCE, RETRY, enqueue_dispatch, queue
 
 def schedule(incident_id: int) -> None:
     minutes = get_settings().ack_minutes
-    queue(MAINTENANCE).enqueue_in(timedelta(minutes=minutes), "workers.escalation.escalate_if_unanswered",
-                                  incident_id, job_id=f"escalate-{incident_id}", retry=RETRY)
+    queue(MAINTENANCE).enqueue_in(
+        timedelta(minutes=minutes),
+        "workers.escalation.escalate_if_unanswered",
+        incident_id,
+        job_id=f"escalate-{incident_id}",
+        retry=RETRY,
+    )
 
 
 def escalate_if_unanswered(incident_id: int) -> bool:
@@ -30,10 +35,15 @@ def escalate_if_unanswered(incident_id: int) -> bool:
         incident = session.get(Incident, incident_id)
         if incident is None or incident.status != "reported" or incident.escalated_at is not None:
             return False
-        if session.exec(select(Acknowledgement.id).where(Acknowledgement.incident_id == incident_id)).first():
+        if session.exec(
+            select(Acknowledgement.id).where(Acknowledgement.incident_id == incident_id)
+        ).first():
             return False
-        claimed = session.exec(update(Incident).where(col(Incident.id) == incident_id, col(Incident.escalated_at).is_(None))
-                               .values(escalated_at=now())).rowcount
+        claimed = session.exec(
+            update(Incident)
+            .where(col(Incident.id) == incident_id, col(Incident.escalated_at).is_(None))
+            .values(escalated_at=now())
+        ).rowcount
         if claimed != 1:
             return False
         alert = Alert(incident_id=incident_id, reason="escalated", audience="escalation")
@@ -48,6 +58,13 @@ def sweep() -> int:
     """Escalate every overdue incident whose timer did not fire."""
     deadline = now() - timedelta(minutes=get_settings().ack_minutes)
     with session_scope() as session:
-        overdue = list(session.exec(select(Incident.id).where(
-            Incident.status == "reported", col(Incident.escalated_at).is_(None), Incident.first_seen <= deadline)))
+        overdue = list(
+            session.exec(
+                select(Incident.id).where(
+                    Incident.status == "reported",
+                    col(Incident.escalated_at).is_(None),
+                    Incident.first_seen <= deadline,
+                )
+            )
+        )
     return sum(escalate_if_unanswered(incident_id) for incident_id in overdue)

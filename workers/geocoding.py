@@ -10,8 +10,12 @@ from core.settings import Settings
 
 
 def geocoder_for(session: Session, settings: Settings) -> Geocoder:
-    places = [CustomPlace(name=p.name, aliases=tuple(p.aliases), lat=p.lat, lon=p.lon, precision_m=p.precision_m)
-              for p in session.exec(select(Place))]
+    places = [
+        CustomPlace(
+            name=p.name, aliases=tuple(p.aliases), lat=p.lat, lon=p.lon, precision_m=p.precision_m
+        )
+        for p in session.exec(select(Place))
+    ]
     return Geocoder(region=Region.parse(settings.region), places=places, online=_online(settings))
 
 

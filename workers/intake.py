@@ -39,7 +39,9 @@ def process_inbound(inbound_id: int) -> str:
         geo = geocoder_for(session, settings).geocode(inbound.body)
         keys = [reporter_key(inbound.from_hash)]
     if geo is not None:
-        keys += area_keys(geo.lat, geo.lon, incidents.search_reach_m(settings.dedup_radius_m, geo.precision_m))
+        keys += area_keys(
+            geo.lat, geo.lon, incidents.search_reach_m(settings.dedup_radius_m, geo.precision_m)
+        )
     effects = Effects()
     with held(get_redis(), keys), session_scope() as session:
         inbound = session.get(InboundMessage, inbound_id)
@@ -53,8 +55,13 @@ def process_inbound(inbound_id: int) -> str:
     return inbound.outcome
 
 
-def _route(session: Session, inbound: InboundMessage, geo: GeoResult | None, settings: Settings,
-           effects: Effects) -> str:
+def _route(
+    session: Session,
+    inbound: InboundMessage,
+    geo: GeoResult | None,
+    settings: Settings,
+    effects: Effects,
+) -> str:
     sender = get_vault().open(inbound.from_enc)
     if inbound.channel == "voice":  # a call is always a report: spoken words are not commands
         return _report(session, inbound, geo, sender, settings, effects)
@@ -69,18 +76,35 @@ def _route(session: Session, inbound: InboundMessage, geo: GeoResult | None, set
     return _report(session, inbound, geo, sender, settings, effects)
 
 
-def _report(session: Session, inbound: InboundMessage, geo: GeoResult | None, sender: str, settings: Settings,
-            effects: Effects) -> str:
+def _report(
+    session: Session,
+    inbound: InboundMessage,
+    geo: GeoResult | None,
+    sender: str,
+    settings: Settings,
+    effects: Effects,
+) -> str:
     language = detect(inbound.body)
-    outcome = intake(session, inbound, geo, language=language,
-                     followup_min=settings.followup_minutes, addition_min=settings.dedup_window_min,
-                     channel=inbound.channel)
+    outcome = intake(
+        session,
+        inbound,
+        geo,
+        language=language,
+        followup_min=settings.followup_minutes,
+        addition_min=settings.dedup_window_min,
+        channel=inbound.channel,
+    )
     report = outcome.report
     if inbound.channel == "voice":
         voice.complete_report(session, inbound, report)
     if outcome.needs_location and inbound.channel == "sms":
-        effects.reply(session, dedupe_key=f"reply:{inbound.id}", template="ask_location",
-                      language=report.language, to_e164=sender)
+        effects.reply(
+            session,
+            dedupe_key=f"reply:{inbound.id}",
+            template="ask_location",
+            language=report.language,
+            to_e164=sender,
+        )
         return "report:asked_location"
     if outcome.step == "addition":
         if report.incident_id is not None:
@@ -88,11 +112,14 @@ def _report(session: Session, inbound: InboundMessage, geo: GeoResult | None, se
         return "report:addition"
     if not outcome.located:
         return "report:unlocated"
-    incident, created = incidents.match_or_create(session, report, radius_m=settings.dedup_radius_m,
-                                                  window_min=settings.dedup_window_min)
+    incident, created = incidents.match_or_create(
+        session, report, radius_m=settings.dedup_radius_m, window_min=settings.dedup_window_min
+    )
     if created:
         effects.alerts(policy.on_new_incident(session, incident))
         effects.escalation_timers.append(incident.id)
     if policy.corroborated(incident, reporters_needed=settings.confirm_reporters):
-        effects.alerts(policy.transition_if_still(session, incident, "confirmed", actor="reporters"))
+        effects.alerts(
+            policy.transition_if_still(session, incident, "confirmed", actor="reporters")
+        )
     return f"report:incident:{incident.id}"

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from core import incidents, inbound, privacy
+from core import inbound, incidents, privacy
 from core.clock import now
 from core.db import session_scope
 from core.models import Alert, Message
@@ -36,8 +36,18 @@ def sweep_outbound() -> int:
     """Re-dispatch alerts never fanned out and re-send texts left pending or half-sent."""
     cutoff = now() - timedelta(seconds=GRACE_S)
     with session_scope() as session:
-        alert_ids = list(session.exec(select(Alert.id).where(col(Alert.dispatched_at).is_(None), Alert.created_at <= cutoff)))
-        message_ids = list(session.exec(select(Message.id).where(Message.status == "pending", Message.created_at <= cutoff)))
+        alert_ids = list(
+            session.exec(
+                select(Alert.id).where(
+                    col(Alert.dispatched_at).is_(None), Alert.created_at <= cutoff
+                )
+            )
+        )
+        message_ids = list(
+            session.exec(
+                select(Message.id).where(Message.status == "pending", Message.created_at <= cutoff)
+            )
+        )
     for alert_id in alert_ids:
         enqueue_dispatch(alert_id)
     settings = get_settings()

@@ -23,13 +23,17 @@ class RedisNotConfigured(RuntimeError):
 @lru_cache(maxsize=4)
 def redis_for(url: str) -> Redis:
     # No read timeout: workers block on BLPOP for minutes. A down server still fails fast on connect.
-    return Redis.from_url(url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=30)
+    return Redis.from_url(
+        url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=30
+    )
 
 
 def get_redis() -> Redis:
     url = get_settings().redis_url
     if not url:
-        raise RedisNotConfigured("AVISA_REDIS_URL is not set (avisa dev starts an embedded Redis and sets it)")
+        raise RedisNotConfigured(
+            "AVISA_REDIS_URL is not set (avisa dev starts an embedded Redis and sets it)"
+        )
     return redis_for(url)
 
 
@@ -38,7 +42,9 @@ def queue(name: str, connection: Redis | None = None) -> Queue:
 
 
 def enqueue_intake(inbound_id: int) -> None:
-    queue(INTAKE).enqueue("workers.intake.process_inbound", inbound_id, retry=RETRY, job_id=f"intake-{inbound_id}")
+    queue(INTAKE).enqueue(
+        "workers.intake.process_inbound", inbound_id, retry=RETRY, job_id=f"intake-{inbound_id}"
+    )
 
 
 def fanout_timeout(texts: int) -> int:
@@ -52,11 +58,21 @@ CHUNK = 500
 
 
 def enqueue_dispatch(alert_id: int) -> None:
-    queue(DISPATCH).enqueue("workers.dispatch.dispatch_alert", alert_id, retry=RETRY, job_id=f"alert-{alert_id}",
-                            job_timeout=fanout_timeout(CHUNK))
+    queue(DISPATCH).enqueue(
+        "workers.dispatch.dispatch_alert",
+        alert_id,
+        retry=RETRY,
+        job_id=f"alert-{alert_id}",
+        job_timeout=fanout_timeout(CHUNK),
+    )
 
 
 def enqueue_send(message_ids: list[int]) -> None:
     for start in range(0, len(message_ids), CHUNK):
-        chunk = message_ids[start:start + CHUNK]
-        queue(DISPATCH).enqueue("workers.dispatch.send_pending", chunk, retry=RETRY, job_timeout=fanout_timeout(len(chunk)))
+        chunk = message_ids[start : start + CHUNK]
+        queue(DISPATCH).enqueue(
+            "workers.dispatch.send_pending",
+            chunk,
+            retry=RETRY,
+            job_timeout=fanout_timeout(len(chunk)),
+        )

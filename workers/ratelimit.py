@@ -53,8 +53,15 @@ class RateLimitTimeout(Exception):
 class RateLimiter:
     """``acquire()`` blocks until this process may send one text; safe to share between threads."""
 
-    def __init__(self, redis: Redis, rate: float, *, burst: float | None = None, key: str = DEFAULT_KEY,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        redis: Redis,
+        rate: float,
+        *,
+        burst: float | None = None,
+        key: str = DEFAULT_KEY,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = float(rate)
@@ -90,8 +97,11 @@ class RateLimiter:
             except RedisError as exc:
                 # Each failed call can cost the client's own retries (seconds): don't pay that
                 # per text; try Redis again after a while.
-                log.warning("rate limit bucket unreachable (%s); pacing this process alone for %ss",
-                            type(exc).__name__, REDIS_RETRY_S)
+                log.warning(
+                    "rate limit bucket unreachable (%s); pacing this process alone for %ss",
+                    type(exc).__name__,
+                    REDIS_RETRY_S,
+                )
                 self._redis_down_until = time.monotonic() + REDIS_RETRY_S
                 continue
             if granted:

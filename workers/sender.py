@@ -29,8 +29,8 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
@@ -47,14 +47,21 @@ from core.models import Message, Subscriber
 from core.phones import get_vault, vault_for
 from core.settings import Settings
 from messaging.provider import (
-    PermanentSendError, Receipt, SendError, SmsProvider, TransientSendError, UncertainSendError,
+    PermanentSendError,
+    Receipt,
+    SendError,
+    SmsProvider,
+    TransientSendError,
+    UncertainSendError,
 )
 from workers.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
 LEASE_S = 30  # a claim not handed off for this long belongs to a dead or stalled worker
-LOOKUP_AFTER_S = 60  # then ask the provider about an unanswered text (nothing is in flight that long)
+LOOKUP_AFTER_S = (
+    60  # then ask the provider about an unanswered text (nothing is in flight that long)
+)
 LOOKUP_BATCH = 100  # unanswered texts looked up per sweep
 UNCERTAIN_AFTER_S = 600  # then give up on it: failed/"uncertain", never re-sent
 TRIES_PER_RUN = 4  # transient failures retried in this process before leaving it to the sweep
@@ -82,8 +89,15 @@ class _Claim:
     subscriber_id: int | None
 
 
-def send_messages(message_ids: list[int], *, provider: SmsProvider, redis: Redis, settings: Settings,
-                  engine: Engine | None = None, limiter: RateLimiter | None = None) -> None:
+def send_messages(
+    message_ids: list[int],
+    *,
+    provider: SmsProvider,
+    redis: Redis,
+    settings: Settings,
+    engine: Engine | None = None,
+    limiter: RateLimiter | None = None,
+) -> None:
     """Send every still-pending text of ``message_ids``; idempotent, safe to run concurrently.
 
     Texts go out on a pool of ``settings.send_concurrency`` threads, each waiting for a token of
@@ -94,8 +108,12 @@ def send_messages(message_ids: list[int], *, provider: SmsProvider, redis: Redis
     ids = list(dict.fromkeys(message_ids))
     if not ids:
         return
-    sender = _Sender(provider=provider, engine=engine or engine_for(settings.database_url), settings=settings,
-                     limiter=limiter or RateLimiter(redis, settings.send_rate))
+    sender = _Sender(
+        provider=provider,
+        engine=engine or engine_for(settings.database_url),
+        settings=settings,
+        limiter=limiter or RateLimiter(redis, settings.send_rate),
+    )
     # More threads than a second's worth of tokens only makes claims wait in the bucket's queue
     # (and risk outliving their lease); in-flight requests ≈ rate × latency is all a pool needs.
     threads = max(1, min(settings.send_concurrency, math.ceil(settings.send_rate * 2), len(ids)))
@@ -114,23 +132,55 @@ def backoff(try_number: int) -> float:
 # running it, and at 100 texts a second that is the difference between keeping pace or not.
 _CLAIM = (
     update(Message)
-    .where(Message.id == bindparam("message_id"), Message.status == "pending", Message.attempts < MAX_ATTEMPTS)
-    .values(status="sending", claimed_at=bindparam("now"), attempts=Message.attempts + 1, sent_at=None,
-            updated_at=bindparam("now"))
-    .returning(Message.attempts, Message.to_enc, Message.body, Message.subscriber_id, Message.kind,
-               select(Subscriber.status).where(Subscriber.id == Message.subscriber_id).scalar_subquery())
+    .where(
+        Message.id == bindparam("message_id"),
+        Message.status == "pending",
+        Message.attempts < MAX_ATTEMPTS,
+    )
+    .values(
+        status="sending",
+        claimed_at=bindparam("now"),
+        attempts=Message.attempts + 1,
+        sent_at=None,
+        updated_at=bindparam("now"),
+    )
+    .returning(
+        Message.attempts,
+        Message.to_enc,
+        Message.body,
+        Message.subscriber_id,
+        Message.kind,
+        select(Subscriber.status).where(Subscriber.id == Message.subscriber_id).scalar_subquery(),
+    )
 )
 # Only while our claim stands: ``attempts`` is the fencing token.
-_FENCED = update(Message).where(Message.id == bindparam("message_id"), Message.status == "sending",
-                                Message.attempts == bindparam("attempt"))
-_HAND_OFF = _FENCED.where(col(Message.sent_at).is_(None)).values(sent_at=bindparam("now"), claimed_at=bindparam("now"))
-_ACCEPTED = _FENCED.values(status=bindparam("status"), provider_sid=bindparam("sid"), error_code=None,
-                           error_message=None, updated_at=bindparam("now"))
+_FENCED = update(Message).where(
+    Message.id == bindparam("message_id"),
+    Message.status == "sending",
+    Message.attempts == bindparam("attempt"),
+)
+_HAND_OFF = _FENCED.where(col(Message.sent_at).is_(None)).values(
+    sent_at=bindparam("now"), claimed_at=bindparam("now")
+)
+_ACCEPTED = _FENCED.values(
+    status=bindparam("status"),
+    provider_sid=bindparam("sid"),
+    error_code=None,
+    error_message=None,
+    updated_at=bindparam("now"),
+)
 
 
 class _Sender:
-    def __init__(self, *, provider: SmsProvider, engine: Engine, settings: Settings, limiter: RateLimiter,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        *,
+        provider: SmsProvider,
+        engine: Engine,
+        settings: Settings,
+        limiter: RateLimiter,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.provider, self.engine, self.limiter, self.sleep = provider, engine, limiter, sleep
         self.vault = vault_for(settings.secret_key)
         # SQLite has one writer at a time and its busy handler sleeps in 1–100 ms steps: queueing
@@ -150,10 +200,14 @@ class _Sender:
         claim = self._claim(message_id)
         if claim is None:
             return Outcome.SKIPPED
-        to = self.vault.open(claim.to_enc)  # before the hand-off: if this fails, the text never left
+        to = self.vault.open(
+            claim.to_enc
+        )  # before the hand-off: if this fails, the text never left
         self.limiter.acquire()
         if not self._hand_off(claim):
-            log.warning("message %s: claim swept back before sending; left to its new owner", message_id)
+            log.warning(
+                "message %s: claim swept back before sending; left to its new owner", message_id
+            )
             return Outcome.LOST
         try:
             receipt = self.provider.send(to, claim.body, idempotency_key=str(message_id))
@@ -183,8 +237,11 @@ class _Sender:
             attempt, to_enc, body, subscriber_id, kind, subscriber_status = row
             if kind in MUTED_BY_OPT_OUT and subscriber_status == "opted_out":
                 # Never an alert to someone opted out, even one who opted out after it was written.
-                conn.execute(update(Message).where(Message.id == message_id)
-                             .values(status="skipped", error_message="subscriber opted out"))
+                conn.execute(
+                    update(Message)
+                    .where(Message.id == message_id)
+                    .values(status="skipped", error_message="subscriber opted out")
+                )
                 return None
             return _Claim(message_id, attempt, to_enc, body, subscriber_id)
 
@@ -198,40 +255,75 @@ class _Sender:
         return {"message_id": claim.message_id, "attempt": claim.attempt}
 
     def _accepted(self, claim: _Claim, receipt: Receipt) -> None:
-        values = {"status": PROVIDER_STATUS.get(receipt.status, "accepted"), "sid": receipt.provider_sid, "now": now()}
+        values = {
+            "status": PROVIDER_STATUS.get(receipt.status, "accepted"),
+            "sid": receipt.provider_sid,
+            "now": now(),
+        }
         with self._transaction() as conn:
             if not conn.execute(_ACCEPTED, self._fence(claim) | values).rowcount:
                 # A status callback got here first and moved it on: just keep the SID.
-                conn.execute(update(Message).where(Message.id == claim.message_id, col(Message.provider_sid).is_(None))
-                             .values(provider_sid=receipt.provider_sid))
+                conn.execute(
+                    update(Message)
+                    .where(Message.id == claim.message_id, col(Message.provider_sid).is_(None))
+                    .values(provider_sid=receipt.provider_sid)
+                )
 
     def _release(self, claim: _Claim, exc: TransientSendError) -> Outcome:
         exhausted = claim.attempt >= MAX_ATTEMPTS
-        self._write(_FENCED.values(status="failed" if exhausted else "pending", sent_at=None, error_code=exc.code,
-                                   error_message=str(exc)[:500], updated_at=now()), self._fence(claim))
-        log.info("message %s: transient %s on attempt %d", claim.message_id, exc.code, claim.attempt)
+        self._write(
+            _FENCED.values(
+                status="failed" if exhausted else "pending",
+                sent_at=None,
+                error_code=exc.code,
+                error_message=str(exc)[:500],
+                updated_at=now(),
+            ),
+            self._fence(claim),
+        )
+        log.info(
+            "message %s: transient %s on attempt %d", claim.message_id, exc.code, claim.attempt
+        )
         return Outcome.FAILED if exhausted else Outcome.RETRY
 
     def _fail(self, claim: _Claim, exc: PermanentSendError) -> Outcome:
         with self._write_lock, session_scope(self.engine) as session:
-            session.exec(_FENCED.values(status="failed", error_code=exc.code, updated_at=now(),
-                                        error_message=cause(exc.code, str(exc)[:500])), params=self._fence(claim))
+            session.exec(
+                _FENCED.values(
+                    status="failed",
+                    error_code=exc.code,
+                    updated_at=now(),
+                    error_message=cause(exc.code, str(exc)[:500]),
+                ),
+                params=self._fence(claim),
+            )
             if exc.code:
                 apply_error_code(session, subscriber_id=claim.subscriber_id, code=exc.code)
         log.info("message %s: failed permanently (%s)", claim.message_id, exc.code)
         return Outcome.FAILED
 
     def _uncertain(self, claim: _Claim, exc: UncertainSendError) -> Outcome:
-        self._write(_FENCED.values(error_code=UNCERTAIN, error_message=str(exc)[:500], updated_at=now()),
-                    self._fence(claim))
-        log.warning("message %s: provider did not answer (%s); not resending, awaiting its callback",
-                    claim.message_id, exc.code)
+        self._write(
+            _FENCED.values(error_code=UNCERTAIN, error_message=str(exc)[:500], updated_at=now()),
+            self._fence(claim),
+        )
+        log.warning(
+            "message %s: provider did not answer (%s); not resending, awaiting its callback",
+            claim.message_id,
+            exc.code,
+        )
         return Outcome.UNCERTAIN
 
 
-def sweep_stale(engine: Engine | None = None, *, lease_seconds: float = LEASE_S, provider: SmsProvider | None = None,
-                settings: Settings | None = None, lookup_after_seconds: float = LOOKUP_AFTER_S,
-                uncertain_after_seconds: float = UNCERTAIN_AFTER_S) -> list[int]:
+def sweep_stale(
+    engine: Engine | None = None,
+    *,
+    lease_seconds: float = LEASE_S,
+    provider: SmsProvider | None = None,
+    settings: Settings | None = None,
+    lookup_after_seconds: float = LOOKUP_AFTER_S,
+    uncertain_after_seconds: float = UNCERTAIN_AFTER_S,
+) -> list[int]:
     """Resume what dead or stalled workers left; returns the ids now pending, for the caller to send.
 
     - claimed longer than ``lease_seconds`` ago, never handed off → pending (safe: it never left);
@@ -253,40 +345,72 @@ def _resume_stale_claims(engine: Engine, lease_seconds: float) -> list[int]:
     with session_scope(engine) as session:
         rows = session.exec(
             update(Message)
-            .where(Message.status == "sending", col(Message.sent_at).is_(None), col(Message.provider_sid).is_(None),
-                   col(Message.claimed_at) < now() - timedelta(seconds=lease_seconds))
-            .values(status=case((Message.attempts >= MAX_ATTEMPTS, "failed"), else_="pending"), updated_at=now())
-            .returning(Message.id, Message.status)).all()
+            .where(
+                Message.status == "sending",
+                col(Message.sent_at).is_(None),
+                col(Message.provider_sid).is_(None),
+                col(Message.claimed_at) < now() - timedelta(seconds=lease_seconds),
+            )
+            .values(
+                status=case((Message.attempts >= MAX_ATTEMPTS, "failed"), else_="pending"),
+                updated_at=now(),
+            )
+            .returning(Message.id, Message.status)
+        ).all()
     if rows:
         log.warning("sweep: %d claims of dead or stalled workers taken back", len(rows))
     return [message_id for message_id, status in rows if status == "pending"]
 
 
 def _unanswered(older_than_s: float):
-    return (Message.status == "sending", col(Message.sent_at).is_not(None), col(Message.provider_sid).is_(None),
-            col(Message.sent_at) < now() - timedelta(seconds=older_than_s))
+    return (
+        Message.status == "sending",
+        col(Message.sent_at).is_not(None),
+        col(Message.provider_sid).is_(None),
+        col(Message.sent_at) < now() - timedelta(seconds=older_than_s),
+    )
 
 
 def _settle_unanswered(engine: Engine, provider, vault, older_than_s: float) -> list[int]:
     with session_scope(engine) as session:
-        rows = session.exec(select(Message.id, Message.attempts, Message.sent_at, Message.to_enc, Message.body)
-                            .where(*_unanswered(older_than_s)).limit(LOOKUP_BATCH)).all()
+        rows = session.exec(
+            select(Message.id, Message.attempts, Message.sent_at, Message.to_enc, Message.body)
+            .where(*_unanswered(older_than_s))
+            .limit(LOOKUP_BATCH)
+        ).all()
     resumed = []
     for message_id, attempt, sent_at, to_enc, body in rows:
         try:
             receipt = provider.find_sent(vault.open(to_enc), body, since=sent_at)
         except SendError as exc:
-            log.warning("message %s: could not ask the provider (%s); will ask again", message_id, exc.code)
+            log.warning(
+                "message %s: could not ask the provider (%s); will ask again", message_id, exc.code
+            )
             continue
-        fence = update(Message).where(Message.id == message_id, Message.attempts == attempt, *_unanswered(0))
+        fence = update(Message).where(
+            Message.id == message_id, Message.attempts == attempt, *_unanswered(0)
+        )
         with session_scope(engine) as session:
             if receipt is not None:
-                session.exec(fence.values(provider_sid=receipt.provider_sid, error_code=None, error_message=None,
-                                          status=PROVIDER_STATUS.get(receipt.status, "accepted"), updated_at=now()))
+                session.exec(
+                    fence.values(
+                        provider_sid=receipt.provider_sid,
+                        error_code=None,
+                        error_message=None,
+                        status=PROVIDER_STATUS.get(receipt.status, "accepted"),
+                        updated_at=now(),
+                    )
+                )
                 continue
-            back = session.exec(fence.values(
-                status="failed" if attempt >= MAX_ATTEMPTS else "pending", sent_at=None, updated_at=now(),
-                error_code="not_received", error_message="the provider never received it")).rowcount
+            back = session.exec(
+                fence.values(
+                    status="failed" if attempt >= MAX_ATTEMPTS else "pending",
+                    sent_at=None,
+                    updated_at=now(),
+                    error_code="not_received",
+                    error_message="the provider never received it",
+                )
+            ).rowcount
             if back and attempt < MAX_ATTEMPTS:
                 resumed.append(message_id)
     if rows:
@@ -297,8 +421,14 @@ def _settle_unanswered(engine: Engine, provider, vault, older_than_s: float) -> 
 def _give_up_unanswered(engine: Engine, older_than_s: float) -> None:
     with session_scope(engine) as session:
         given_up = session.exec(
-            update(Message).where(*_unanswered(older_than_s))
-            .values(status="failed", error_code=UNCERTAIN, updated_at=now(),
-                    error_message="no answer from the provider; not resent, it may have been delivered")).rowcount
+            update(Message)
+            .where(*_unanswered(older_than_s))
+            .values(
+                status="failed",
+                error_code=UNCERTAIN,
+                updated_at=now(),
+                error_message="no answer from the provider; not resent, it may have been delivered",
+            )
+        ).rowcount
     if given_up:
         log.warning("sweep: %d unanswered texts marked failed/uncertain", given_up)

@@ -5,7 +5,16 @@ from sqlmodel import col, select
 
 from api.deps import Coordinator, SessionDep, Viewer, get_or_404
 from api.pagination import Cursor, Limit, Page, paginate
-from api.schemas import ActionIn, IncidentDetail, IncidentOut, MergeIn, NoteIn, NoteOut, ReportOut, SplitIn
+from api.schemas import (
+    ActionIn,
+    IncidentDetail,
+    IncidentOut,
+    MergeIn,
+    NoteIn,
+    NoteOut,
+    ReportOut,
+    SplitIn,
+)
 from core import incidents, policy
 from core.models import OPEN_INCIDENT, Incident, IncidentNote, Report
 from workers.effects import Effects
@@ -22,35 +31,66 @@ def load(session, incident_id: int) -> Incident:
 
 
 @router.get("")
-def list_incidents(session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100,
-                   status: Annotated[str | None, Query()] = None) -> Page[IncidentOut]:
+def list_incidents(
+    session: SessionDep,
+    _: Viewer,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+    status: Annotated[str | None, Query()] = None,
+) -> Page[IncidentOut]:
     query = select(Incident) if not status else select(Incident).where(Incident.status == status)
     rows, next_cursor = paginate(session, query, Incident, cursor, limit)
     return Page(items=[incident_out(i) for i in rows], next_cursor=next_cursor)
 
 
 @router.get(".geojson")
-def incidents_geojson(session: SessionDep, _: Viewer, status: Annotated[str | None, Query()] = None) -> dict:
+def incidents_geojson(
+    session: SessionDep, _: Viewer, status: Annotated[str | None, Query()] = None
+) -> dict:
     """Open incidents (or those of ``status``) as a GeoJSON FeatureCollection, for maps."""
     statuses = [status] if status else list(OPEN_INCIDENT)
-    rows = session.exec(select(Incident).where(col(Incident.status).in_(statuses)).order_by(col(Incident.id).desc()).limit(1000))
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": i.id, "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
-         "properties": incident_out(i).model_dump(mode="json")} for i in rows]}
+    rows = session.exec(
+        select(Incident)
+        .where(col(Incident.status).in_(statuses))
+        .order_by(col(Incident.id).desc())
+        .limit(1000)
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": i.id,
+                "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
+                "properties": incident_out(i).model_dump(mode="json"),
+            }
+            for i in rows
+        ],
+    }
 
 
 @router.get("/{incident_id}")
 def get_incident(incident_id: int, session: SessionDep, _: Viewer) -> IncidentDetail:
     incident = load(session, incident_id)
-    reports = session.exec(select(Report).where(Report.incident_id == incident.id).order_by(col(Report.id))).all()
-    return IncidentDetail(**incident_out(incident).model_dump(),
-                          reports=[ReportOut.model_validate(r, from_attributes=True) for r in reports])
+    reports = session.exec(
+        select(Report).where(Report.incident_id == incident.id).order_by(col(Report.id))
+    ).all()
+    return IncidentDetail(
+        **incident_out(incident).model_dump(),
+        reports=[ReportOut.model_validate(r, from_attributes=True) for r in reports],
+    )
 
 
 def _act(incident_id: int, status: str, session, key, body: ActionIn | None) -> IncidentOut:
     incident = load(session, incident_id)
     try:
-        alerts = policy.transition(session, incident, status, actor=f"apikey:{key.name}", reason=body.reason if body else "")
+        alerts = policy.transition(
+            session,
+            incident,
+            status,
+            actor=f"apikey:{key.name}",
+            reason=body.reason if body else "",
+        )
     except policy.InvalidTransition as exc:
         raise HTTPException(409, str(exc)) from None
     session.commit()
@@ -61,17 +101,32 @@ def _act(incident_id: int, status: str, session, key, body: ActionIn | None) -> 
 
 
 @router.post("/{incident_id}/confirm")
-def confirm(incident_id: int, session: SessionDep, key: Coordinator, body: Annotated[ActionIn | None, Body()] = None) -> IncidentOut:
+def confirm(
+    incident_id: int,
+    session: SessionDep,
+    key: Coordinator,
+    body: Annotated[ActionIn | None, Body()] = None,
+) -> IncidentOut:
     return _act(incident_id, "confirmed", session, key, body)
 
 
 @router.post("/{incident_id}/dismiss")
-def dismiss(incident_id: int, session: SessionDep, key: Coordinator, body: Annotated[ActionIn | None, Body()] = None) -> IncidentOut:
+def dismiss(
+    incident_id: int,
+    session: SessionDep,
+    key: Coordinator,
+    body: Annotated[ActionIn | None, Body()] = None,
+) -> IncidentOut:
     return _act(incident_id, "dismissed", session, key, body)
 
 
 @router.post("/{incident_id}/resolve")
-def resolve(incident_id: int, session: SessionDep, key: Coordinator, body: Annotated[ActionIn | None, Body()] = None) -> IncidentOut:
+def resolve(
+    incident_id: int,
+    session: SessionDep,
+    key: Coordinator,
+    body: Annotated[ActionIn | None, Body()] = None,
+) -> IncidentOut:
     return _act(incident_id, "resolved", session, key, body)
 
 
@@ -109,6 +164,9 @@ def add_note(incident_id: int, body: NoteIn, session: SessionDep, key: Coordinat
 
 @router.get("/{incident_id}/notes")
 def list_notes(incident_id: int, session: SessionDep, _: Viewer) -> list[NoteOut]:
-    notes = session.exec(select(IncidentNote).where(IncidentNote.incident_id == load(session, incident_id).id)
-                         .order_by(col(IncidentNote.id)))
+    notes = session.exec(
+        select(IncidentNote)
+        .where(IncidentNote.incident_id == load(session, incident_id).id)
+        .order_by(col(IncidentNote.id))
+    )
     return [NoteOut.model_validate(n, from_attributes=True) for n in notes]

@@ -14,19 +14,36 @@ router = APIRouter(prefix="/api/v1/messages", tags=["messages"])
 
 def message_out(message: Message) -> MessageOut:
     to = mask(get_vault().open(message.to_enc)) if message.to_enc else ""
-    return MessageOut(id=message.id, subscriber_id=message.subscriber_id, incident_id=message.incident_id,
-                      kind=message.kind, to=to, body=message.body, status=message.status, segments=message.segments,
-                      error_code=message.error_code, created_at=message.created_at)
+    return MessageOut(
+        id=message.id,
+        subscriber_id=message.subscriber_id,
+        incident_id=message.incident_id,
+        kind=message.kind,
+        to=to,
+        body=message.body,
+        status=message.status,
+        segments=message.segments,
+        error_code=message.error_code,
+        created_at=message.created_at,
+    )
 
 
 @router.get("")
 def list_messages(
-    session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100,
-    subscriber_id: Annotated[int | None, Query()] = None, incident_id: Annotated[int | None, Query()] = None,
+    session: SessionDep,
+    _: Viewer,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+    subscriber_id: Annotated[int | None, Query()] = None,
+    incident_id: Annotated[int | None, Query()] = None,
     kind: Annotated[str | None, Query(pattern="^(opt_in|alert|update|reply|broadcast)$")] = None,
 ) -> Page[MessageOut]:
     query = select(Message)
-    for column, value in ((Message.subscriber_id, subscriber_id), (Message.incident_id, incident_id), (Message.kind, kind)):
+    for column, value in (
+        (Message.subscriber_id, subscriber_id),
+        (Message.incident_id, incident_id),
+        (Message.kind, kind),
+    ):
         if value is not None:
             query = query.where(column == value)
     rows, next_cursor = paginate(session, query, Message, cursor, limit)

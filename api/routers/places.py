@@ -22,9 +22,14 @@ def create_place(body: PlaceIn, session: SessionDep, _: Coordinator) -> PlaceOut
 
 
 @router.get("")
-def list_places(session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100) -> Page[PlaceOut]:
+def list_places(
+    session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100
+) -> Page[PlaceOut]:
     rows, next_cursor = paginate(session, select(Place), Place, cursor, limit)
-    return Page(items=[PlaceOut.model_validate(p, from_attributes=True) for p in rows], next_cursor=next_cursor)
+    return Page(
+        items=[PlaceOut.model_validate(p, from_attributes=True) for p in rows],
+        next_cursor=next_cursor,
+    )
 
 
 @router.delete("/{place_id}", status_code=204)

@@ -17,19 +17,33 @@ MAX_IMPORT_BYTES = 5_000_000
 
 def subscriber_out(session, subscriber: Subscriber) -> SubscriberOut:
     return SubscriberOut(
-        id=subscriber.id, phone=mask(get_vault().open(subscriber.phone_enc)), name=subscriber.name,
-        language=subscriber.language, roles=subscriber.roles, status=subscriber.status,
-        zone_ids=subscribers.zone_ids_of(session, subscriber.id), confirmed_in_person=subscriber.confirmed_in_person,
-        flag=subscriber.flag, created_at=subscriber.created_at,
+        id=subscriber.id,
+        phone=mask(get_vault().open(subscriber.phone_enc)),
+        name=subscriber.name,
+        language=subscriber.language,
+        roles=subscriber.roles,
+        status=subscriber.status,
+        zone_ids=subscribers.zone_ids_of(session, subscriber.id),
+        confirmed_in_person=subscriber.confirmed_in_person,
+        flag=subscriber.flag,
+        created_at=subscriber.created_at,
     )
 
 
 @router.post("", status_code=201)
 def create_subscriber(body: SubscriberIn, session: SessionDep, key: Coordinator) -> SubscriberOut:
     if body.confirmed and key.role != "admin":
-        raise HTTPException(403, "confirmed: only an admin may add a subscriber as already confirmed")
-    data = subscribers.SubscriberInput(phone=body.phone, name=body.name, language=body.language, roles=tuple(body.roles),
-                                       zone_ids=tuple(body.zone_ids), confirmed=body.confirmed)
+        raise HTTPException(
+            403, "confirmed: only an admin may add a subscriber as already confirmed"
+        )
+    data = subscribers.SubscriberInput(
+        phone=body.phone,
+        name=body.name,
+        language=body.language,
+        roles=tuple(body.roles),
+        zone_ids=tuple(body.zone_ids),
+        confirmed=body.confirmed,
+    )
     try:
         subscriber = subscribers.create(session, data, actor=f"apikey:{key.name}")
     except subscribers.DuplicatePhone as exc:
@@ -43,18 +57,26 @@ def create_subscriber(body: SubscriberIn, session: SessionDep, key: Coordinator)
 
 @router.post("/import")
 def import_subscribers(
-    session: SessionDep, key: Coordinator,
+    session: SessionDep,
+    key: Coordinator,
     csv_text: Annotated[str, Body(media_type="text/csv", max_length=MAX_IMPORT_BYTES)],
 ) -> ImportOut:
-    result = subscribers.import_csv(session, csv_text, actor=f"apikey:{key.name}", allow_confirmed=key.role == "admin")
+    result = subscribers.import_csv(
+        session, csv_text, actor=f"apikey:{key.name}", allow_confirmed=key.role == "admin"
+    )
     session.commit()
     send_opt_in_requests([s.id for s in result.created if s.status == "pending"])
     return ImportOut(created=len(result.created), updated=len(result.updated), errors=result.errors)
 
 
 @router.get("")
-def list_subscribers(session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100,
-                     status: Annotated[str | None, Query()] = None) -> Page[SubscriberOut]:
+def list_subscribers(
+    session: SessionDep,
+    _: Viewer,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+    status: Annotated[str | None, Query()] = None,
+) -> Page[SubscriberOut]:
     query = select(Subscriber)
     if status:
         query = query.where(Subscriber.status == status)
@@ -68,7 +90,9 @@ def get_subscriber(subscriber_id: int, session: SessionDep, _: Viewer) -> Subscr
 
 
 @router.patch("/{subscriber_id}")
-def update_subscriber(subscriber_id: int, body: SubscriberPatch, session: SessionDep, _: Coordinator) -> SubscriberOut:
+def update_subscriber(
+    subscriber_id: int, body: SubscriberPatch, session: SessionDep, _: Coordinator
+) -> SubscriberOut:
     subscriber = get_or_404(session, Subscriber, subscriber_id)
     try:
         subscribers.update(session, subscriber, **body.model_dump(exclude_none=True))

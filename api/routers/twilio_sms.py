@@ -19,7 +19,9 @@ def receive_sms(form: TwilioForm, session: SessionDep) -> Response:
     sid, body = form.get("MessageSid") or form.get("SmsSid"), form.get("Body", "")
     if not sid or not form.get("From"):
         raise HTTPException(400, "MessageSid and From are required")
-    row, created = inbound.record(session, sid=sid, channel="sms", from_e164=sender_of(form), body=body)
+    row, created = inbound.record(
+        session, sid=sid, channel="sms", from_e164=sender_of(form), body=body
+    )
     session.commit()
     if not created:
         return xml_response(sms_reply(None))  # a retry: the first answer already went out

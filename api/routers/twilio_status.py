@@ -11,15 +11,26 @@ router = APIRouter(tags=["twilio"])
 
 
 @router.post("/twilio/status", status_code=204)
-def receive_status(form: TwilioForm, session: SessionDep,
-                   ref: Annotated[int | None, Query(description="our message id, set on the callback URL")] = None,
-                   ) -> Response:
+def receive_status(
+    form: TwilioForm,
+    session: SessionDep,
+    ref: Annotated[int | None, Query(description="our message id, set on the callback URL")] = None,
+) -> Response:
     """Always 204 once the signature is good, even for a SID we do not know: a non-2xx answer
     only makes Twilio log an error for something we cannot use."""
-    sid, status = form.get("MessageSid") or form.get("SmsSid"), form.get("MessageStatus") or form.get("SmsStatus")
+    sid, status = (
+        form.get("MessageSid") or form.get("SmsSid"),
+        form.get("MessageStatus") or form.get("SmsStatus"),
+    )
     if not sid or not status:
         raise HTTPException(400, "MessageSid and MessageStatus are required")
-    apply_status(session, provider_sid=sid, status=status, error_code=form.get("ErrorCode") or None,
-                 error_message=form.get("ErrorMessage") or None, message_id=ref)
+    apply_status(
+        session,
+        provider_sid=sid,
+        status=status,
+        error_code=form.get("ErrorCode") or None,
+        error_message=form.get("ErrorMessage") or None,
+        message_id=ref,
+    )
     session.commit()
     return Response(status_code=204)

@@ -34,7 +34,11 @@ from messaging.voice_prompts import LANGUAGE_KEYS
 router = APIRouter(tags=["twilio"])
 log = logging.getLogger(__name__)
 
-LANGUAGE, PLACE, DESCRIPTION = "/twilio/voice/language", "/twilio/voice/place", "/twilio/voice/description"
+LANGUAGE, PLACE, DESCRIPTION = (
+    "/twilio/voice/language",
+    "/twilio/voice/place",
+    "/twilio/voice/description",
+)
 RECORDING, DONE = "/twilio/voice/recording", "/twilio/voice/done"
 # An inbound call ends in one of these; "completed" is the one a caller's hang-up produces.
 ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
@@ -45,7 +49,9 @@ Attempt = Annotated[int, Query(alias="try", ge=0, le=9)]
 def incoming_call(form: TwilioForm, session: SessionDep, settings: SettingsDep) -> Response:
     voice.open_call(session, call_sid(form))
     session.commit()
-    return xml_response(voice_twiml.greeting(action=_url(settings, LANGUAGE), name=settings.hotline_name))
+    return xml_response(
+        voice_twiml.greeting(action=_url(settings, LANGUAGE), name=settings.hotline_name)
+    )
 
 
 @router.post(LANGUAGE)
@@ -55,15 +61,26 @@ def language_chosen(form: TwilioForm, session: SessionDep, settings: SettingsDep
 
 
 @router.post(PLACE)
-def place_heard(form: TwilioForm, session: SessionDep, settings: SettingsDep, attempt: Attempt = 0) -> Response:
-    turn = voice.hear_place(session, call_sid(form), speech=form.get("SpeechResult", ""),
-                            digits=form.get("Digits", ""), attempt=attempt)
+def place_heard(
+    form: TwilioForm, session: SessionDep, settings: SettingsDep, attempt: Attempt = 0
+) -> Response:
+    turn = voice.hear_place(
+        session,
+        call_sid(form),
+        speech=form.get("SpeechResult", ""),
+        digits=form.get("Digits", ""),
+        attempt=attempt,
+    )
     return _answer(turn, form, session, settings)
 
 
 @router.post(DESCRIPTION)
-def description_heard(form: TwilioForm, session: SessionDep, settings: SettingsDep, attempt: Attempt = 0) -> Response:
-    turn = voice.hear_description(session, call_sid(form), speech=form.get("SpeechResult", ""), attempt=attempt)
+def description_heard(
+    form: TwilioForm, session: SessionDep, settings: SettingsDep, attempt: Attempt = 0
+) -> Response:
+    turn = voice.hear_description(
+        session, call_sid(form), speech=form.get("SpeechResult", ""), attempt=attempt
+    )
     return _answer(turn, form, session, settings)
 
 
@@ -93,7 +110,9 @@ def call_sid(form: dict[str, str]) -> str:
     return sid
 
 
-def _answer(turn: voice.Next, form: dict[str, str], session: Session, settings: Settings) -> Response:
+def _answer(
+    turn: voice.Next, form: dict[str, str], session: Session, settings: Settings
+) -> Response:
     """Keep what this request heard, then the TwiML for the caller's next step."""
     if turn.step == "done":
         return xml_response(voice_twiml.goodbye(turn.language, received=_finish(session, form)))
@@ -103,9 +122,14 @@ def _answer(turn: voice.Next, form: dict[str, str], session: Session, settings: 
         return xml_response(voice_twiml.ask_place(turn.language, action=action, again=turn.again))
     if turn.step == "description":
         action = _url(settings, DESCRIPTION, attempt=turn.failures)
-        return xml_response(voice_twiml.ask_description(turn.language, action=action, again=turn.again))
-    return xml_response(voice_twiml.record_report(turn.language, action=_url(settings, RECORDING),
-                                                  fallthrough=_url(settings, DONE)))
+        return xml_response(
+            voice_twiml.ask_description(turn.language, action=action, again=turn.again)
+        )
+    return xml_response(
+        voice_twiml.record_report(
+            turn.language, action=_url(settings, RECORDING), fallthrough=_url(settings, DONE)
+        )
+    )
 
 
 def _finish(session: Session, form: dict[str, str]) -> bool:

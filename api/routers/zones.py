@@ -10,24 +10,41 @@ router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
 
 
 def zone_out(zone: Zone) -> ZoneOut:
-    center = Point(lat=zone.center_lat, lon=zone.center_lon) if zone.center_lat is not None else None
-    return ZoneOut(id=zone.id, name=zone.name, zips=zone.zips, center=center, radius_m=zone.radius_m,
-                   geometry=zone.geometry, created_at=zone.created_at)
+    center = (
+        Point(lat=zone.center_lat, lon=zone.center_lon) if zone.center_lat is not None else None
+    )
+    return ZoneOut(
+        id=zone.id,
+        name=zone.name,
+        zips=zone.zips,
+        center=center,
+        radius_m=zone.radius_m,
+        geometry=zone.geometry,
+        created_at=zone.created_at,
+    )
 
 
 @router.post("", status_code=201)
 def create_zone(body: ZoneIn, session: SessionDep, _: Coordinator) -> ZoneOut:
     if session.exec(select(Zone).where(Zone.name == body.name)).first():
         raise HTTPException(409, "name: a zone with this name exists")
-    zone = Zone(name=body.name, zips=body.zips, radius_m=body.radius_m, geometry=body.geometry,
-                center_lat=body.center.lat if body.center else None, center_lon=body.center.lon if body.center else None)
+    zone = Zone(
+        name=body.name,
+        zips=body.zips,
+        radius_m=body.radius_m,
+        geometry=body.geometry,
+        center_lat=body.center.lat if body.center else None,
+        center_lon=body.center.lon if body.center else None,
+    )
     session.add(zone)
     session.commit()
     return zone_out(zone)
 
 
 @router.get("")
-def list_zones(session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100) -> Page[ZoneOut]:
+def list_zones(
+    session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100
+) -> Page[ZoneOut]:
     rows, next_cursor = paginate(session, select(Zone), Zone, cursor, limit)
     return Page(items=[zone_out(z) for z in rows], next_cursor=next_cursor)
 

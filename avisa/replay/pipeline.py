@@ -54,10 +54,17 @@ class ReplayWorker(SimpleWorker):
     def _install_signal_handlers(self) -> None:
         pass
 
-    def handle_job_failure(self, job, queue, started_job_registry=None, exc_string="", execution=None):
+    def handle_job_failure(
+        self, job, queue, started_job_registry=None, exc_string="", execution=None
+    ):
         self.failures.append((job.id, exc_string))
-        super().handle_job_failure(job, queue, started_job_registry=started_job_registry, exc_string=exc_string,
-                                   execution=execution)
+        super().handle_job_failure(
+            job,
+            queue,
+            started_job_registry=started_job_registry,
+            exc_string=exc_string,
+            execution=execution,
+        )
 
 
 class Pipeline:
@@ -109,9 +116,13 @@ class Pipeline:
 
     def _post(self, message: Inbound) -> None:
         signature = self._signer.compute_signature(self._url, message.form)
-        response = self._client.post(WEBHOOK, data=message.form, headers={"X-Twilio-Signature": signature})
+        response = self._client.post(
+            WEBHOOK, data=message.form, headers={"X-Twilio-Signature": signature}
+        )
         if response.status_code != 200:
-            raise PipelineError(f"line {message.line}: webhook answered {response.status_code}: {response.text[:200]}")
+            raise PipelineError(
+                f"line {message.line}: webhook answered {response.status_code}: {response.text[:200]}"
+            )
 
     def _drain(self, message: Inbound) -> None:
         # Jobs enqueue further jobs (intake → dispatch → send): run until every queue is empty.
@@ -122,4 +133,6 @@ class Pipeline:
     def _raise_failures(self, message: Inbound) -> None:
         if self._worker.failures:
             job_id, detail = self._worker.failures[0]
-            raise PipelineError(f"line {message.line} ({message.sid}): job {job_id} failed\n{detail}")
+            raise PipelineError(
+                f"line {message.line} ({message.sid}): job {job_id} failed\n{detail}"
+            )

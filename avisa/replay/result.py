@@ -11,12 +11,24 @@ def build(session: Session) -> dict:
     """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (shape fixed by DESIGN.md)."""
     sids_by_incident, unassigned = _fold(session)
     incidents = [
-        {"id": i.id, "status": i.status, "lat": i.lat, "lon": i.lon, "message_sids": sids_by_incident.get(i.id, [])}
+        {
+            "id": i.id,
+            "status": i.status,
+            "lat": i.lat,
+            "lon": i.lon,
+            "message_sids": sids_by_incident.get(i.id, []),
+        }
         for i in session.exec(select(Incident).order_by(Incident.id))
     ]
     messages = [
-        {"id": m.id, "kind": m.kind, "incident_id": m.incident_id, "subscriber_id": m.subscriber_id,
-         "body": m.body, "status": m.status}
+        {
+            "id": m.id,
+            "kind": m.kind,
+            "incident_id": m.incident_id,
+            "subscriber_id": m.subscriber_id,
+            "body": m.body,
+            "status": m.status,
+        }
         for m in session.exec(select(Message).order_by(Message.id))
     ]
     return {"incidents": incidents, "unassigned": unassigned, "messages": messages}

@@ -13,13 +13,39 @@ from dataclasses import dataclass
 from datetime import datetime
 
 # What Twilio posts for an SMS; anything else on a line is the author's (``truth``, comments).
-TWILIO_FIELDS = frozenset({
-    "MessageSid", "SmsSid", "SmsMessageSid", "AccountSid", "MessagingServiceSid", "From", "To", "Body",
-    "NumMedia", "NumSegments", "SmsStatus", "ApiVersion", "OptOutType", "AddOns",
-    "FromCity", "FromState", "FromZip", "FromCountry", "ToCity", "ToState", "ToZip", "ToCountry",
-})
+TWILIO_FIELDS = frozenset(
+    {
+        "MessageSid",
+        "SmsSid",
+        "SmsMessageSid",
+        "AccountSid",
+        "MessagingServiceSid",
+        "From",
+        "To",
+        "Body",
+        "NumMedia",
+        "NumSegments",
+        "SmsStatus",
+        "ApiVersion",
+        "OptOutType",
+        "AddOns",
+        "FromCity",
+        "FromState",
+        "FromZip",
+        "FromCountry",
+        "ToCity",
+        "ToState",
+        "ToZip",
+        "ToCountry",
+    }
+)
 MEDIA_FIELD = re.compile(r"^Media(Url|ContentType)\d+$")
-DEFAULTS = {"AccountSid": "AC" + "0" * 32, "To": "+13235550000", "NumMedia": "0", "ApiVersion": "2010-04-01"}
+DEFAULTS = {
+    "AccountSid": "AC" + "0" * 32,
+    "To": "+13235550000",
+    "NumMedia": "0",
+    "ApiVersion": "2010-04-01",
+}
 
 
 class StreamError(ValueError):
@@ -56,7 +82,9 @@ def parse_line(number: int, text: str) -> Inbound:
 
 def _arrival(number: int, value: object) -> datetime:
     if not isinstance(value, str):
-        raise StreamError(number, '"at" is required: ISO 8601 time with offset, e.g. "2025-06-14T10:02:00-07:00"')
+        raise StreamError(
+            number, '"at" is required: ISO 8601 time with offset, e.g. "2025-06-14T10:02:00-07:00"'
+        )
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -93,5 +121,7 @@ def read_stream(path: str) -> list[Inbound]:
     """The stream at ``path`` (``-`` for stdin); raises ``StreamError`` or ``OSError``."""
     if path == "-":
         return parse_lines(sys.stdin)
-    with open(path, encoding="utf-8-sig") as fh:  # -sig: a BOM from a Windows editor is not line 1's problem
+    with open(
+        path, encoding="utf-8-sig"
+    ) as fh:  # -sig: a BOM from a Windows editor is not line 1's problem
         return parse_lines(fh)

@@ -12,6 +12,7 @@ Modules: ``geocoder`` (the chain), ``parser`` (text → corner/station/landmark/
 ``result``, ``online`` (optional geopy lookups of street addresses). The data file is rebuilt
 by ``scripts/build_gazetteer.py``.
 """
+
 from core.geo.distance import bounding_box, haversine_m
 from core.geo.gazetteer import nearest_zip, zip_centroid
 from core.geo.geocoder import Geocoder, get_default_geocoder

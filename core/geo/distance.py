@@ -1,4 +1,5 @@
 """Distances on the Earth's surface, in metres."""
+
 from __future__ import annotations
 
 import math

@@ -2,6 +2,7 @@
 
 Built by ``scripts/build_gazetteer.py``; see ``data/ATTRIBUTION.md`` for sources.
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,17 +38,17 @@ class Point:
 class Gazetteer:
     """Lookup structures over the derived data. Build with ``load_gazetteer()``."""
 
-    streets: dict[str, str]                      # key → display name ("florence" → "Florence")
-    street_names: NameIndex[str]                 # any spelling ("mlk") → street key
+    streets: dict[str, str]  # key → display name ("florence" → "Florence")
+    street_names: NameIndex[str]  # any spelling ("mlk") → street key
     corners: dict[tuple[str, str], list[Point]]  # sorted key pair → clusters
-    stations: NameIndex[Point]                   # reduced alias → station
-    landmarks: NameIndex[Point]                  # reduced name → landmark
-    cities: NameIndex[Point]                     # folded alias → city centre
-    zips: dict[str, tuple[float, float]]         # every ZIP in the region → centroid
-    residential_zips: frozenset[str]             # ZIPs a text may name (not PO boxes)
+    stations: NameIndex[Point]  # reduced alias → station
+    landmarks: NameIndex[Point]  # reduced name → landmark
+    cities: NameIndex[Point]  # folded alias → city centre
+    zips: dict[str, tuple[float, float]]  # every ZIP in the region → centroid
+    residential_zips: frozenset[str]  # ZIPs a text may name (not PO boxes)
     zip_grid: dict[tuple[int, int], list[str]]
     speller: Speller
-    street_words: frozenset[str]                 # every word of a street name
+    street_words: frozenset[str]  # every word of a street name
 
     def nearest_zip(self, lat: float, lon: float) -> str | None:
         """Residential ZIP whose centroid is nearest; None when none within ~15 km."""
@@ -104,9 +105,13 @@ def from_dict(data: dict) -> Gazetteer:
     residential = frozenset(z for z, _p, _la, _lo, po in data["zips"] if not po)
     streets = _street_index(data["streets"])
     stations = _stations(data["stations"])
-    landmarks = NameIndex((reduced_name(key), Point(name, lat, lon)) for name, key, lat, lon in data["landmarks"])
+    landmarks = NameIndex(
+        (reduced_name(key), Point(name, lat, lon)) for name, key, lat, lon in data["landmarks"]
+    )
     cities = NameIndex(
-        (alias, Point(name, lat, lon)) for name, aliases, lat, lon in data["cities"] for alias in aliases
+        (alias, Point(name, lat, lon))
+        for name, aliases, lat, lon in data["cities"]
+        for alias in aliases
     )
     words = streets.words() | stations.words() | landmarks.words() | cities.words()
     return Gazetteer(

@@ -1,4 +1,5 @@
 """The geocoding chain: custom places → corners, stations, landmarks → ZIP → city → online."""
+
 from __future__ import annotations
 
 import functools
@@ -50,7 +51,9 @@ class Geocoder:
         self.online = online
         # Only ZIPs of the region count: elsewhere a 5-digit number is likelier not a ZIP.
         self._zips = frozenset(
-            z for z in self.gazetteer.residential_zips if self.region.contains(*self.gazetteer.zips[z])
+            z
+            for z in self.gazetteer.residential_zips
+            if self.region.contains(*self.gazetteer.zips[z])
         )
 
     def geocode(self, text: str) -> GeoResult | None:
@@ -71,11 +74,17 @@ class Geocoder:
         custom = self.places.match(tokenize(text))
         if custom:
             place, _words = custom
-            return self._result(place.lat, place.lon, place.precision_m, "place", "place", place.name, named_zip)
+            return self._result(
+                place.lat, place.lon, place.precision_m, "place", "place", place.name, named_zip
+            )
         found = parse(text, gaz)
         # A city far outside the region is a word, not where our residents are ("Orange").
-        cities = [p for s in found.cities for p in [best_point(s.values, self.region, None)]
-                  if self._near_region(p)]
+        cities = [
+            p
+            for s in found.cities
+            for p in [best_point(s.values, self.region, None)]
+            if self._near_region(p)
+        ]
         hint = hint_point(cities, gaz.zips.get(named_zip) if named_zip else None)
         precise = (
             self._corner(found.corners, hint, named_zip)
@@ -93,10 +102,14 @@ class Geocoder:
             return GeoResult(lat, lon, PRECISION_M["zip"], "gazetteer", "zip", named_zip, named_zip)
         if cities:
             c = cities[0]
-            return self._result(c.lat, c.lon, PRECISION_M["city"], "gazetteer", "city", c.name, None)
+            return self._result(
+                c.lat, c.lon, PRECISION_M["city"], "gazetteer", "city", c.name, None
+            )
         return None
 
-    def _corner(self, corners: list[CornerMention], hint, named_zip: str | None) -> GeoResult | None:
+    def _corner(
+        self, corners: list[CornerMention], hint, named_zip: str | None
+    ) -> GeoResult | None:
         options = []
         for c in corners:
             points = [p for p in c.points if self._near_region(p)]
@@ -107,17 +120,31 @@ class Geocoder:
         # Fewest spelling fixes, then the longest names read, then the best fit to city/region.
         mention, point = min(
             options,
-            key=lambda cp: (cp[0].edits, -(cp[0].first.size + cp[0].second.size), rank_key(cp[1], self.region, hint)),
+            key=lambda cp: (
+                cp[0].edits,
+                -(cp[0].first.size + cp[0].second.size),
+                rank_key(cp[1], self.region, hint),
+            ),
         )
         display = self.gazetteer.streets
         matched = " / ".join(display.get(k, k) for k in mention.streets)
-        return self._result(point.lat, point.lon, PRECISION_M["corner"], "gazetteer", "corner", matched, named_zip)
+        return self._result(
+            point.lat, point.lon, PRECISION_M["corner"], "gazetteer", "corner", matched, named_zip
+        )
 
     def _named(self, found: Mentions, hint, named_zip: str | None) -> GeoResult | None:
         for spans, kind in ((found.stations, "station"), (found.landmarks, "place")):
             point = self._best_named(spans, hint)
             if point:
-                return self._result(point.lat, point.lon, PRECISION_M[kind], "gazetteer", kind, point.name, named_zip)
+                return self._result(
+                    point.lat,
+                    point.lon,
+                    PRECISION_M[kind],
+                    "gazetteer",
+                    kind,
+                    point.name,
+                    named_zip,
+                )
         return None
 
     def _best_named(self, spans: list[Span[Point]], hint) -> Point | None:
@@ -135,7 +162,9 @@ class Geocoder:
 
     def _result(self, lat, lon, precision, source, kind, matched, named_zip) -> GeoResult:
         zip5 = named_zip or self.gazetteer.nearest_zip(lat, lon)
-        return GeoResult(round(lat, 6), round(lon, 6), float(precision), source, kind, matched, zip5)
+        return GeoResult(
+            round(lat, 6), round(lon, 6), float(precision), source, kind, matched, zip5
+        )
 
 
 @functools.lru_cache(maxsize=1)

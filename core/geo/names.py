@@ -1,4 +1,5 @@
 """Multi-word name lookup over token sequences ("santa fe", "huntington park", "watts towers")."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -72,7 +73,9 @@ class NameIndex(Generic[T]):
                     if total > max_edits:
                         continue
                     if toks in self._names:
-                        out.append(Span(start, end + 1, " ".join(toks), tuple(self._names[toks]), total))
+                        out.append(
+                            Span(start, end + 1, " ".join(toks), tuple(self._names[toks]), total)
+                        )
                     if toks in self._prefixes:
                         nxt.append((toks, total))
             frontier, end = nxt, end + 1

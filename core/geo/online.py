@@ -6,6 +6,7 @@ name people), results outside the region are dropped, and answers are cached so 
 reports of one raid cost one request. Any error of the service means "no result": a slow or
 failing provider must not hold up a report.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,9 @@ class GeopyLike(Protocol):
         """A ``geopy.Location`` (``.latitude``, ``.longitude``) or None."""
 
 
-def extract_address(text: str, street_words: frozenset[str] | set[str], zips=frozenset()) -> str | None:
+def extract_address(
+    text: str, street_words: frozenset[str] | set[str], zips=frozenset()
+) -> str | None:
     """``"6500 pacific blvd"`` from a text, or None when it holds no house-number address.
 
     The street must carry a type ("Blvd") or start with a known street word, so "12000
@@ -74,7 +77,7 @@ class OnlineGeocoder:
         self.calls = 0  # requests actually sent (for tests and metrics)
 
     @classmethod
-    def from_setting(cls, name: str, *, region: Region | None = None) -> "OnlineGeocoder | None":
+    def from_setting(cls, name: str, *, region: Region | None = None) -> OnlineGeocoder | None:
         """Same as ``make_online_geocoder``: ``""`` → None, ``"nominatim"`` → a geocoder."""
         return make_online_geocoder(name, region=region)
 
@@ -107,7 +110,9 @@ class OnlineGeocoder:
         if not self.region.contains(lat, lon):
             return None
         zip5 = load_gazetteer().nearest_zip(lat, lon)
-        return GeoResult(round(lat, 6), round(lon, 6), ADDRESS_PRECISION_M, "online", "address", address, zip5)
+        return GeoResult(
+            round(lat, 6), round(lon, 6), ADDRESS_PRECISION_M, "online", "address", address, zip5
+        )
 
 
 def make_online_geocoder(name: str, *, region: Region | None = None) -> OnlineGeocoder | None:

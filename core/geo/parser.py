@@ -8,6 +8,7 @@ that keep a text with no place from getting one:
 - spelling is corrected only for words near a connector or station word, never for
   everyday words, and never the first letter of a short word.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -66,7 +67,9 @@ def parse(text: str, gaz: Gazetteer) -> Mentions:
     reduced, where = reduce_tokens(tokens)
     reduced_alts = [alts[i] for i in where]
     found.stations = [
-        _remap(s, where) for s in gaz.stations.find(reduced_alts, max_edits=1) if _near_trigger(reduced, s)
+        _remap(s, where)
+        for s in gaz.stations.find(reduced_alts, max_edits=1)
+        if _near_trigger(reduced, s)
     ]
     found.landmarks = [_remap(s, where) for s in gaz.landmarks.find(reduced_alts, max_edits=1)]
     used = _street_positions(found.corners + found.loose_corners)
@@ -100,7 +103,9 @@ def _correctable_positions(tokens: list[str]) -> set[int]:
     # streets; a typo matters only where a place is being named.
     if len(tokens) <= SHORT_TEXT:
         return set(range(len(tokens)))
-    anchors = [i for i, t in enumerate(tokens) if t in vocab.CONNECTORS or t in vocab.STATION_TRIGGERS]
+    anchors = [
+        i for i, t in enumerate(tokens) if t in vocab.CONNECTORS or t in vocab.STATION_TRIGGERS
+    ]
     return {j for i in anchors for j in range(i - 3, i + 4) if 0 <= j < len(tokens)}
 
 
@@ -112,7 +117,7 @@ def _corners(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) -> lis
     out: list[CornerMention] = []
     for a in streets:
         for gap in range(0, MAX_GAP + 1):
-            if not _gap_ok(tokens[a.end:a.end + gap]):
+            if not _gap_ok(tokens[a.end : a.end + gap]):
                 continue
             for b in by_start.get(a.end + gap, ()):
                 out.extend(_pairs(a, b, gaz))
@@ -120,16 +125,18 @@ def _corners(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) -> lis
     return out
 
 
-def _loose_corners(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) -> list[CornerMention]:
+def _loose_corners(
+    tokens: list[str], streets: list[Span[str]], gaz: Gazetteer
+) -> list[CornerMention]:
     """Two streets that cross, named close together in one phrase without a connector
     ("en la Florence casi llegando a la Pacific"); only exact, distinctive names."""
     exact = [s for s in streets if s.edits == 0]
     out: list[CornerMention] = []
     for i, a in enumerate(exact):
-        for b in exact[i + 1:]:  # spans come sorted by start
+        for b in exact[i + 1 :]:  # spans come sorted by start
             if b.start > a.end + LOOSE_GAP:
                 break
-            gap = tokens[a.end:b.start]
+            gap = tokens[a.end : b.start]
             if b.start < a.end or BREAK in gap:
                 continue
             if a.name in vocab.LOOSE_SKIP and b.name in vocab.LOOSE_SKIP:
@@ -185,7 +192,11 @@ def _is_city(tokens: list[str], span: Span[Point], used: set[int], gaz: Gazettee
     if before in vocab.STREET_MARKERS or before == "the" or after in vocab.STREET_TYPES:
         return False
     standalone = before in ("", BREAK) and after in ("", BREAK)  # "Paramount, hay agentes"
-    if span.name in vocab.WORDY_CITIES and before not in vocab.PLACE_PREPOSITIONS and not standalone:
+    if (
+        span.name in vocab.WORDY_CITIES
+        and before not in vocab.PLACE_PREPOSITIONS
+        and not standalone
+    ):
         return False
     # Joined to a street ("Bell y Gage") it is half of a corner we could not find: a street.
     if after in JOINERS and _word_from(tokens, span.end + 1, 1) in gaz.street_words:

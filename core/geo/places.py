@@ -1,4 +1,5 @@
 """Coordinator-added places ("el Home Depot de Slauson", "la escuela Miles"), matched by alias."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

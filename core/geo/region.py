@@ -1,4 +1,5 @@
 """The area Avisa serves: a bounding box or a circle, used to bias ambiguous names."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ class Region:
     box: tuple[float, float, float, float] | None = None  # south, west, north, east
 
     @classmethod
-    def parse(cls, text: str | None) -> "Region":
+    def parse(cls, text: str | None) -> Region:
         """Parse ``"south,west,north,east"`` (a box) or ``"lat,lon,radius_km"`` (a circle).
 
         Empty or ``None`` gives the default Southeast LA circle. Raises ``ValueError`` on
@@ -39,13 +40,13 @@ class Region:
         raise ValueError(f"region needs 3 (lat,lon,radius_km) or 4 (s,w,n,e) numbers: {text!r}")
 
     @classmethod
-    def _circle(cls, lat: float, lon: float, radius_km: float) -> "Region":
+    def _circle(cls, lat: float, lon: float, radius_km: float) -> Region:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180 and radius_km > 0):
             raise ValueError("region circle out of range")
         return cls(lat=lat, lon=lon, radius_m=radius_km * 1000.0)
 
     @classmethod
-    def _box(cls, south: float, west: float, north: float, east: float) -> "Region":
+    def _box(cls, south: float, west: float, north: float, east: float) -> Region:
         if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
             raise ValueError("region box must be south,west,north,east with south<north, west<east")
         centre = ((south + north) / 2, (west + east) / 2)

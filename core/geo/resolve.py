@@ -4,6 +4,7 @@
 the A Line and on the J Line busway. A city or ZIP in the text wins; otherwise the one
 inside the region and nearest its centre.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -21,7 +22,10 @@ def rank_key(point: Point, region: Region, hint: tuple[float, float] | None) -> 
     if hint is not None:
         d = haversine_m(hint[0], hint[1], point.lat, point.lon)
         return (0.0 if d <= HINT_RADIUS_M else 1.0, d)
-    return (region.distance_penalty(point.lat, point.lon), region.centre_distance_m(point.lat, point.lon))
+    return (
+        region.distance_penalty(point.lat, point.lon),
+        region.centre_distance_m(point.lat, point.lon),
+    )
 
 
 def best_point(points: Iterable[Point], region: Region, hint: tuple[float, float] | None) -> Point:
@@ -29,7 +33,9 @@ def best_point(points: Iterable[Point], region: Region, hint: tuple[float, float
     return min(points, key=lambda p: rank_key(p, region, hint))
 
 
-def hint_point(cities: Sequence[Point], zip_point: tuple[float, float] | None) -> tuple[float, float] | None:
+def hint_point(
+    cities: Sequence[Point], zip_point: tuple[float, float] | None
+) -> tuple[float, float] | None:
     """Where the text says it is, roughly: the first city named, else the ZIP named."""
     if cities:
         return (cities[0].lat, cities[0].lon)

@@ -1,4 +1,5 @@
 """The value a geocode returns."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

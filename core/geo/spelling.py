@@ -5,6 +5,7 @@ strings obtained by deleting one (or, for long words, two) letters; a typo is lo
 same way. A text is therefore never compared against every street: a token costs a few
 dozen dict lookups, and only the handful of hits are scored with rapidfuzz.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -52,7 +53,11 @@ class Speller:
         """
         if token in self.words:
             return [(token, 0)]
-        if not MIN_LEN <= len(token) <= MAX_LEN or not token.isalpha() or token in vocab.COMMON_WORDS:
+        if (
+            not MIN_LEN <= len(token) <= MAX_LEN
+            or not token.isalpha()
+            or token in vocab.COMMON_WORDS
+        ):
             return []
         limit = _max_edits(len(token))
         found: dict[str, int] = {}

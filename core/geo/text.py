@@ -3,6 +3,7 @@
 Both sides must fold names the same way, or "Florence Ave" in a stop name and "florence" in
 a text would never meet; that is why this is one module.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,9 @@ MAX_TEXT_CHARS = 2000
 """Longer texts are cut: an SMS is at most ~1,600 characters, and parsing must stay fast."""
 
 _ORDINAL = re.compile(r"^(\d{1,3})(?:st|nd|rd|th|ra|da|ta|va|na|ro|do|to|vo|no|a|o)$")
-_ABBREV_DOT = re.compile(r"\b(st|ave|av|blvd|bl|dr|rd|jr|hwy|pl|mt|ft|sta|n|s|e|w)\.", re.IGNORECASE)
+_ABBREV_DOT = re.compile(
+    r"\b(st|ave|av|blvd|bl|dr|rd|jr|hwy|pl|mt|ft|sta|n|s|e|w)\.", re.IGNORECASE
+)
 # "&", "/", "@", "+" join corners; keep them as tokens of their own.
 _JOINERS = re.compile(r"\s*([&/@+])\s*")
 _BREAKERS = re.compile(r"[,;:!?()\[\]{}<>\"\n\r\t.…¡¿]+")
@@ -27,7 +30,9 @@ _NON_WORD = re.compile(r"[^a-z0-9&/@+|' ]+")
 def fold(text: str) -> str:
     """Lowercase, strip accents and odd marks; ``"Estación"`` → ``"estacion"``."""
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = (c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+    kept = (
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
     return "".join(kept).lower()
 
 
@@ -93,7 +98,7 @@ def street_key_variants(key: str) -> set[str]:
         out.add(" ".join(toks[:-1]))
     for full, short in vocab.STREET_ALIASES.items():
         if key == full or key.startswith(full + " "):
-            out.add(short + key[len(full):])
+            out.add(short + key[len(full) :])
     return {v for v in out if v}
 
 

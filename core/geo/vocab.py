@@ -2,6 +2,7 @@
 
 All entries are folded (lowercase, no accents), as produced by ``core.geo.text.fold``.
 """
+
 from __future__ import annotations
 
 STREET_TYPES = frozenset(
@@ -62,9 +63,21 @@ PLATE_WORDS = frozenset("plate plates placa placas tablilla license licencia #".
 """A 5-digit number right after these is a licence plate, not a ZIP."""
 
 NUMBER_WORDS = {
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
-    "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10",
-    "primera": "1", "segunda": "2", "tercera": "3", "cuarta": "4", "quinta": "5",
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "fifth": "5",
+    "sixth": "6",
+    "seventh": "7",
+    "eighth": "8",
+    "ninth": "9",
+    "tenth": "10",
+    "primera": "1",
+    "segunda": "2",
+    "tercera": "3",
+    "cuarta": "4",
+    "quinta": "5",
 }
 """Spelled-out ordinals that name numbered streets ("First St" → "1")."""
 

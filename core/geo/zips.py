@@ -1,4 +1,5 @@
 """Five-digit ZIP codes named in a text ("ICE en 90255")."""
+
 from __future__ import annotations
 
 import re
@@ -23,5 +24,5 @@ def find_zips(text: str, known: frozenset[str] | set[str]) -> list[str]:
 
 
 def _after_plate_word(folded: str, start: int) -> bool:
-    before = folded[max(0, start - 20):start].replace(":", " ").split()
+    before = folded[max(0, start - 20) : start].replace(":", " ").split()
     return bool(before) and before[-1] in vocab.PLATE_WORDS

@@ -16,7 +16,10 @@ def test_merge_split_and_notes(api, twilio_post, work):
     _report(twilio_post, "+13105550002", "migra en Gage y Miles")
     work()
     found = _incidents(api)
-    a, b = found["Pacific / Florence"]["id"], next(i["id"] for label, i in found.items() if "Gage" in label)
+    a, b = (
+        found["Pacific / Florence"]["id"],
+        next(i["id"] for label, i in found.items() if "Gage" in label),
+    )
     merged = api.post(f"/api/v1/incidents/{b}/merge", json={"into": a})
     assert merged.status_code == 200 and merged.json()["report_count"] == 2
     assert api.get(f"/api/v1/incidents/{b}").json()["status"] == "merged"
@@ -30,8 +33,13 @@ def test_merge_split_and_notes(api, twilio_post, work):
     only = api.get(f"/api/v1/incidents/{a}").json()["reports"][0]["id"]
     assert api.post(f"/api/v1/incidents/{a}/split", json={"report_ids": [only]}).status_code == 409
 
-    assert api.post(f"/api/v1/incidents/{a}/notes", json={"text": "verified by Ana"}).status_code == 201
-    assert [n["text"] for n in api.get(f"/api/v1/incidents/{a}/notes").json()] == ["verified by Ana"]
+    assert (
+        api.post(f"/api/v1/incidents/{a}/notes", json={"text": "verified by Ana"}).status_code
+        == 201
+    )
+    assert [n["text"] for n in api.get(f"/api/v1/incidents/{a}/notes").json()] == [
+        "verified by Ana"
+    ]
 
 
 def test_status_actions_and_their_conflicts(api, twilio_post, work):
@@ -40,7 +48,12 @@ def test_status_actions_and_their_conflicts(api, twilio_post, work):
     incident = api.get("/api/v1/incidents").json()["items"][0]["id"]
     assert api.post(f"/api/v1/incidents/{incident}/confirm").json()["status"] == "confirmed"
     assert api.post(f"/api/v1/incidents/{incident}/confirm").status_code == 409
-    assert api.post(f"/api/v1/incidents/{incident}/dismiss", json={"reason": "it was a film crew"}).json()["status"] == "dismissed"
+    assert (
+        api.post(
+            f"/api/v1/incidents/{incident}/dismiss", json={"reason": "it was a film crew"}
+        ).json()["status"]
+        == "dismissed"
+    )
     assert api.post(f"/api/v1/incidents/{incident}/resolve").status_code == 409
     assert api.post("/api/v1/incidents/999/confirm").status_code == 404
 

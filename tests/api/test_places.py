@@ -2,7 +2,12 @@ from tests.conftest import sms_form
 
 
 def test_a_coordinator_place_locates_reports(api, twilio_post, work):
-    body = {"name": "Escuela Miles", "aliases": ["la escuela miles", "miles elementary"], "lat": 33.9791, "lon": -118.2136}
+    body = {
+        "name": "Escuela Miles",
+        "aliases": ["la escuela miles", "miles elementary"],
+        "lat": 33.9791,
+        "lon": -118.2136,
+    }
     created = api.post("/api/v1/places", json=body)
     assert created.status_code == 201
     assert api.post("/api/v1/places", json=body).status_code == 409

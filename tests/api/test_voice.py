@@ -18,8 +18,10 @@ from workers import intake
 # Two tests need a change to workers/intake.py (voice calls skip command parsing, and the intake
 # copies the call's recording and language onto the report with core.voice.complete_report);
 # until it is in, they are skipped.
-needs_intake_hook = pytest.mark.skipif("complete_report" not in inspect.getsource(intake),
-                                       reason="workers/intake.py does not handle voice calls yet")
+needs_intake_hook = pytest.mark.skipif(
+    "complete_report" not in inspect.getsource(intake),
+    reason="workers/intake.py does not handle voice calls yet",
+)
 
 RESIDENT = "+13235550177"
 LINE = "+13235550000"
@@ -27,9 +29,15 @@ RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC" + "1" * 32 + "/Recor
 PACIFIC_FLORENCE = (33.974441, -118.22531)
 GAGE_MILES = (33.9816, -118.219121)
 GAGE_STATE = (33.980752, -118.212543)
-VOICE_PATHS = ["/twilio/voice", "/twilio/voice/language", "/twilio/voice/place?try=0",
-               "/twilio/voice/description?try=0", "/twilio/voice/recording", "/twilio/voice/done",
-               "/twilio/voice/status"]
+VOICE_PATHS = [
+    "/twilio/voice",
+    "/twilio/voice/language",
+    "/twilio/voice/place?try=0",
+    "/twilio/voice/description?try=0",
+    "/twilio/voice/recording",
+    "/twilio/voice/done",
+    "/twilio/voice/status",
+]
 
 
 class Call:
@@ -38,9 +46,20 @@ class Call:
     def __init__(self, twilio_post, caller: str = RESIDENT):
         self.post = twilio_post
         self.sid = "CA" + secrets.token_hex(16)
-        self.params = {"CallSid": self.sid, "AccountSid": "AC" + "1" * 32, "From": caller, "To": LINE,
-                       "Caller": caller, "Called": LINE, "Direction": "inbound", "ApiVersion": "2010-04-01",
-                       "FromCity": "", "FromZip": "", "CallerZip": "", "ToCity": ""}
+        self.params = {
+            "CallSid": self.sid,
+            "AccountSid": "AC" + "1" * 32,
+            "From": caller,
+            "To": LINE,
+            "Caller": caller,
+            "Called": LINE,
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+            "FromCity": "",
+            "FromZip": "",
+            "CallerZip": "",
+            "ToCity": "",
+        }
         self.twiml: ET.Element | None = None
         self.last: tuple[str, dict[str, str]] | None = None
 
@@ -58,8 +77,14 @@ class Call:
 
     def leave_recording(self, url: str = RECORDING) -> ET.Element:
         record = self._verb("Record")
-        return self._request(record.get("action"), CallStatus="in-progress", RecordingUrl=url,
-                             RecordingSid="RE" + "2" * 32, RecordingDuration="14", Digits="#")
+        return self._request(
+            record.get("action"),
+            CallStatus="in-progress",
+            RecordingUrl=url,
+            RecordingSid="RE" + "2" * 32,
+            RecordingDuration="14",
+            Digits="#",
+        )
 
     def record_nothing(self) -> ET.Element:
         """Twilio skips the Record action when it heard no audio and runs the next verb."""
@@ -67,10 +92,16 @@ class Call:
         return self._request(self._verb("Redirect").text, CallStatus="in-progress")
 
     def hang_up(self, status: str = "completed"):
-        form = {**self.params, "CallStatus": status, "CallDuration": "40",
-                "Timestamp": "Sat, 14 Jun 2025 17:02:00 +0000"}
+        form = {
+            **self.params,
+            "CallStatus": status,
+            "CallDuration": "40",
+            "Timestamp": "Sat, 14 Jun 2025 17:02:00 +0000",
+        }
         response = self.post("/twilio/voice/status", form)
-        assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
+        assert response.status_code == 200 and response.headers["content-type"].startswith(
+            "application/xml"
+        )
         return response
 
     def retry(self) -> ET.Element:
@@ -91,7 +122,7 @@ class Call:
 
     def _request(self, url: str, **extra: str) -> ET.Element:
         assert url.startswith(PUBLIC_URL + "/twilio/voice"), url  # absolute, from AVISA_PUBLIC_URL
-        path, form = url[len(PUBLIC_URL):], {**self.params, **extra}
+        path, form = url[len(PUBLIC_URL) :], {**self.params, **extra}
         self.last = (path, form)
         return self._parse(self.post(path, form))
 
@@ -143,7 +174,10 @@ def test_spanish_call_becomes_a_voice_report_at_the_spoken_corner(api, twilio_po
     assert "¿Dónde está pasando?" in spoken(where) and voices(where) == {("Polly.Mia", "es-MX")}
 
     what = call.say("pacific en florence")
-    assert what.find("Gather").get("input") == "speech" and what.find("Gather").get("language") == "es-MX"
+    assert (
+        what.find("Gather").get("input") == "speech"
+        and what.find("Gather").get("language") == "es-MX"
+    )
     assert "¿Qué está pasando?" in spoken(what)
 
     goodbye = call.say("hay tres camionetas de la migra y agentes con máscara")
@@ -158,8 +192,15 @@ def test_spanish_call_becomes_a_voice_report_at_the_spoken_corner(api, twilio_po
     assert distance_m(incident["lat"], incident["lon"], PACIFIC_FLORENCE) < 150
     [report] = incident["reports"]
     assert report["channel"] == "voice" and report["language"] == "es"
-    assert report["text"] == "pacific en florence\nhay tres camionetas de la migra y agentes con máscara"
-    assert RESIDENT not in str(incident) and RESIDENT[2:] not in caplog.text and RESIDENT[-7:] not in caplog.text
+    assert (
+        report["text"]
+        == "pacific en florence\nhay tres camionetas de la migra y agentes con máscara"
+    )
+    assert (
+        RESIDENT not in str(incident)
+        and RESIDENT[2:] not in caplog.text
+        and RESIDENT[-7:] not in caplog.text
+    )
 
 
 def test_english_call_is_answered_and_recognised_in_english(api, twilio_post, work):
@@ -167,7 +208,9 @@ def test_english_call_is_answered_and_recognised_in_english(api, twilio_post, wo
     call.dial()
     where = call.press("1")
     assert where.find("Gather").get("language") == "en-US"
-    assert voices(where) == {("Polly.Joanna", "en-US")} and "Where is it happening?" in spoken(where)
+    assert voices(where) == {("Polly.Joanna", "en-US")} and "Where is it happening?" in spoken(
+        where
+    )
     what = call.say("Gage and Miles")
     assert what.find("Gather").get("language") == "en-US" and "What is happening?" in spoken(what)
     goodbye = call.say("two white vans and agents in vests taking people")
@@ -178,7 +221,9 @@ def test_english_call_is_answered_and_recognised_in_english(api, twilio_post, wo
 
     incident = only_incident(api)
     assert distance_m(incident["lat"], incident["lon"], GAGE_MILES) < 150
-    assert incident["reports"][0]["channel"] == "voice" and incident["reports"][0]["language"] == "en"
+    assert (
+        incident["reports"][0]["channel"] == "voice" and incident["reports"][0]["language"] == "en"
+    )
 
 
 def test_silence_at_the_greeting_means_spanish(client, twilio_post):
@@ -196,7 +241,10 @@ def test_a_zip_typed_on_the_keypad_is_the_place(api, twilio_post, work):
     call.say("están revisando carros")
     work()
     incident = only_incident(api)
-    assert incident["zip"] == "90255" and incident["reports"][0]["text"] == "90255\nestán revisando carros"
+    assert (
+        incident["zip"] == "90255"
+        and incident["reports"][0]["text"] == "90255\nestán revisando carros"
+    )
 
 
 def test_a_spoken_zip_read_digit_by_digit_is_the_place(api, twilio_post, work):
@@ -218,7 +266,9 @@ def test_too_few_digits_is_asked_again(client, twilio_post):
     assert again.find("Gather").get("action").endswith("/twilio/voice/place?try=1")
 
 
-def test_speech_failing_twice_falls_back_to_a_recording_kept_for_coordinators(api, twilio_post, work, db):
+def test_speech_failing_twice_falls_back_to_a_recording_kept_for_coordinators(
+    api, twilio_post, work, db
+):
     call = Call(twilio_post)
     call.dial()
     call.press("2")
@@ -227,7 +277,10 @@ def test_speech_failing_twice_falls_back_to_a_recording_kept_for_coordinators(ap
     fallback = call.silence()
     assert fallback.find("Gather") is None and "Después del tono" in spoken(fallback)
     record = fallback.find("Record")
-    assert record.get("action") == PUBLIC_URL + "/twilio/voice/recording" and record.get("finishOnKey") == "#"
+    assert (
+        record.get("action") == PUBLIC_URL + "/twilio/voice/recording"
+        and record.get("finishOnKey") == "#"
+    )
     assert fallback.find("Redirect").text == PUBLIC_URL + "/twilio/voice/done"
 
     goodbye = call.leave_recording()
@@ -237,7 +290,9 @@ def test_speech_failing_twice_falls_back_to_a_recording_kept_for_coordinators(ap
 
     assert api.get("/api/v1/incidents").json()["items"] == []  # nothing to place it yet
     [message] = rows(db, InboundMessage, channel="voice")
-    assert message.provider_sid == call.sid and message.report_id is not None and message.processed_at
+    assert (
+        message.provider_sid == call.sid and message.report_id is not None and message.processed_at
+    )
     assert rows(db, VoiceCall, call_sid=call.sid)[0].recording_url == RECORDING
 
 
@@ -268,7 +323,9 @@ def test_a_caller_saying_a_keyword_still_makes_a_report_not_a_command(api, twili
     assert api.get("/api/v1/messages").json()["items"] == []
 
 
-def test_a_failed_description_after_the_place_is_recorded_and_the_place_kept(api, twilio_post, work):
+def test_a_failed_description_after_the_place_is_recorded_and_the_place_kept(
+    api, twilio_post, work
+):
     call = Call(twilio_post)
     call.dial()
     call.press("2")
@@ -303,12 +360,17 @@ def test_hanging_up_after_the_place_still_leaves_a_report(api, twilio_post, work
     work()
     incident = only_incident(api)
     assert distance_m(incident["lat"], incident["lon"], GAGE_STATE) < 150
-    assert incident["reports"][0]["channel"] == "voice" and incident["reports"][0]["text"] == "la gage y la estate"
+    assert (
+        incident["reports"][0]["channel"] == "voice"
+        and incident["reports"][0]["text"] == "la gage y la estate"
+    )
     assert rows(db, VoiceCall, call_sid=call.sid)[0].finalised_at is not None
 
 
 @pytest.mark.parametrize("when", ["greeting", "place_prompt", "ringing"])
-def test_hanging_up_before_the_place_leaves_nothing_and_breaks_nothing(api, twilio_post, work, db, when):
+def test_hanging_up_before_the_place_leaves_nothing_and_breaks_nothing(
+    api, twilio_post, work, db, when
+):
     call = Call(twilio_post)
     if when != "ringing":
         call.dial()
@@ -370,7 +432,10 @@ def test_a_call_and_a_text_about_one_raid_are_one_incident(api, twilio_post, wor
 
 @pytest.mark.parametrize("path", VOICE_PATHS)
 def test_bad_or_missing_signature_is_403_and_stores_nothing(client, twilio_post, db, path):
-    form = Call(twilio_post).params | {"CallStatus": "completed", "SpeechResult": "pacific y florence"}
+    form = Call(twilio_post).params | {
+        "CallStatus": "completed",
+        "SpeechResult": "pacific y florence",
+    }
     assert twilio_post(path, form, signature="bm90IGEgc2lnbmF0dXJl").status_code == 403
     assert client.post(path, data=form).status_code == 403
     assert rows(db, VoiceCall) == [] and rows(db, InboundMessage) == []
@@ -379,7 +444,9 @@ def test_bad_or_missing_signature_is_403_and_stores_nothing(client, twilio_post,
 def test_a_signature_for_another_path_is_refused(client, twilio_post):
     form = Call(twilio_post).params | {"SpeechResult": "pacific y florence"}
     signature = sign(PUBLIC_URL + "/twilio/voice/place?try=0", form)
-    response = client.post("/twilio/voice/place?try=1", data=form, headers={"X-Twilio-Signature": signature})
+    response = client.post(
+        "/twilio/voice/place?try=1", data=form, headers={"X-Twilio-Signature": signature}
+    )
     assert response.status_code == 403
 
 

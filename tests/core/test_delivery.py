@@ -116,7 +116,10 @@ def test_the_callback_ref_settles_a_text_whose_answer_was_lost(text):
 
 def test_a_ref_never_steals_a_text_that_has_another_sid(text):
     engine, message_id, _ = text
-    assert _apply(engine, provider_sid="SM" + "c" * 32, status="delivered", message_id=message_id) is None
+    assert (
+        _apply(engine, provider_sid="SM" + "c" * 32, status="delivered", message_id=message_id)
+        is None
+    )
     assert _message(engine, message_id).provider_sid == SID
 
 

@@ -7,6 +7,7 @@ streets (clustered at 300 m; the cluster nearest the given point, else the regio
 ``station:NAME`` the rail station, ``landmark:NAME`` the named stop, ``zip:Z`` the GeoNames
 centroid, ``city:NAME=Z1,Z2`` the mean of those ZIP centroids, ``none`` no place at all.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,6 +34,7 @@ def load_corpus() -> list[dict]:
 
 # --- truth from the raw data (independent of core.geo's parsing) ---------------------------
 
+
 def _stops() -> list[tuple[str, float, float, str]]:
     files = [GEODATA / "lametro_bus_stops.txt", GEODATA / "lametro_rail_stops.txt"]
     files += sorted((GEODATA / "municipal_gtfs_stops").glob("*_stops.txt"))
@@ -40,7 +42,14 @@ def _stops() -> list[tuple[str, float, float, str]]:
     for path in files:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             for r in csv.DictReader(fh):
-                out.append((r["stop_name"], float(r["stop_lat"]), float(r["stop_lon"]), r.get("location_type") or "0"))
+                out.append(
+                    (
+                        r["stop_name"],
+                        float(r["stop_lat"]),
+                        float(r["stop_lon"]),
+                        r.get("location_type") or "0",
+                    )
+                )
     return out
 
 
@@ -48,14 +57,20 @@ def _clusters(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     groups: list[list[tuple[float, float]]] = []
     for p in points:
         near = [g for g in groups if any(haversine_m(*p, *q) <= 300 for q in g)]
-        groups = [g for g in groups if all(g is not n for n in near)] + [[p] + [q for g in near for q in g]]
-    return [(statistics.median(q[0] for q in g), statistics.median(q[1] for q in g)) for g in groups]
+        groups = [g for g in groups if all(g is not n for n in near)] + [
+            [p] + [q for g in near for q in g]
+        ]
+    return [
+        (statistics.median(q[0] for q in g), statistics.median(q[1] for q in g)) for g in groups
+    ]
 
 
-_SUFFIX = re.compile(r"(\s+(ave|avenue|st|street|blvd|bl|boulevard|hwy|highway|rd|road|dr|jr)\.?)+$", re.I)
+_SUFFIX = re.compile(
+    r"(\s+(ave|avenue|st|street|blvd|bl|boulevard|hwy|highway|rd|road|dr|jr)\.?)+$", re.I
+)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _corner_parts(stop_name: str) -> frozenset[str]:
     """{"pacific", "florence"} for "Pacific / Florence", "Florence Ave & Pacific Blvd" or a
     station entrance, "Florence Station - Florence & Graham Entrance"."""
@@ -93,6 +108,7 @@ def truth_of(ref: str, stops: list) -> tuple[float, float] | None:
 
 # --- tests ---------------------------------------------------------------------------------
 
+
 def test_corpus_is_large_and_mixed():
     corpus = load_corpus()
     assert len(corpus) >= 150
@@ -113,7 +129,10 @@ def test_accuracy_over_corpus():
     misses = []
     for c in corpus:
         r = geocoder.geocode(c["text"])
-        if r is None or haversine_m(r.lat, r.lon, c["truth"]["lat"], c["truth"]["lon"]) > c["tol_m"]:
+        if (
+            r is None
+            or haversine_m(r.lat, r.lon, c["truth"]["lat"], c["truth"]["lon"]) > c["tol_m"]
+        ):
             misses.append((c["text"], r and r.matched))
     share = 1 - len(misses) / len(corpus)
     assert share >= 0.95, f"{share:.1%} within tolerance; misses: {misses}"

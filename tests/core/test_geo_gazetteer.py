@@ -47,8 +47,15 @@ def test_build_script_reproduces_the_shipped_file(tmp_path):
 
     out = tmp_path / "g.json.gz"
     subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_gazetteer.py"), str(GEODATA), "--out", str(out)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            str(REPO / "scripts" / "build_gazetteer.py"),
+            str(GEODATA),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
     )
     rebuilt = json.loads(gzip.decompress(out.read_bytes()))
     shipped = json.loads(gzip.decompress(DATA_FILE.read_bytes()))

@@ -1,6 +1,6 @@
 import pytest
 
-from core.geo import CustomPlace, GeoResult, Geocoder, Region, get_default_geocoder, haversine_m
+from core.geo import CustomPlace, Geocoder, GeoResult, Region, get_default_geocoder, haversine_m
 
 PACIFIC_FLORENCE = (33.9747, -118.2253)  # the real corner (geodata README)
 
@@ -18,17 +18,20 @@ def test_default_geocoder_is_cached():
     assert get_default_geocoder() is get_default_geocoder()
 
 
-@pytest.mark.parametrize("text", [
-    "la migra esta en la Pacific y Florence",
-    "pacific/florence HP!!!",
-    "FLORANCE Y PACIFC 🚨",
-    "Pacífico y Florence",
-    "esquina de Florence con Pacific",
-    "la Florence y la Pacific",
-    "entre Pacific y Florence",
-    "ICE on Pacific near Florence",
-    "Pacific Blvd at Florence Ave",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la migra esta en la Pacific y Florence",
+        "pacific/florence HP!!!",
+        "FLORANCE Y PACIFC 🚨",
+        "Pacífico y Florence",
+        "esquina de Florence con Pacific",
+        "la Florence y la Pacific",
+        "entre Pacific y Florence",
+        "ICE on Pacific near Florence",
+        "Pacific Blvd at Florence Ave",
+    ],
+)
 def test_corner_phrasings(geocoder, text):
     r = geocoder.geocode(text)
     assert r.kind == "corner" and r.source == "gazetteer" and r.precision_m == 100
@@ -49,7 +52,9 @@ def test_zip_only_and_zip_named_with_corner(geocoder):
     assert r.kind == "corner" and r.zip == "90262"
 
 
-@pytest.mark.parametrize("text", ["call 3239025512", "plate 90255", "90255123", "$90255", "12345", "99999"])
+@pytest.mark.parametrize(
+    "text", ["call 3239025512", "plate 90255", "90255123", "$90255", "12345", "99999"]
+)
 def test_numbers_that_are_not_zips(geocoder, text):
     assert geocoder.geocode(text) is None
 
@@ -69,9 +74,9 @@ def test_city_alone_and_city_versus_street(geocoder):
     assert geocoder.geocode("ICE in South Gate").kind == "city"
     assert geocoder.geocode("migra en HP").matched == "Huntington Park"
     assert geocoder.geocode("ICE in Bell").matched == "Bell"
-    assert geocoder.geocode("hay migra en la Bell") is None      # Bell Ave, alone
+    assert geocoder.geocode("hay migra en la Bell") is None  # Bell Ave, alone
     assert geocoder.geocode("ring the bell") is None
-    assert geocoder.geocode("Bissel y Bell").kind == "corner"    # Bell Ave
+    assert geocoder.geocode("Bissel y Bell").kind == "corner"  # Bell Ave
 
 
 def test_city_named_in_text_picks_the_same_named_corner():
@@ -94,30 +99,68 @@ def test_region_picks_among_same_named_corners():
 
 
 def test_custom_places_come_first():
-    depot = CustomPlace("Home Depot Slauson", ("el home depot de slauson", "home depot on slauson"), 33.9887, -118.2305, 80.0)
+    depot = CustomPlace(
+        "Home Depot Slauson",
+        ("el home depot de slauson", "home depot on slauson"),
+        33.9887,
+        -118.2305,
+        80.0,
+    )
     school = CustomPlace("Miles Elementary", ("la escuela Miles",), 33.9790, -118.2190)
     g = Geocoder(places=[depot, school])
     r = g.geocode("ICE en el Home Depot de Slauson y Santa Fe")
-    assert (r.source, r.kind, r.matched, r.precision_m) == ("place", "place", "Home Depot Slauson", 80.0)
+    assert (r.source, r.kind, r.matched, r.precision_m) == (
+        "place",
+        "place",
+        "Home Depot Slauson",
+        80.0,
+    )
     assert g.geocode("agentes afuera de la escuela miles!!").matched == "Miles Elementary"
     assert g.geocode("Slauson y Santa Fe").kind == "corner"  # the alias is not in the text
 
 
-@pytest.mark.parametrize("text", [
-    "", " ", "\n\t", "a" * 1600, "🚨" * 400, "\u200f\u200e\u202e hola", "\x00\x01\xff\ufffd",
-    "'; DROP TABLE reports; --", "SELECT * FROM x WHERE 1=1", "<script>alert(1)</script>",
-    "ÃƒÂ¡ÃƒÂ©", "y y y y / / & & con con", "0" * 1600, "Pacific y " * 200,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\n\t",
+        "a" * 1600,
+        "🚨" * 400,
+        "\u200f\u200e\u202e hola",
+        "\x00\x01\xff\ufffd",
+        "'; DROP TABLE reports; --",
+        "SELECT * FROM x WHERE 1=1",
+        "<script>alert(1)</script>",
+        "ÃƒÂ¡ÃƒÂ©",
+        "y y y y / / & & con con",
+        "0" * 1600,
+        "Pacific y " * 200,
+    ],
+)
 def test_bad_input_never_raises(geocoder, text):
     r = geocoder.geocode(text)
     assert r is None or isinstance(r, GeoResult)
 
 
-@pytest.mark.parametrize("text", [
-    "hello", "hay agentes", "STOP", "still there, they have a woman and kids outside", "YES",
-    "12 SI", "gracias", "5 vans and 2 trucks", "state and federal agents", "orange vests",
-    "meeting at 7 and dinner at 9", "entre las 3 y 4 de la tarde", "'; DROP TABLE reports; --",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello",
+        "hay agentes",
+        "STOP",
+        "still there, they have a woman and kids outside",
+        "YES",
+        "12 SI",
+        "gracias",
+        "5 vans and 2 trucks",
+        "state and federal agents",
+        "orange vests",
+        "meeting at 7 and dinner at 9",
+        "entre las 3 y 4 de la tarde",
+        "'; DROP TABLE reports; --",
+    ],
+)
 def test_no_place_texts(geocoder, text):
     assert geocoder.geocode(text) is None
 

@@ -1,9 +1,22 @@
 """core.geo stays pure: no web framework, queue, Redis, Twilio, nor outer layers of Avisa."""
+
 import ast
 from pathlib import Path
 
 GEO = Path(__file__).resolve().parents[2] / "core" / "geo"
-FORBIDDEN = {"api", "workers", "messaging", "avisa", "fastapi", "starlette", "redis", "rq", "twilio", "sqlmodel", "sqlalchemy"}
+FORBIDDEN = {
+    "api",
+    "workers",
+    "messaging",
+    "avisa",
+    "fastapi",
+    "starlette",
+    "redis",
+    "rq",
+    "twilio",
+    "sqlmodel",
+    "sqlalchemy",
+}
 
 
 def test_core_geo_imports_nothing_forbidden():
@@ -21,6 +34,15 @@ def test_core_geo_imports_nothing_forbidden():
 def test_public_api():
     import core.geo as geo
 
-    for name in ("GeoResult", "Geocoder", "CustomPlace", "Region", "haversine_m", "bounding_box",
-                 "nearest_zip", "zip_centroid", "get_default_geocoder"):
+    for name in (
+        "GeoResult",
+        "Geocoder",
+        "CustomPlace",
+        "Region",
+        "haversine_m",
+        "bounding_box",
+        "nearest_zip",
+        "zip_centroid",
+        "get_default_geocoder",
+    ):
         assert hasattr(geo, name)

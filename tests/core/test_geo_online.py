@@ -1,4 +1,5 @@
 """The online geocoder is exercised with a fake geopy geocoder: no network in tests."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -45,8 +46,15 @@ def test_offline_corner_wins_and_texts_without_address_are_not_sent():
     assert fake.queries == []
 
 
-@pytest.mark.parametrize("fake", [FakeGeopy(error=TimeoutError()), FakeGeopy(answer=None),
-                                  FakeGeopy(answer=(40.7, -74.0)), FakeGeopy(answer=("x", "y"))])
+@pytest.mark.parametrize(
+    "fake",
+    [
+        FakeGeopy(error=TimeoutError()),
+        FakeGeopy(answer=None),
+        FakeGeopy(answer=(40.7, -74.0)),
+        FakeGeopy(answer=("x", "y")),
+    ],
+)
 def test_failures_and_far_answers_fall_back_offline(fake):
     r = Geocoder(online=fake).geocode("6500 Pacific Blvd 90255")
     assert r.kind == "zip"

@@ -5,8 +5,8 @@ from core.geo import Region
 
 def test_default_is_southeast_la():
     r = Region.parse("")
-    assert r.contains(33.9747, -118.2253)          # Pacific / Florence, Huntington Park
-    assert not r.contains(34.0522, -117.5)         # Ontario
+    assert r.contains(33.9747, -118.2253)  # Pacific / Florence, Huntington Park
+    assert not r.contains(34.0522, -117.5)  # Ontario
     assert r == Region.parse(None) == Region()
 
 
@@ -24,7 +24,9 @@ def test_box_south_west_north_east():
     assert r.box == (33.9, -118.3, 34.0, -118.1)
 
 
-@pytest.mark.parametrize("bad", ["abc", "1,2", "1,2,3,4,5", "34,-118,-5", "34,-118,33,-117", "95,0,5"])
+@pytest.mark.parametrize(
+    "bad", ["abc", "1,2", "1,2,3,4,5", "34,-118,-5", "34,-118,33,-117", "95,0,5"]
+)
 def test_bad_region_strings_raise(bad):
     with pytest.raises(ValueError):
         Region.parse(bad)

@@ -8,7 +8,14 @@ def test_fold_strips_accents_and_invisible_marks():
 
 def test_tokenize_joiners_punctuation_ordinals():
     assert tokenize("ICE @ Pacific/Florence, 103rd St.") == [
-        "ice", "at", "pacific", "/", "florence", BREAK, "103", "st",
+        "ice",
+        "at",
+        "pacific",
+        "/",
+        "florence",
+        BREAK,
+        "103",
+        "st",
     ]
 
 

@@ -3,7 +3,9 @@ import pytest
 from core.phones import InvalidPhone, mask, normalize, vault_for
 
 
-@pytest.mark.parametrize("raw", ["(323) 555-0101", "323.555.0101", "+1 323 555 0101", "13235550101"])
+@pytest.mark.parametrize(
+    "raw", ["(323) 555-0101", "323.555.0101", "+1 323 555 0101", "13235550101"]
+)
 def test_us_numbers_normalise_to_e164(raw):
     assert normalize(raw) == "+13235550101"
 

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
+from alembic import command
 from avisa.migrations import alembic_config, upgrade
 from core import voice
 from core.clock import frozen_at, now
@@ -20,33 +20,52 @@ from core.voice import VoiceCall
 CALLER = "+13235550177"
 
 
-@pytest.mark.parametrize(("heard", "expected"), [
-    ("pacific en florence", "pacific en florence"),  # corner words are the geocoder's job
-    ("la gage y la estate", "la gage y la estate"),
-    ("nueve cero dos cinco cinco", "90255"),
-    ("9 0 2 5 5", "90255"),
-    ("Nine oh two five five.", "90255"),
-    ("seis cinco cero cero pacific", "6500 pacific"),
-    ("dos camionetas en la pacific", "dos camionetas en la pacific"),  # a short run stays words
-    ("oh no", "oh no"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("heard", "expected"),
+    [
+        ("pacific en florence", "pacific en florence"),  # corner words are the geocoder's job
+        ("la gage y la estate", "la gage y la estate"),
+        ("nueve cero dos cinco cinco", "90255"),
+        ("9 0 2 5 5", "90255"),
+        ("Nine oh two five five.", "90255"),
+        ("seis cinco cero cero pacific", "6500 pacific"),
+        ("dos camionetas en la pacific", "dos camionetas en la pacific"),  # a short run stays words
+        ("oh no", "oh no"),
+        ("", ""),
+    ],
+)
 def test_spoken_place_joins_digits_read_one_by_one(heard, expected):
     assert voice.spoken_place(heard) == expected
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("90255", "90255"), ("90255#", "90255"), (" 90280 ", "90280"),
-    ("9025", None), ("902555", None), ("", None), ("12#", None), ("9*255", None),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("90255", "90255"),
+        ("90255#", "90255"),
+        (" 90280 ", "90280"),
+        ("9025", None),
+        ("902555", None),
+        ("", None),
+        ("12#", None),
+        ("9*255", None),
+    ],
+)
 def test_typed_zip_is_exactly_five_digits(typed, expected):
     assert voice.typed_zip(typed) == expected
 
 
 def test_report_text_puts_the_place_first_and_a_typed_zip_wins():
-    assert voice.report_text(VoiceCall(call_sid="CA1", place_text="gage y miles", description="  tres carros ")) \
+    assert (
+        voice.report_text(
+            VoiceCall(call_sid="CA1", place_text="gage y miles", description="  tres carros ")
+        )
         == "gage y miles\ntres carros"
-    assert voice.report_text(VoiceCall(call_sid="CA1", digits="90255", description="redada")) == "90255\nredada"
+    )
+    assert (
+        voice.report_text(VoiceCall(call_sid="CA1", digits="90255", description="redada"))
+        == "90255\nredada"
+    )
     assert voice.report_text(VoiceCall(call_sid="CA1", description="redada")) == "redada"
     assert voice.report_text(VoiceCall(call_sid="CA1")) == ""
 
@@ -65,17 +84,23 @@ def test_finalise_waits_for_content_then_makes_one_inbound_message(db):
     with session_scope(db) as session:
         voice.open_call(session, "CA2")
         assert voice.finalise(session, "CA2", caller=CALLER) == (None, False)
-        assert voice.get_call(session, "CA2").finalised_at is None  # a late recording can still finish it
+        assert (
+            voice.get_call(session, "CA2").finalised_at is None
+        )  # a late recording can still finish it
         voice.hear_place(session, "CA2", speech="pacific y florence", digits="", attempt=0)
         voice.hear_description(session, "CA2", speech="tres camionetas", attempt=0)
         row, created = voice.finalise(session, "CA2", caller=CALLER)
         assert created and row.channel == "voice" and row.provider_sid == "CA2"
         assert row.body == "pacific y florence\ntres camionetas"
-        assert get_vault().open(row.from_enc) == CALLER and row.from_hash == get_vault().index(CALLER)
+        assert get_vault().open(row.from_enc) == CALLER and row.from_hash == get_vault().index(
+            CALLER
+        )
     with session_scope(db) as session:  # the status callback, later, in another request
         again, created = voice.finalise(session, "CA2", caller=CALLER)
         assert not created and again.id == row.id
-        voice.hear_description(session, "CA2", speech="otra cosa", attempt=0)  # after the end: ignored
+        voice.hear_description(
+            session, "CA2", speech="otra cosa", attempt=0
+        )  # after the end: ignored
         assert voice.get_call(session, "CA2").description == "tres camionetas"
     with Session(db) as session:
         assert len(session.exec(select(InboundMessage)).all()) == 1
@@ -101,9 +126,14 @@ def test_complete_report_copies_the_recording_and_the_chosen_language(db):
         row, _ = voice.finalise(session, "CA4", caller=CALLER)
         report = Report(channel="voice", reporter_hash=row.from_hash, language="es")
         voice.complete_report(session, row, report)
-        assert (report.recording_url, report.language) == ("https://api.twilio.com/Recordings/RE4", "en")
+        assert (report.recording_url, report.language) == (
+            "https://api.twilio.com/Recordings/RE4",
+            "en",
+        )
 
-        earlier = Report(channel="sms", reporter_hash=row.from_hash, language="es", recording_url="https://x/RE0")
+        earlier = Report(
+            channel="sms", reporter_hash=row.from_hash, language="es", recording_url="https://x/RE0"
+        )
         voice.complete_report(session, row, earlier)  # a call that added to a texted report
         assert (earlier.recording_url, earlier.language) == ("https://x/RE0", "es")
 

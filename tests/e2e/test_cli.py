@@ -8,8 +8,14 @@ from tests.conftest import avisa_env
 
 
 def avisa(settings, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "avisa", *args], env=avisa_env(settings), input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "avisa", *args],
+        env=avisa_env(settings),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_apikey_create_prints_the_key_alone_on_the_last_line(client, settings):
@@ -17,25 +23,48 @@ def test_apikey_create_prints_the_key_alone_on_the_last_line(client, settings):
     assert done.returncode == 0, done.stderr
     key = done.stdout.strip().splitlines()[-1]
     assert key.startswith("avk_") and " " not in key
-    assert client.get("/api/v1/zones", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    assert (
+        client.get("/api/v1/zones", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    )
     assert avisa(settings, "apikey", "create", "--name", "x", "--role", "root").returncode == 2
 
 
 def test_geocode_one_text_and_a_stream(db, settings):
     done = avisa(settings, "geocode", "la migra esta en la Pacific y Florence")
     result = json.loads(done.stdout)
-    assert done.returncode == 0 and result["kind"] == "corner" and abs(result["lat"] - 33.9745) < 0.003
+    assert (
+        done.returncode == 0 and result["kind"] == "corner" and abs(result["lat"] - 33.9745) < 0.003
+    )
     assert {"lat", "lon", "precision_m", "source", "matched"} <= set(result)
     assert avisa(settings, "geocode", "hola, buenos dias").returncode == 1
-    lines = avisa(settings, "geocode", "-", stdin="ICE en 90255\nhello\n\nestacion Florence del Metro\n").stdout.splitlines()
+    lines = avisa(
+        settings, "geocode", "-", stdin="ICE en 90255\nhello\n\nestacion Florence del Metro\n"
+    ).stdout.splitlines()
     assert [json.loads(line).get("kind") for line in lines] == ["zip", None, None, "station"]
 
 
 def test_places_added_by_cli_are_understood(db, settings):
-    added = avisa(settings, "places", "add", "Home Depot Slauson", "--lat", "33.9889", "--lon", "-118.2273",
-                  "--alias", "el home depot de slauson", "--precision-m", "80")
+    added = avisa(
+        settings,
+        "places",
+        "add",
+        "Home Depot Slauson",
+        "--lat",
+        "33.9889",
+        "--lon",
+        "-118.2273",
+        "--alias",
+        "el home depot de slauson",
+        "--precision-m",
+        "80",
+    )
     assert added.returncode == 0, added.stdout + added.stderr
-    assert avisa(settings, "places", "add", "Home Depot Slauson", "--lat", "1", "--lon", "1").returncode == 1
+    assert (
+        avisa(
+            settings, "places", "add", "Home Depot Slauson", "--lat", "1", "--lon", "1"
+        ).returncode
+        == 1
+    )
     assert avisa(settings, "places", "add", "Bad", "--lat", "123", "--lon", "1").returncode == 2
     result = json.loads(avisa(settings, "geocode", "la migra en el Home Depot de Slauson!!").stdout)
     assert result["source"] == "place" and result["precision_m"] == 80

@@ -14,27 +14,53 @@ from core.models import InboundMessage
 from tests.conftest import avisa_env, sms_form
 from tests.servers import wait_for
 
-PHRASES = ["la migra esta en la Pacific y Florence", "ICE at Pacific and Florence", "pacific/florence HP!!!",
-           "migra en Florence y Pacific", "agentes en la esquina de Pacific con Florence", "ICE on Florence near Pacific Blvd"]
+PHRASES = [
+    "la migra esta en la Pacific y Florence",
+    "ICE at Pacific and Florence",
+    "pacific/florence HP!!!",
+    "migra en Florence y Pacific",
+    "agentes en la esquina de Pacific con Florence",
+    "ICE on Florence near Pacific Blvd",
+]
 
 
 def _workers(settings, count: int) -> list[subprocess.Popen]:
-    return [subprocess.Popen([sys.executable, "-m", "avisa", "worker"], env=avisa_env(settings),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(count)]
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "avisa", "worker"],
+            env=avisa_env(settings),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(count)
+    ]
 
 
 def test_one_raid_many_reports_three_workers(api, twilio_post, settings, redis, db):
     zone = api.post("/api/v1/zones", json={"name": "HP", "zips": ["90255"]}).json()["id"]
-    responders = [api.post("/api/v1/subscribers", json={"phone": f"+1323555{7000 + i:04d}", "name": f"R{i}",
-                                                         "zone_ids": [zone], "confirmed": True}).json()["id"]
-                  for i in range(5)]
+    responders = [
+        api.post(
+            "/api/v1/subscribers",
+            json={
+                "phone": f"+1323555{7000 + i:04d}",
+                "name": f"R{i}",
+                "zone_ids": [zone],
+                "confirmed": True,
+            },
+        ).json()["id"]
+        for i in range(5)
+    ]
     workers = _workers(settings, 3)
     try:
         # Workers first, all listening; then the burst of reports, posted concurrently.
         wait_for(lambda: Worker.count(connection=redis) == 3, timeout=60)
         with ThreadPoolExecutor(8) as pool:
-            posted = pool.map(lambda i: twilio_post("/twilio/sms", sms_form(f"+1310555{1000 + i:04d}", PHRASES[i % len(PHRASES)])),
-                              range(24))
+            posted = pool.map(
+                lambda i: twilio_post(
+                    "/twilio/sms", sms_form(f"+1310555{1000 + i:04d}", PHRASES[i % len(PHRASES)])
+                ),
+                range(24),
+            )
             assert {r.status_code for r in posted} == {200}
         unprocessed = select(func.count()).where(col(InboundMessage.processed_at).is_(None))
         wait_for(lambda: _count(db, unprocessed) == 0, timeout=120)
@@ -48,9 +74,13 @@ def test_one_raid_many_reports_three_workers(api, twilio_post, settings, redis, 
 
     incidents = api.get("/api/v1/incidents").json()["items"]
     assert len(incidents) == 1, incidents
-    assert incidents[0]["report_count"] == 24 and incidents[0]["status"] == "confirmed"  # 3+ distinct reporters
+    assert (
+        incidents[0]["report_count"] == 24 and incidents[0]["status"] == "confirmed"
+    )  # 3+ distinct reporters
     messages = api.get("/api/v1/messages", params={"limit": 500}).json()["items"]
-    per_subscriber = Counter((m["subscriber_id"], m["kind"]) for m in messages if m["subscriber_id"])
+    per_subscriber = Counter(
+        (m["subscriber_id"], m["kind"]) for m in messages if m["subscriber_id"]
+    )
     # Each responder hears of the raid, and of each status change, once. With several workers the
     # "confirmed" update can be fanned out before the "new" alert; the new alert then skips whoever
     # the update already reached (one text per incident per 10 minutes, status changes excepted).

@@ -11,37 +11,72 @@ from workers.queues import MAINTENANCE, queue
 
 
 def _setup(api):
-    hp = api.post("/api/v1/zones", json={"name": "HP", "center": {"lat": 33.9745, "lon": -118.2253}, "radius_m": 500}).json()["id"]
+    hp = api.post(
+        "/api/v1/zones",
+        json={"name": "HP", "center": {"lat": 33.9745, "lon": -118.2253}, "radius_m": 500},
+    ).json()["id"]
     # Its edge is ~450 m from the corner, outside HP: a neighbour within 2 × 400 m.
-    near = api.post("/api/v1/zones", json={"name": "Walnut Park", "center": {"lat": 33.9745, "lon": -118.2178}, "radius_m": 250}).json()["id"]
-    far = api.post("/api/v1/zones", json={"name": "Pasadena", "center": {"lat": 34.1478, "lon": -118.1445}, "radius_m": 2000}).json()["id"]
+    near = api.post(
+        "/api/v1/zones",
+        json={"name": "Walnut Park", "center": {"lat": 33.9745, "lon": -118.2178}, "radius_m": 250},
+    ).json()["id"]
+    far = api.post(
+        "/api/v1/zones",
+        json={"name": "Pasadena", "center": {"lat": 34.1478, "lon": -118.1445}, "radius_m": 2000},
+    ).json()["id"]
     ids = {}
-    for name, zone, roles in [("local", hp, ["responder"]), ("neighbour", near, ["responder"]),
-                              ("far", far, ["responder"]), ("coordinator", far, ["coordinator"])]:
-        body = {"phone": f"+1323555{len(ids) + 8100:04d}", "name": name, "zone_ids": [zone], "roles": roles, "confirmed": True}
+    for name, zone, roles in [
+        ("local", hp, ["responder"]),
+        ("neighbour", near, ["responder"]),
+        ("far", far, ["responder"]),
+        ("coordinator", far, ["coordinator"]),
+    ]:
+        body = {
+            "phone": f"+1323555{len(ids) + 8100:04d}",
+            "name": name,
+            "zone_ids": [zone],
+            "roles": roles,
+            "confirmed": True,
+        }
         ids[name] = api.post("/api/v1/subscribers", json=body).json()["id"]
-    body = {"phone": "+13235558199", "name": "network", "zone_ids": [], "roles": ["coordinator"], "confirmed": True}
+    body = {
+        "phone": "+13235558199",
+        "name": "network",
+        "zone_ids": [],
+        "roles": ["coordinator"],
+        "confirmed": True,
+    }
     ids["network coordinator"] = api.post("/api/v1/subscribers", json=body).json()["id"]
     return ids
 
 
 def _alerted(api):
-    return {m["subscriber_id"] for m in api.get("/api/v1/messages", params={"kind": "alert"}).json()["items"]}
+    return {
+        m["subscriber_id"]
+        for m in api.get("/api/v1/messages", params={"kind": "alert"}).json()["items"]
+    }
 
 
-def test_unanswered_incident_escalates_once_to_neighbours_and_coordinators(api, twilio_post, work, redis):
+def test_unanswered_incident_escalates_once_to_neighbours_and_coordinators(
+    api, twilio_post, work, redis
+):
     ids = _setup(api)
     twilio_post("/twilio/sms", sms_form("+13105550001", "migra en la Pacific y Florence"))
     work()
     assert _alerted(api) == {ids["local"]}
     incident = api.get("/api/v1/incidents").json()["items"][0]["id"]
-    assert f"escalate-{incident}" in ScheduledJobRegistry(queue=queue(MAINTENANCE, redis)).get_job_ids()
+    assert (
+        f"escalate-{incident}"
+        in ScheduledJobRegistry(queue=queue(MAINTENANCE, redis)).get_job_ids()
+    )
 
     assert escalation.escalate_if_unanswered(incident)  # what RQ's scheduler runs at the deadline
     assert not escalation.escalate_if_unanswered(incident)  # once only
     work()
     assert _alerted(api) == {ids["local"], ids["neighbour"], ids["network coordinator"]}
-    bodies = [m["body"] for m in api.get("/api/v1/messages", params={"kind": "alert"}).json()["items"]]
+    bodies = [
+        m["body"] for m in api.get("/api/v1/messages", params={"kind": "alert"}).json()["items"]
+    ]
     assert sum("SIN RESPUESTA" in b for b in bodies) == 2
 
 

@@ -14,7 +14,12 @@ def test_ten_concurrent_copies_of_one_sid_make_one_report(api, live_server, work
     signature = sign(PUBLIC_URL + "/twilio/sms", form)
 
     def post(_):
-        return httpx.post(f"{live_server}/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}, timeout=20)
+        return httpx.post(
+            f"{live_server}/twilio/sms",
+            data=form,
+            headers={"X-Twilio-Signature": signature},
+            timeout=20,
+        )
 
     with ThreadPoolExecutor(10) as pool:
         responses = list(pool.map(post, range(10)))
@@ -26,9 +31,22 @@ def test_ten_concurrent_copies_of_one_sid_make_one_report(api, live_server, work
 
 
 def test_avisa_text_plays_a_resident(api, live_server, work, settings):
-    done = subprocess.run([sys.executable, "-m", "avisa", "text", "--url", live_server, "(323) 555-0191",
-                           "migra en la Pacific y Florence"], env=avisa_env(settings), capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "avisa",
+            "text",
+            "--url",
+            live_server,
+            "(323) 555-0191",
+            "migra en la Pacific y Florence",
+        ],
+        env=avisa_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "recibimos su reporte" in done.stdout
     work()

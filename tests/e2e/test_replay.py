@@ -41,7 +41,11 @@ def plain_environment(monkeypatch):
 def _streams() -> list:
     params = []
     for path in [*SCENARIOS, SHARED_SAMPLE]:
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[path.name])] if path.name in KNOWN_MISSES else []
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[path.name])]
+            if path.name in KNOWN_MISSES
+            else []
+        )
         params.append(pytest.param(path, id=path.stem, marks=marks))
     return params
 
@@ -52,8 +56,15 @@ def _line(at: str, sid: str, sender: str, body: str, **extra) -> str:
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AVISA_", "TWILIO_"))}
-    return subprocess.run([sys.executable, "-m", "avisa", "replay", *args], input=stdin, capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "avisa", "replay", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 # --- matching quality -------------------------------------------------------------------------
@@ -87,34 +98,69 @@ def test_cli_prints_only_json_in_the_design_shape():
     assert set(result) == {"incidents", "unassigned", "messages"}
     assert result["incidents"] and all(set(i) == INCIDENT_KEYS for i in result["incidents"])
     for incident in result["incidents"]:
-        assert isinstance(incident["id"], int) and isinstance(incident["lat"], float) and isinstance(incident["lon"], float)
-        assert incident["status"] in ("reported", "confirmed", "expired") and incident["message_sids"]
+        assert (
+            isinstance(incident["id"], int)
+            and isinstance(incident["lat"], float)
+            and isinstance(incident["lon"], float)
+        )
+        assert (
+            incident["status"] in ("reported", "confirmed", "expired") and incident["message_sids"]
+        )
     assert all(set(m) == MESSAGE_KEYS for m in result["messages"])
     replies = [m for m in result["messages"] if m["kind"] == "reply"]
-    assert replies and all(m["status"] == "delivered" and m["body"] for m in replies)  # the follow-up questions
+    assert replies and all(
+        m["status"] == "delivered" and m["body"] for m in replies
+    )  # the follow-up questions
     sids = [s for i in result["incidents"] for s in i["message_sids"]] + result["unassigned"]
     assert sorted(sids) == sorted(truth_of(str(path)))  # every message exactly once
 
 
 def test_cli_reads_the_stream_from_stdin():
-    stream = "\n".join([
-        _line("2025-06-14T10:02:00-07:00", "SM1", "+13235550101", "ICE at Pacific and Florence", truth="x"),
-        _line("2025-06-14T10:03:00-07:00", "SM2", "+13235550102", "migra en la Pacific y Florence"),
-        _line("2025-06-14T10:04:00-07:00", "SM3", "+13235550103", "hola"),
-    ]) + "\n"
+    stream = (
+        "\n".join(
+            [
+                _line(
+                    "2025-06-14T10:02:00-07:00",
+                    "SM1",
+                    "+13235550101",
+                    "ICE at Pacific and Florence",
+                    truth="x",
+                ),
+                _line(
+                    "2025-06-14T10:03:00-07:00",
+                    "SM2",
+                    "+13235550102",
+                    "migra en la Pacific y Florence",
+                ),
+                _line("2025-06-14T10:04:00-07:00", "SM3", "+13235550103", "hola"),
+            ]
+        )
+        + "\n"
+    )
     done = _cli("-", stdin=stream)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert [i["message_sids"] for i in result["incidents"]] == [["SM1", "SM2"]] and result["unassigned"] == ["SM3"]
+    assert [i["message_sids"] for i in result["incidents"]] == [["SM1", "SM2"]] and result[
+        "unassigned"
+    ] == ["SM3"]
 
 
-@pytest.mark.parametrize(("bad", "says"), [
-    ('{"at": "2025-06-14T10:02:00-07:00", "MessageSid": "SM2", "From": "+13235550102", "Body": "x"', "not JSON"),
-    (_line("2025-06-14T10:02:00", "SM2", "+13235550102", "x"), "UTC offset"),
-    (_line("mañana", "SM2", "+13235550102", "x"), "ISO 8601"),
-    (json.dumps({"at": "2025-06-14T10:02:00-07:00", "From": "+13235550102", "Body": "x"}), "MessageSid"),
-    ('["not", "an", "object"]', "JSON object"),
-])
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (
+            '{"at": "2025-06-14T10:02:00-07:00", "MessageSid": "SM2", "From": "+13235550102", "Body": "x"',
+            "not JSON",
+        ),
+        (_line("2025-06-14T10:02:00", "SM2", "+13235550102", "x"), "UTC offset"),
+        (_line("mañana", "SM2", "+13235550102", "x"), "ISO 8601"),
+        (
+            json.dumps({"at": "2025-06-14T10:02:00-07:00", "From": "+13235550102", "Body": "x"}),
+            "MessageSid",
+        ),
+        ('["not", "an", "object"]', "JSON object"),
+    ],
+)
 def test_a_bad_line_exits_2_naming_it_before_anything_runs(tmp_path, capsys, bad, says):
     path = tmp_path / "drill.jsonl"
     good = _line("2025-06-14T10:01:00-07:00", "SM1", "+13235550101", "ICE at Pacific and Florence")
@@ -137,7 +183,10 @@ def test_a_failing_job_exits_1_naming_the_message(tmp_path, capsys, monkeypatch)
 
     monkeypatch.setattr(workers.intake, "process_inbound", broken)
     path = tmp_path / "drill.jsonl"
-    path.write_text(_line("2025-06-14T10:01:00-07:00", "SM1", "+13235550101", "ICE at Pacific and Florence") + "\n")
+    path.write_text(
+        _line("2025-06-14T10:01:00-07:00", "SM1", "+13235550101", "ICE at Pacific and Florence")
+        + "\n"
+    )
     assert run(str(path)) == 1
     err = capsys.readouterr().err
     assert "line 1" in err and "SM1" in err and "matching exploded" in err
@@ -148,11 +197,15 @@ def test_a_failing_job_exits_1_naming_the_message(tmp_path, capsys, monkeypatch)
 
 def test_lines_run_in_at_order_whatever_their_offsets_and_file_order():
     # The answer is first in the file but arrived later; one line is written in UTC.
-    messages = parse_lines([
-        _line("2025-06-14T10:01:00-07:00", "SM2", "+13235550101", "Pacific y Florence"),
-        _line("2025-06-14T17:00:00Z", "SM1", "+13235550101", "hay agentes"),
-        _line("2025-06-14T10:05:00-07:00", "SM3", "+13235550102", "ICE at Florence and Pacific"),
-    ])
+    messages = parse_lines(
+        [
+            _line("2025-06-14T10:01:00-07:00", "SM2", "+13235550101", "Pacific y Florence"),
+            _line("2025-06-14T17:00:00Z", "SM1", "+13235550101", "hay agentes"),
+            _line(
+                "2025-06-14T10:05:00-07:00", "SM3", "+13235550102", "ICE at Florence and Pacific"
+            ),
+        ]
+    )
     assert [m.sid for m in messages] == ["SM1", "SM2", "SM3"]
     result = replay(messages)
     assert [i["message_sids"] for i in result["incidents"]] == [["SM1", "SM2", "SM3"]]
@@ -166,12 +219,27 @@ def test_ties_keep_file_order():
 
 
 def test_only_twilio_fields_are_posted():
-    inbound = parse_line(1, _line("2025-06-14T10:00:00-07:00", "SM1", "+13235550101", "hola", truth="raid-1",
-                                  note="drill", FromZip="90255"))
+    inbound = parse_line(
+        1,
+        _line(
+            "2025-06-14T10:00:00-07:00",
+            "SM1",
+            "+13235550101",
+            "hola",
+            truth="raid-1",
+            note="drill",
+            FromZip="90255",
+        ),
+    )
     assert "truth" not in inbound.form and "note" not in inbound.form and "at" not in inbound.form
     assert inbound.form["FromZip"] == "90255" and inbound.form["Body"] == "hola"
     with pytest.raises(StreamError, match="line 7"):
-        parse_line(7, json.dumps({"at": "2025-06-14T10:00:00-07:00", "MessageSid": "SM1", "From": "+1", "Body": None}))
+        parse_line(
+            7,
+            json.dumps(
+                {"at": "2025-06-14T10:00:00-07:00", "MessageSid": "SM1", "From": "+1", "Body": None}
+            ),
+        )
 
 
 def test_a_retried_sid_is_one_message():
@@ -196,5 +264,11 @@ def test_the_environment_is_put_back(monkeypatch):
     monkeypatch.setenv("AVISA_DEDUP_RADIUS_M", "350")
     get_settings.cache_clear()
     replay(parse_lines([_line("2025-06-14T10:00:00-07:00", "SM1", "+13235550101", "hola")]))
-    assert os.environ["AVISA_DATABASE_URL"] == "sqlite:///./mine.db" and "AVISA_REDIS_URL" not in os.environ
-    assert get_settings().database_url == "sqlite:///./mine.db" and get_settings().dedup_radius_m == 350
+    assert (
+        os.environ["AVISA_DATABASE_URL"] == "sqlite:///./mine.db"
+        and "AVISA_REDIS_URL" not in os.environ
+    )
+    assert (
+        get_settings().database_url == "sqlite:///./mine.db"
+        and get_settings().dedup_radius_m == 350
+    )

@@ -8,7 +8,9 @@ from tests.conftest import sms_form
 from workers.maintenance import sweep_inbound
 
 
-def test_report_is_stored_when_redis_is_down_and_swept_later(api, twilio_post, work, monkeypatch, settings):
+def test_report_is_stored_when_redis_is_down_and_swept_later(
+    api, twilio_post, work, monkeypatch, settings
+):
     monkeypatch.setenv("AVISA_REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     get_settings.cache_clear()
     response = twilio_post("/twilio/sms", sms_form("+13235550170", "ICE en la Pacific y Florence"))
@@ -28,7 +30,9 @@ def test_report_is_stored_when_redis_is_down_and_swept_later(api, twilio_post, w
 def test_no_phone_number_in_any_log_line(api, twilio_post, work, caplog):
     caplog.set_level(logging.DEBUG)
     zone = api.post("/api/v1/zones", json={"name": "HP", "zips": ["90255"]}).json()["id"]
-    api.post("/api/v1/subscribers", json={"phone": "+13235550181", "name": "Ana", "zone_ids": [zone]})
+    api.post(
+        "/api/v1/subscribers", json={"phone": "+13235550181", "name": "Ana", "zone_ids": [zone]}
+    )
     twilio_post("/twilio/sms", sms_form("+13235550181", "SI"))
     twilio_post("/twilio/sms", sms_form("+13235550182", "hay agentes"))
     twilio_post("/twilio/sms", sms_form("+13235550183", "ICE on Pacific near Florence"))

@@ -18,8 +18,17 @@ def _zone(api, **body):
 
 
 def _subscriber(api, phone, zone_id, *, language="es", roles=("responder",), confirmed=False):
-    response = api.post("/api/v1/subscribers", json={"phone": phone, "name": "Ana", "language": language,
-                                                      "roles": list(roles), "zone_ids": [zone_id], "confirmed": confirmed})
+    response = api.post(
+        "/api/v1/subscribers",
+        json={
+            "phone": phone,
+            "name": "Ana",
+            "language": language,
+            "roles": list(roles),
+            "zone_ids": [zone_id],
+            "confirmed": confirmed,
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -34,7 +43,11 @@ def test_report_reaches_exactly_the_active_responders_of_the_zone(api, twilio_po
     elsewhere = _subscriber(api, "+13235550105", far, confirmed=True)
     legal = _subscriber(api, "+13235550106", hp, roles=("legal_aid",), confirmed=True)
     work()
-    assert {m["subscriber_id"] for m in _outbox(api, kind="opt_in")} == {active_es["id"], active_en["id"], pending["id"]}
+    assert {m["subscriber_id"] for m in _outbox(api, kind="opt_in")} == {
+        active_es["id"],
+        active_en["id"],
+        pending["id"],
+    }
 
     assert twilio_post("/twilio/sms", sms_form("+13235550101", "SI")).status_code == 200
     assert twilio_post("/twilio/sms", sms_form("+13235550102", "yes")).status_code == 200
@@ -44,17 +57,26 @@ def test_report_reaches_exactly_the_active_responders_of_the_zone(api, twilio_po
     assert statuses[active_es["id"]] == statuses[active_en["id"]] == "active"
     assert statuses[pending["id"]] == "pending" and statuses[opted_out["id"]] == "opted_out"
 
-    ack = twilio_post("/twilio/sms", sms_form(RESIDENT, "la migra esta en la Pacific y Florence, 90255"))
+    ack = twilio_post(
+        "/twilio/sms", sms_form(RESIDENT, "la migra esta en la Pacific y Florence, 90255")
+    )
     assert ack.status_code == 200 and "recibimos su reporte" in ack.text
     assert ack.headers["content-type"].startswith("application/xml")
     work()
 
     incidents = api.get("/api/v1/incidents").json()["items"]
-    assert len(incidents) == 1 and incidents[0]["status"] == "reported" and incidents[0]["report_count"] == 1
+    assert (
+        len(incidents) == 1
+        and incidents[0]["status"] == "reported"
+        and incidents[0]["report_count"] == 1
+    )
     alerts = _outbox(api, kind="alert")
     assert {m["subscriber_id"] for m in alerts} == {active_es["id"], active_en["id"]}
     by_subscriber = {m["subscriber_id"]: m["body"] for m in alerts}
-    assert "SIN VERIFICAR" in by_subscriber[active_es["id"]] and "UNVERIFIED" in by_subscriber[active_en["id"]]
+    assert (
+        "SIN VERIFICAR" in by_subscriber[active_es["id"]]
+        and "UNVERIFIED" in by_subscriber[active_en["id"]]
+    )
     assert all(m["status"] == "delivered" for m in alerts)  # local backend
     assert legal["id"] not in by_subscriber and elsewhere["id"] not in by_subscriber
 
@@ -88,7 +110,12 @@ def test_bad_or_missing_signature_is_refused(client, twilio_post):
 
     signature = sign(PUBLIC_URL + "/twilio/sms", form)
     tampered["Body"] = "nothing happening"
-    assert client.post("/twilio/sms", data=tampered, headers={"X-Twilio-Signature": signature}).status_code == 403
+    assert (
+        client.post(
+            "/twilio/sms", data=tampered, headers={"X-Twilio-Signature": signature}
+        ).status_code
+        == 403
+    )
     assert good("/twilio/sms", form).status_code == 200
 
 

@@ -27,28 +27,57 @@ def make_db(tmp_path: Path) -> tuple[str, Engine]:
 
 
 def make_settings(database_url: str, **overrides) -> Settings:
-    values = {"database_url": database_url, "secret_key": TEST_SECRET, "send_rate": 200.0,
-              "send_concurrency": 8, "public_url": "https://hotline.example.org"}
+    values = {
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        "send_rate": 200.0,
+        "send_concurrency": 8,
+        "public_url": "https://hotline.example.org",
+    }
     return Settings(**(values | overrides))
 
 
 def add_subscribers(engine: Engine, phones: list[str], *, status: str = "active") -> list[int]:
     vault = vault_for(TEST_SECRET)
     with session_scope(engine) as session:
-        rows = [Subscriber(phone_enc=vault.seal(p), phone_hash=vault.index(p), name=f"Responder {i}",
-                           status=status, roles=["responder"]) for i, p in enumerate(phones)]
+        rows = [
+            Subscriber(
+                phone_enc=vault.seal(p),
+                phone_hash=vault.index(p),
+                name=f"Responder {i}",
+                status=status,
+                roles=["responder"],
+            )
+            for i, p in enumerate(phones)
+        ]
         session.add_all(rows)
         session.flush()
         return [r.id for r in rows]
 
 
-def add_messages(engine: Engine, subscriber_ids: list[int], *, body: str = "AVISA #7 SIN VERIFICAR: prueba",
-                 kind: str = "alert", tag: str = "a") -> list[int]:
+def add_messages(
+    engine: Engine,
+    subscriber_ids: list[int],
+    *,
+    body: str = "AVISA #7 SIN VERIFICAR: prueba",
+    kind: str = "alert",
+    tag: str = "a",
+) -> list[int]:
     """One pending text per subscriber, to the subscriber's number."""
     with session_scope(engine) as session:
         subscribers = [session.get(Subscriber, i) for i in subscriber_ids]
-        rows = [Message(dedupe_key=f"{tag}:{s.id}", kind=kind, subscriber_id=s.id, to_enc=s.phone_enc,
-                        to_hash=s.phone_hash, body=body, segments=count_segments(body)) for s in subscribers]
+        rows = [
+            Message(
+                dedupe_key=f"{tag}:{s.id}",
+                kind=kind,
+                subscriber_id=s.id,
+                to_enc=s.phone_enc,
+                to_hash=s.phone_hash,
+                body=body,
+                segments=count_segments(body),
+            )
+            for s in subscribers
+        ]
         session.add_all(rows)
         session.flush()
         return [r.id for r in rows]

@@ -67,13 +67,29 @@ class _Callback:
 
 
 class FakeTwilio:
-    def __init__(self, *, latency: float = 0.0, account_sid: str = ACCOUNT_SID, auth_token: str = AUTH_TOKEN,
-                 callbacks: bool = True, callback_delay: float = 0.0, reverse_callbacks: bool = False,
-                 callback_sink: CallbackSink | None = None, max_concurrency: int | None = None, seed: int = 0):
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        account_sid: str = ACCOUNT_SID,
+        auth_token: str = AUTH_TOKEN,
+        callbacks: bool = True,
+        callback_delay: float = 0.0,
+        reverse_callbacks: bool = False,
+        callback_sink: CallbackSink | None = None,
+        max_concurrency: int | None = None,
+        seed: int = 0,
+    ):
         self.latency, self.account_sid, self.auth_token = latency, account_sid, auth_token
-        self.max_concurrency = max_concurrency  # like Twilio's account limit: beyond it, 429 / 20429
+        self.max_concurrency = (
+            max_concurrency  # like Twilio's account limit: beyond it, 429 / 20429
+        )
         self._in_flight = 0
-        self.callbacks, self.callback_delay, self.reverse_callbacks = callbacks, callback_delay, reverse_callbacks
+        self.callbacks, self.callback_delay, self.reverse_callbacks = (
+            callbacks,
+            callback_delay,
+            reverse_callbacks,
+        )
         self.callback_sink = callback_sink  # instead of HTTP: e.g. a FastAPI TestClient's post
         self.error_rates: dict[tuple[int, int], float] = {}
         self.responses: Counter[int] = Counter()  # HTTP status → how many answered
@@ -92,7 +108,9 @@ class FakeTwilio:
         self._server: ThreadingHTTPServer | None = None
 
     # -- configuration ------------------------------------------------------------------------
-    def fail_number(self, to: str, *, status: int = 400, code: int = 21610, message: str = "Injected") -> None:
+    def fail_number(
+        self, to: str, *, status: int = 400, code: int = 21610, message: str = "Injected"
+    ) -> None:
         self._number_faults[to] = Fault(status, code, message)
 
     def fail_next(self, count: int, *, status: int = 429, code: int = 20429) -> None:
@@ -128,7 +146,9 @@ class FakeTwilio:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def wait_for_callbacks(self, count: int, timeout: float = 10.0) -> list[tuple[str, dict[str, str]]]:
+    def wait_for_callbacks(
+        self, count: int, timeout: float = 10.0
+    ) -> list[tuple[str, dict[str, str]]]:
         deadline = time.monotonic() + timeout
         while len(self.callbacks_sent) < count and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -139,7 +159,9 @@ class FakeTwilio:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = _Server(("127.0.0.1", 0), handler)
         threading.Thread(target=self._server.serve_forever, name="fake-twilio", daemon=True).start()
-        threading.Thread(target=self._deliver_callbacks, name="fake-twilio-callbacks", daemon=True).start()
+        threading.Thread(
+            target=self._deliver_callbacks, name="fake-twilio-callbacks", daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -157,7 +179,9 @@ class FakeTwilio:
         self.stop()
 
     # -- request handling (called from the server's threads) ----------------------------------
-    def handle_create(self, account_sid: str, auth: str | None, form: dict[str, str]) -> tuple[int, dict, float]:
+    def handle_create(
+        self, account_sid: str, auth: str | None, form: dict[str, str]
+    ) -> tuple[int, dict, float]:
         """(HTTP status, JSON body, seconds to hold the answer back after deciding)."""
         with self._lock:
             self._in_flight += 1
@@ -171,33 +195,57 @@ class FakeTwilio:
             with self._lock:
                 self._in_flight -= 1
 
-    def _create(self, account_sid: str, auth: str | None, form: dict[str, str]) -> tuple[int, dict, float]:
+    def _create(
+        self, account_sid: str, auth: str | None, form: dict[str, str]
+    ) -> tuple[int, dict, float]:
         if account_sid != self.account_sid or auth != self._expected_auth():
             return self._fault(Fault(401, 20003, "Authenticate"))
         to, body = form.get("To", ""), form.get("Body", "")
         sender = form.get("MessagingServiceSid") or form.get("From")
         if not to or not body or not sender:
-            return self._fault(Fault(400, 21604, "A 'To', a 'From' or 'MessagingServiceSid', and a 'Body' are required"))
+            return self._fault(
+                Fault(
+                    400,
+                    21604,
+                    "A 'To', a 'From' or 'MessagingServiceSid', and a 'Body' are required",
+                )
+            )
         fault = self._pick_fault(to)
         if fault is not None:
             return self._fault(fault)
-        record = Accepted("SM" + uuid.uuid4().hex, to, sender, body, form.get("StatusCallback"), time.time())
+        record = Accepted(
+            "SM" + uuid.uuid4().hex, to, sender, body, form.get("StatusCallback"), time.time()
+        )
         with self._lock:
             self._accepted.append(record)
             self.responses[201] += 1
         self._schedule_callbacks(record, form)
         return 201, self._message_json(record, form), self._hangs.get(to, 0.0)
 
-    def handle_list(self, account_sid: str, auth: str | None, query: dict[str, str]) -> tuple[int, dict, float]:
+    def handle_list(
+        self, account_sid: str, auth: str | None, query: dict[str, str]
+    ) -> tuple[int, dict, float]:
         """``GET Messages.json?To=…``: newest first, one page (how a sender settles a lost answer)."""
         if account_sid != self.account_sid or auth != self._expected_auth():
             return self._fault(Fault(401, 20003, "Authenticate"))
         size = int(query.get("PageSize", 50))
         found = [a for a in reversed(self.accepted) if a.to == query.get("To", a.to)][:size]
         uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
-        return 200, {"messages": [self._message_json(a, {}) for a in found], "first_page_uri": uri,
-                     "next_page_uri": None, "previous_page_uri": None, "page": 0, "page_size": size,
-                     "start": 0, "end": max(len(found) - 1, 0), "uri": uri}, 0.0
+        return (
+            200,
+            {
+                "messages": [self._message_json(a, {}) for a in found],
+                "first_page_uri": uri,
+                "next_page_uri": None,
+                "previous_page_uri": None,
+                "page": 0,
+                "page_size": size,
+                "start": 0,
+                "end": max(len(found) - 1, 0),
+                "uri": uri,
+            },
+            0.0,
+        )
 
     def _pick_fault(self, to: str) -> Fault | None:
         with self._lock:
@@ -213,22 +261,47 @@ class FakeTwilio:
     def _fault(self, fault: Fault) -> tuple[int, dict, float]:
         with self._lock:
             self.responses[fault.status] += 1
-        return fault.status, {"code": fault.code, "message": fault.message, "status": fault.status,
-                              "more_info": f"https://www.twilio.com/docs/errors/{fault.code}"}, 0.0
+        return (
+            fault.status,
+            {
+                "code": fault.code,
+                "message": fault.message,
+                "status": fault.status,
+                "more_info": f"https://www.twilio.com/docs/errors/{fault.code}",
+            },
+            0.0,
+        )
 
     def _expected_auth(self) -> str:
-        return "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        return (
+            "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        )
 
     def _message_json(self, record: Accepted, form: dict[str, str]) -> dict:
-        service = form.get("MessagingServiceSid") or (record.sender if record.sender.startswith("MG") else None)
+        service = form.get("MessagingServiceSid") or (
+            record.sender if record.sender.startswith("MG") else None
+        )
         return {
-            "sid": record.sid, "account_sid": self.account_sid, "api_version": "2010-04-01",
-            "to": record.to, "from": None if service else record.sender, "messaging_service_sid": service,
-            "body": record.body, "status": "accepted" if service else "queued",
-            "num_segments": str(count_segments(record.body)), "num_media": "0", "direction": "outbound-api",
-            "error_code": None, "error_message": None, "price": None, "price_unit": "USD",
-            "date_created": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(record.accepted_at)),
-            "date_sent": None, "date_updated": None,
+            "sid": record.sid,
+            "account_sid": self.account_sid,
+            "api_version": "2010-04-01",
+            "to": record.to,
+            "from": None if service else record.sender,
+            "messaging_service_sid": service,
+            "body": record.body,
+            "status": "accepted" if service else "queued",
+            "num_segments": str(count_segments(record.body)),
+            "num_media": "0",
+            "direction": "outbound-api",
+            "error_code": None,
+            "error_message": None,
+            "price": None,
+            "price_unit": "USD",
+            "date_created": time.strftime(
+                "%a, %d %b %Y %H:%M:%S +0000", time.gmtime(record.accepted_at)
+            ),
+            "date_sent": None,
+            "date_updated": None,
             "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{record.sid}.json",
         }
 
@@ -237,11 +310,20 @@ class FakeTwilio:
         if not (self.callbacks and record.status_callback):
             return
         final, error_code = self._outcomes.get(record.to, ("delivered", None))
-        steps = [("sent", None), (final, error_code)] if final in ("delivered", "undelivered") else [(final, error_code)]
+        steps = (
+            [("sent", None), (final, error_code)]
+            if final in ("delivered", "undelivered")
+            else [(final, error_code)]
+        )
         if self.reverse_callbacks:
             steps.reverse()
-        base = {"MessageSid": record.sid, "SmsSid": record.sid, "AccountSid": self.account_sid,
-                "To": record.to, "ApiVersion": "2010-04-01"}
+        base = {
+            "MessageSid": record.sid,
+            "SmsSid": record.sid,
+            "AccountSid": self.account_sid,
+            "To": record.to,
+            "ApiVersion": "2010-04-01",
+        }
         if form.get("MessagingServiceSid"):
             base["MessagingServiceSid"] = form["MessagingServiceSid"]
         else:
@@ -252,13 +334,17 @@ class FakeTwilio:
                 if code is not None:
                     params["ErrorCode"] = str(code)
                 due = time.monotonic() + self.callback_delay * (i + 1)
-                heapq.heappush(self._queue, _Callback(due, next(self._seq), record.status_callback, params))
+                heapq.heappush(
+                    self._queue, _Callback(due, next(self._seq), record.status_callback, params)
+                )
             self._queue_cv.notify_all()
 
     def _deliver_callbacks(self) -> None:
         while True:
             with self._queue_cv:
-                while not self._stopping and (not self._queue or self._queue[0].due > time.monotonic()):
+                while not self._stopping and (
+                    not self._queue or self._queue[0].due > time.monotonic()
+                ):
                     wait = self._queue[0].due - time.monotonic() if self._queue else None
                     self._queue_cv.wait(wait)
                 if self._stopping:
@@ -267,7 +353,9 @@ class FakeTwilio:
             self._post_callback(item.url, item.params)
 
     def _post_callback(self, url: str, params: dict[str, str]) -> None:
-        headers = {"X-Twilio-Signature": RequestValidator(self.auth_token).compute_signature(url, params)}
+        headers = {
+            "X-Twilio-Signature": RequestValidator(self.auth_token).compute_signature(url, params)
+        }
         try:
             if self.callback_sink is not None:
                 self.callback_sink(url, params, headers)
@@ -286,13 +374,17 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeTwilio
     protocol_version = "HTTP/1.1"  # keep-alive, like api.twilio.com, so client pools are exercised
-    disable_nagle_algorithm = True  # else headers and body, written apart, wait out a delayed ACK (40 ms)
+    disable_nagle_algorithm = (
+        True  # else headers and body, written apart, wait out a delayed ACK (40 ms)
+    )
 
     def do_GET(self) -> None:  # noqa: N802 — http.server's naming
         account_sid = self._account_sid()
         if account_sid is not None:
             query = dict(parse_qsl(self.path.partition("?")[2]))
-            self._send(*self.fake.handle_list(account_sid, self.headers.get("Authorization"), query)[:2])
+            self._send(
+                *self.fake.handle_list(account_sid, self.headers.get("Authorization"), query)[:2]
+            )
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
@@ -300,7 +392,9 @@ class _Handler(BaseHTTPRequestHandler):
         account_sid = self._account_sid()
         if account_sid is None:
             return
-        status, payload, hold = self.fake.handle_create(account_sid, self.headers.get("Authorization"), form)
+        status, payload, hold = self.fake.handle_create(
+            account_sid, self.headers.get("Authorization"), form
+        )
         if hold == DROP:
             self.close_connection = True
             return
@@ -310,9 +404,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _account_sid(self) -> str | None:
         """The AccountSid of ``/2010-04-01/Accounts/{sid}/Messages.json``; else answers 404."""
         parts = self.path.split("?")[0].strip("/").split("/")
-        if len(parts) == 4 and parts[0] == "2010-04-01" and parts[1] == "Accounts" and parts[3] == "Messages.json":
+        if (
+            len(parts) == 4
+            and parts[0] == "2010-04-01"
+            and parts[1] == "Accounts"
+            and parts[3] == "Messages.json"
+        ):
             return parts[2]
-        self._send(404, {"code": 20404, "message": "The requested resource was not found", "status": 404})
+        self._send(
+            404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
+        )
         return None
 
     def _send(self, status: int, payload: dict) -> None:

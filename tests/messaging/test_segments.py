@@ -21,9 +21,20 @@ ALERT_KEYS = sorted(k for k in CATALOGUE if k.startswith(("alert_", "update_")))
         ("¿Qué pasó? ñ ü ¡ya!", "UCS-2"),  # ó
         ("¿Qué pasa? Niño, pingüino, ¡ya!", "GSM-7"),  # é ñ ü ¿ ¡ are all GSM-7
         ("Responda SÍ", "UCS-2"),
-        ("á", "UCS-2"), ("í", "UCS-2"), ("ó", "UCS-2"), ("ú", "UCS-2"),
-        ("Á", "UCS-2"), ("Í", "UCS-2"), ("Ó", "UCS-2"), ("Ú", "UCS-2"),
-        ("é", "GSM-7"), ("É", "GSM-7"), ("ñ", "GSM-7"), ("Ñ", "GSM-7"), ("ü", "GSM-7"), ("Ü", "GSM-7"),
+        ("á", "UCS-2"),
+        ("í", "UCS-2"),
+        ("ó", "UCS-2"),
+        ("ú", "UCS-2"),
+        ("Á", "UCS-2"),
+        ("Í", "UCS-2"),
+        ("Ó", "UCS-2"),
+        ("Ú", "UCS-2"),
+        ("é", "GSM-7"),
+        ("É", "GSM-7"),
+        ("ñ", "GSM-7"),
+        ("Ñ", "GSM-7"),
+        ("ü", "GSM-7"),
+        ("Ü", "GSM-7"),
         ("{braces} [and] ~tilde~ | € ^ \\", "GSM-7"),
         ("emoji 🚨", "UCS-2"),
         ("curly “quotes”", "UCS-2"),
@@ -65,7 +76,9 @@ def test_units_counts_extension_chars_twice():
 
 
 def test_gsm_safe_keeps_gsm_letters_and_drops_the_rest():
-    assert gsm_safe("Cesar Chávez Ave / Calle Ñandú – “Él”") == 'Cesar Chavez Ave / Calle Ñandu - "Él"'
+    assert (
+        gsm_safe("Cesar Chávez Ave / Calle Ñandú – “Él”") == 'Cesar Chavez Ave / Calle Ñandu - "Él"'
+    )
     assert encoding(gsm_safe("Avenida César Chávez, Boyle Heights, Río")) == "GSM-7"
 
 
@@ -82,5 +95,11 @@ def test_alert_templates_fit_two_segments(key, language, place):
 def test_alert_templates_are_gsm7_so_a_resident_accent_is_the_only_risk(key, language):
     body = render(key, language, incident=1234567, place=LONG_PLACES[0], time="12:45 PM")
     assert encoding(body) == "GSM-7"
-    accented = render(key, language, incident=1234567, place=gsm_safe("César Chávez Ave / Boyle Ave"), time="12:45 PM")
+    accented = render(
+        key,
+        language,
+        incident=1234567,
+        place=gsm_safe("César Chávez Ave / Boyle Ave"),
+        time="12:45 PM",
+    )
     assert count_segments(accented) <= 2

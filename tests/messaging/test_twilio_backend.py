@@ -12,6 +12,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
 from api.routers.twilio_status import router as status_router
+from avisa.redis_server import free_port
 from core.clock import now
 from core.settings import get_settings
 from messaging.factory import get_provider
@@ -19,7 +20,6 @@ from messaging.local import LocalProvider
 from messaging.provider import PermanentSendError, TransientSendError, UncertainSendError
 from messaging.twilio_backend import TwilioProvider, scrub, translate
 from tests.fakes.outbox import add_messages, add_subscribers, make_settings, messages, phone
-from avisa.redis_server import free_port
 from tests.fakes.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 TO = phone(1)
@@ -33,23 +33,37 @@ def fake():
 
 
 def provider_for(fake: FakeTwilio, *, timeout_s: float = 5.0, **overrides) -> TwilioProvider:
-    values = dict(sms_backend="twilio", twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
-                  twilio_from_number="+13235550000", twilio_api_url=fake.url) | overrides
+    values = (
+        dict(
+            sms_backend="twilio",
+            twilio_account_sid=ACCOUNT_SID,
+            twilio_auth_token=AUTH_TOKEN,
+            twilio_from_number="+13235550000",
+            twilio_api_url=fake.url,
+        )
+        | overrides
+    )
     return TwilioProvider(make_settings("sqlite://", **values), timeout_s=timeout_s)
 
 
 def test_posts_to_base_url_with_from_body_and_status_callback(fake):
     receipt = provider_for(fake).send(TO, "AVISA #7 prueba ñ", idempotency_key="42")
     [accepted] = fake.accepted
-    assert (accepted.sid, accepted.to, accepted.sender, accepted.body) == (receipt.provider_sid, TO, "+13235550000",
-                                                                          "AVISA #7 prueba ñ")
+    assert (accepted.sid, accepted.to, accepted.sender, accepted.body) == (
+        receipt.provider_sid,
+        TO,
+        "+13235550000",
+        "AVISA #7 prueba ñ",
+    )
     assert accepted.status_callback == "https://hotline.example.org/twilio/status?ref=42"
     assert receipt.provider_sid.startswith("SM") and len(receipt.provider_sid) == 34
     assert receipt.status == "queued"
 
 
 def test_messaging_service_sid_is_preferred_to_a_from_number(fake):
-    receipt = provider_for(fake, twilio_messaging_service_sid=SERVICE_SID).send(TO, "hola", idempotency_key="1")
+    receipt = provider_for(fake, twilio_messaging_service_sid=SERVICE_SID).send(
+        TO, "hola", idempotency_key="1"
+    )
     assert fake.accepted[0].sender == SERVICE_SID
     assert receipt.status == "accepted"
 
@@ -95,18 +109,26 @@ def test_connection_dropped_after_sending_is_uncertain(fake):
 
 def test_connection_refused_is_transient(fake):
     with pytest.raises(TransientSendError) as err:
-        provider_for(fake, twilio_api_url=f"http://127.0.0.1:{free_port()}").send(TO, "hola", idempotency_key="1")
+        provider_for(fake, twilio_api_url=f"http://127.0.0.1:{free_port()}").send(
+            TO, "hola", idempotency_key="1"
+        )
     assert not isinstance(err.value, UncertainSendError)
 
 
 def test_translate_handles_errors_without_a_twilio_code():
-    assert isinstance(translate(TwilioRestException(502, "/Accounts/AC/Messages.json", "Bad Gateway")), TransientSendError)
+    assert isinstance(
+        translate(TwilioRestException(502, "/Accounts/AC/Messages.json", "Bad Gateway")),
+        TransientSendError,
+    )
     assert isinstance(translate(requests.ConnectTimeout()), TransientSendError)
     assert isinstance(translate(requests.exceptions.ChunkedEncodingError()), UncertainSendError)
 
 
 def test_scrub_masks_numbers_in_provider_text():
-    assert scrub("The 'To' number +1 (323) 555-0101 is not valid") == "The 'To' number +1••••••0101 is not valid"
+    assert (
+        scrub("The 'To' number +1 (323) 555-0101 is not valid")
+        == "The 'To' number +1••••••0101 is not valid"
+    )
     assert scrub("code 21610") == "code 21610"
 
 
@@ -127,15 +149,23 @@ def test_find_sent_settles_a_lost_answer_and_never_logs_the_number(fake, caplog)
 def test_one_provider_is_shared_by_many_threads(fake):
     provider = provider_for(fake)
     with ThreadPoolExecutor(16) as pool:
-        receipts = list(pool.map(lambda n: provider.send(phone(n), "hola", idempotency_key=str(n)), range(64)))
+        receipts = list(
+            pool.map(lambda n: provider.send(phone(n), "hola", idempotency_key=str(n)), range(64))
+        )
     assert len({r.provider_sid for r in receipts}) == 64
     assert sorted(a.to for a in fake.accepted) == sorted(phone(n) for n in range(64))
 
 
 def test_factory_picks_the_backend_and_reuses_the_twilio_client(fake):
     assert isinstance(get_provider(make_settings("sqlite://")), LocalProvider)
-    settings = make_settings("sqlite://", sms_backend="twilio", twilio_account_sid=ACCOUNT_SID,
-                             twilio_auth_token=AUTH_TOKEN, twilio_from_number="+13235550000", twilio_api_url=fake.url)
+    settings = make_settings(
+        "sqlite://",
+        sms_backend="twilio",
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_from_number="+13235550000",
+        twilio_api_url=fake.url,
+    )
     first = get_provider(settings)
     assert isinstance(first, TwilioProvider) and get_provider(settings) is first
 
@@ -189,6 +219,7 @@ def _post_through(client: TestClient):
     def sink(url, params, headers):
         response = client.post(url, data=params, headers=headers)
         assert response.status_code == 204, response.text
+
     return sink
 
 
@@ -200,13 +231,21 @@ def test_signed_callbacks_reach_the_router_and_settle_the_text(db, status_app, r
         provider = provider_for(fake, public_url=settings.public_url)
         sid = provider.send(TO, "hola", idempotency_key=str(message_id)).provider_sid
         assert len(fake.wait_for_callbacks(2)) == 2
-    assert [p["MessageStatus"] for _, p in fake.callbacks_sent] == (["delivered", "sent"] if reverse else ["sent", "delivered"])
+    assert [p["MessageStatus"] for _, p in fake.callbacks_sent] == (
+        ["delivered", "sent"] if reverse else ["sent", "delivered"]
+    )
     row = messages(db)[message_id]
-    assert (row.status, row.provider_sid) == ("delivered", sid)  # found by ?ref=, although we never stored the SID
+    assert (row.status, row.provider_sid) == (
+        "delivered",
+        sid,
+    )  # found by ?ref=, although we never stored the SID
 
 
 def test_unsigned_callback_is_refused(status_app):
     client, settings = status_app
-    response = client.post("/twilio/status", data={"MessageSid": "SM" + "0" * 32, "MessageStatus": "delivered"},
-                           headers={"X-Twilio-Signature": "bogus"})
+    response = client.post(
+        "/twilio/status",
+        data={"MessageSid": "SM" + "0" * 32, "MessageStatus": "delivered"},
+        headers={"X-Twilio-Signature": "bogus"},
+    )
     assert response.status_code == 403

@@ -17,7 +17,9 @@ from workers.ratelimit import RateLimiter, RateLimitTimeout
 
 
 def test_burst_is_free_then_each_token_is_reserved_one_interval_later(redis_client):
-    limiter = RateLimiter(redis_client, rate=1, burst=3)  # 1/s: a stalled test machine still reads true
+    limiter = RateLimiter(
+        redis_client, rate=1, burst=3
+    )  # 1/s: a stalled test machine still reads true
     waits = [limiter.reserve()[1] for _ in range(6)]
     assert waits[:3] == [0, 0, 0]
     assert 0 < waits[3] <= 1
@@ -32,7 +34,9 @@ def test_acquire_with_timeout_refuses_without_reserving(redis_client):
     with pytest.raises(RateLimitTimeout):
         limiter.acquire(timeout=0.1)
     granted, wait = limiter.reserve()
-    assert granted and 0 < wait <= 1.0  # the refused call took nothing: this is the next token, not the one after
+    assert (
+        granted and 0 < wait <= 1.0
+    )  # the refused call took nothing: this is the next token, not the one after
 
 
 def test_buckets_with_different_keys_are_independent(redis_client):
@@ -42,7 +46,9 @@ def test_buckets_with_different_keys_are_independent(redis_client):
 
 
 def test_without_redis_a_process_paces_itself(caplog):
-    dead = Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
+    dead = Redis(
+        host="127.0.0.1", port=free_port(), socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
+    )
     limiter = RateLimiter(dead, rate=10)
     started = time.monotonic()
     for _ in range(3):
@@ -69,9 +75,15 @@ WORKER = textwrap.dedent("""
 def test_two_processes_share_one_rate(redis_client, redis_url):
     rate, per_process = 20.0, 20
     start_at = time.time() + 1.5  # both begin together, after interpreter start-up
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, redis_url, str(rate), str(per_process), str(start_at)],
-                              stdout=subprocess.PIPE, text=True, env=os.environ | {"PYTHONPATH": os.getcwd()})
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, redis_url, str(rate), str(per_process), str(start_at)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=os.environ | {"PYTHONPATH": os.getcwd()},
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=60)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
     granted = sorted(t for out in outputs for t in json.loads(out))

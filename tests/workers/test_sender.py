@@ -38,17 +38,31 @@ def quick_backoff(monkeypatch):
 
 
 def twilio_settings(db_url: str, fake: FakeTwilio, **overrides):
-    return make_settings(db_url, sms_backend="twilio", twilio_account_sid=ACCOUNT_SID, twilio_auth_token=AUTH_TOKEN,
-                         twilio_from_number="+13235550000", twilio_api_url=fake.url, **overrides)
+    return make_settings(
+        db_url,
+        sms_backend="twilio",
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_from_number="+13235550000",
+        twilio_api_url=fake.url,
+        **overrides,
+    )
 
 
 def callbacks_into(engine):
     """A callback sink that does what POST /twilio/status does, minus HTTP and the signature."""
+
     def sink(url, params, headers):
         ref = parse_qs(urlparse(url).query).get("ref", [""])[0]
         with session_scope(engine) as session:
-            apply_status(session, provider_sid=params["MessageSid"], status=params["MessageStatus"],
-                         error_code=params.get("ErrorCode"), message_id=int(ref) if ref else None)
+            apply_status(
+                session,
+                provider_sid=params["MessageSid"],
+                status=params["MessageStatus"],
+                error_code=params.get("ErrorCode"),
+                message_id=int(ref) if ref else None,
+            )
+
     return sink
 
 
@@ -61,8 +75,20 @@ def test_sends_each_pending_text_once_with_its_sid(db, redis_client):
     ids = add_messages(engine, add_subscribers(engine, [phone(i) for i in range(20)]))
     with FakeTwilio(latency=0.01, callbacks=False) as fake:
         settings = twilio_settings(url, fake)
-        send_messages(ids, provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
-        send_messages(ids, provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
+        send_messages(
+            ids,
+            provider=TwilioProvider(settings),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
+        send_messages(
+            ids,
+            provider=TwilioProvider(settings),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
     rows = messages(engine)
     assert texts_per_number(fake) == Counter({phone(i): 1 for i in range(20)})
     assert {rows[i].status for i in ids} == {"queued"}
@@ -75,10 +101,19 @@ def test_two_concurrent_senders_never_send_twice(db, redis_client):
     ids = add_messages(engine, add_subscribers(engine, [phone(i) for i in range(60)]))
     with FakeTwilio(latency=0.02, callbacks=False) as fake:
         settings = twilio_settings(url, fake, send_concurrency=6)
-        runs = [threading.Thread(target=send_messages, args=(order,),
-                                 kwargs=dict(provider=TwilioProvider(settings), redis=redis_client,
-                                             settings=settings, engine=engine))
-                for order in (ids, list(reversed(ids)))]
+        runs = [
+            threading.Thread(
+                target=send_messages,
+                args=(order,),
+                kwargs=dict(
+                    provider=TwilioProvider(settings),
+                    redis=redis_client,
+                    settings=settings,
+                    engine=engine,
+                ),
+            )
+            for order in (ids, list(reversed(ids)))
+        ]
         for run in runs:
             run.start()
         for run in runs:
@@ -93,7 +128,13 @@ def test_429_is_retried_with_backoff_then_sent(db, redis_client):
     with FakeTwilio(callbacks=False) as fake:
         fake.fail_next(2, status=429, code=20429)
         settings = twilio_settings(url, fake)
-        send_messages([mid], provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
+        send_messages(
+            [mid],
+            provider=TwilioProvider(settings),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
     row = messages(engine)[mid]
     assert fake.responses == Counter({429: 2, 201: 1})
     assert (row.status, row.attempts, row.error_code) == ("queued", 3, None)
@@ -105,10 +146,27 @@ def test_persistent_5xx_leaves_the_text_pending_for_the_sweep(db, redis_client):
     with FakeTwilio(callbacks=False) as fake:
         fake.fail_next(sender.TRIES_PER_RUN, status=503, code=20503)
         settings = twilio_settings(url, fake)
-        send_messages([mid], provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
+        send_messages(
+            [mid],
+            provider=TwilioProvider(settings),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
         row = messages(engine)[mid]
-        assert (row.status, row.attempts, row.error_code, row.sent_at) == ("pending", 4, "20503", None)
-        send_messages([mid], provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
+        assert (row.status, row.attempts, row.error_code, row.sent_at) == (
+            "pending",
+            4,
+            "20503",
+            None,
+        )
+        send_messages(
+            [mid],
+            provider=TwilioProvider(settings),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
     assert messages(engine)[mid].status == "queued"
     assert len(fake.accepted) == 1
 
@@ -118,11 +176,25 @@ def test_21610_fails_the_text_opts_the_subscriber_out_and_mutes_later_alerts(db,
     subscriber_ids = add_subscribers(engine, [phone(1), phone(2)])
     first = add_messages(engine, subscriber_ids, tag="alert1")
     with FakeTwilio(callbacks=False) as fake:
-        fake.fail_number(phone(1), status=400, code=21610, message="Attempt to send to unsubscribed recipient")
+        fake.fail_number(
+            phone(1), status=400, code=21610, message="Attempt to send to unsubscribed recipient"
+        )
         settings = twilio_settings(url, fake)
-        send_messages(first, provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
+        send_messages(
+            first,
+            provider=TwilioProvider(settings),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
         second = add_messages(engine, subscriber_ids, tag="alert2")
-        send_messages(second, provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
+        send_messages(
+            second,
+            provider=TwilioProvider(settings),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
     rows = messages(engine)
     assert (rows[first[0]].status, rows[first[0]].error_code) == ("failed", "21610")
     assert rows[first[0]].attempts == 1  # permanent: never retried
@@ -138,9 +210,17 @@ def test_21211_flags_the_subscriber(db, redis_client):
     [sid] = add_subscribers(engine, [phone(1)])
     mids = add_messages(engine, [sid])
     with FakeTwilio(callbacks=False) as fake:
-        fake.fail_number(phone(1), status=400, code=21211, message=f"The 'To' number {phone(1)} is not valid")
+        fake.fail_number(
+            phone(1), status=400, code=21211, message=f"The 'To' number {phone(1)} is not valid"
+        )
         settings = twilio_settings(url, fake)
-        send_messages(mids, provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
+        send_messages(
+            mids,
+            provider=TwilioProvider(settings),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
     row = messages(engine)[mids[0]]
     assert (row.status, row.error_code) == ("failed", "21211")
     assert phone(1) not in (row.error_message or "")
@@ -154,8 +234,13 @@ def test_uncertain_send_is_not_resent_and_is_settled_by_its_callback(db, redis_c
     with FakeTwilio(callback_delay=0.5, callback_sink=callbacks_into(engine)) as fake:
         fake.hang_number(phone(1), 1.0)
         settings = twilio_settings(url, fake)
-        send_messages(mids, provider=TwilioProvider(settings, timeout_s=0.3), redis=redis_client,
-                      settings=settings, engine=engine)
+        send_messages(
+            mids,
+            provider=TwilioProvider(settings, timeout_s=0.3),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
         row = messages(engine)[mids[0]]
         assert (row.status, row.error_code, row.provider_sid) == ("sending", UNCERTAIN, None)
         assert sweep_stale(engine, lease_seconds=0) == []  # handed off: never resent blindly
@@ -163,7 +248,11 @@ def test_uncertain_send_is_not_resent_and_is_settled_by_its_callback(db, redis_c
     rows = messages(engine)
     assert texts_per_number(fake) == Counter({phone(1): 1, phone(2): 1})
     hung = next(a for a in fake.accepted if a.to == phone(1))
-    assert (rows[mids[0]].status, rows[mids[0]].provider_sid, rows[mids[0]].error_code) == ("delivered", hung.sid, None)
+    assert (rows[mids[0]].status, rows[mids[0]].provider_sid, rows[mids[0]].error_code) == (
+        "delivered",
+        hung.sid,
+        None,
+    )
     assert rows[mids[1]].status == "delivered"
 
 
@@ -174,14 +263,32 @@ def test_unanswered_send_is_settled_by_asking_the_provider(db, redis_client):
         fake.hang_number(phone(1), 1.0)
         settings = twilio_settings(url, fake)
         provider = TwilioProvider(settings, timeout_s=0.3)
-        send_messages([hung], provider=provider, redis=redis_client, settings=settings, engine=engine)
+        send_messages(
+            [hung], provider=provider, redis=redis_client, settings=settings, engine=engine
+        )
         # ``lost`` was handed off by a worker that died before its request left the machine.
         _set(engine, lost, status="sending", attempts=1, claimed_at=now(), sent_at=now())
-        assert sweep_stale(engine, lease_seconds=0, provider=provider, settings=settings,
-                           lookup_after_seconds=3600) == []
-        resumed = sweep_stale(engine, lease_seconds=0, provider=provider, settings=settings, lookup_after_seconds=0)
+        assert (
+            sweep_stale(
+                engine,
+                lease_seconds=0,
+                provider=provider,
+                settings=settings,
+                lookup_after_seconds=3600,
+            )
+            == []
+        )
+        resumed = sweep_stale(
+            engine, lease_seconds=0, provider=provider, settings=settings, lookup_after_seconds=0
+        )
         assert resumed == [lost]
-        send_messages(resumed, provider=TwilioProvider(settings), redis=redis_client, settings=settings, engine=engine)
+        send_messages(
+            resumed,
+            provider=TwilioProvider(settings),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
     rows = messages(engine)
     assert texts_per_number(fake) == Counter({phone(1): 1, phone(2): 1})
     assert (rows[hung].status, rows[hung].provider_sid) == ("queued", fake.accepted[0].sid)
@@ -194,8 +301,13 @@ def test_unanswered_send_with_no_way_to_ask_is_given_up_not_resent(db, redis_cli
     with FakeTwilio(callbacks=False) as fake:
         fake.hang_number(phone(1), 1.0)
         settings = twilio_settings(url, fake)
-        send_messages([mid], provider=TwilioProvider(settings, timeout_s=0.3), redis=redis_client,
-                      settings=settings, engine=engine)
+        send_messages(
+            [mid],
+            provider=TwilioProvider(settings, timeout_s=0.3),
+            redis=redis_client,
+            settings=settings,
+            engine=engine,
+        )
     assert sweep_stale(engine, lease_seconds=0, uncertain_after_seconds=3600) == []
     assert messages(engine)[mid].status == "sending"
     assert sweep_stale(engine, lease_seconds=0, uncertain_after_seconds=0) == []
@@ -217,17 +329,32 @@ def _set(engine, mid, **values):
 def test_sweep_returns_only_stale_claims_never_handed_off(db):
     _, engine = db
     stale, fresh, in_flight, answered, exhausted, pending = add_messages(
-        engine, add_subscribers(engine, [phone(i) for i in range(6)]))
+        engine, add_subscribers(engine, [phone(i) for i in range(6)])
+    )
     old = now() - timedelta(seconds=60)
     _set(engine, stale, status="sending", claimed_at=old, attempts=1)
     _set(engine, fresh, status="sending", claimed_at=now(), attempts=1)
     _set(engine, in_flight, status="sending", claimed_at=old, sent_at=old, attempts=1)
-    _set(engine, answered, status="queued", claimed_at=old, sent_at=old, attempts=1, provider_sid="SM" + "2" * 32)
+    _set(
+        engine,
+        answered,
+        status="queued",
+        claimed_at=old,
+        sent_at=old,
+        attempts=1,
+        provider_sid="SM" + "2" * 32,
+    )
     _set(engine, exhausted, status="sending", claimed_at=old, attempts=sender.MAX_ATTEMPTS)
     assert sweep_stale(engine, lease_seconds=30) == [stale]
     rows = messages(engine)
     assert [rows[i].status for i in (stale, fresh, in_flight, answered, exhausted, pending)] == [
-        "pending", "sending", "sending", "queued", "failed", "pending"]
+        "pending",
+        "sending",
+        "sending",
+        "queued",
+        "failed",
+        "pending",
+    ]
 
 
 def test_a_stalled_claim_swept_back_is_never_sent_by_its_first_owner(db, redis_client):
@@ -241,9 +368,13 @@ def test_a_stalled_claim_swept_back_is_never_sent_by_its_first_owner(db, redis_c
             def acquire(self):
                 _set(engine, mid, claimed_at=now() - timedelta(seconds=60))
                 assert sweep_stale(engine, lease_seconds=30) == [mid]
-                send_messages([mid], provider=provider, redis=redis_client, settings=settings, engine=engine)
+                send_messages(
+                    [mid], provider=provider, redis=redis_client, settings=settings, engine=engine
+                )
 
-        first = sender._Sender(provider=provider, engine=engine, settings=settings, limiter=StallingLimiter())
+        first = sender._Sender(
+            provider=provider, engine=engine, settings=settings, limiter=StallingLimiter()
+        )
         assert first.attempt(mid) is Outcome.LOST
     assert len(fake.accepted) == 1
     assert messages(engine)[mid].status == "queued"
@@ -272,14 +403,30 @@ def test_worker_killed_mid_fanout_is_resumed_without_doubles_or_losses(db, redis
     ids = add_messages(engine, add_subscribers(engine, [phone(i) for i in range(count)]))
     with FakeTwilio(latency=0.2, callback_delay=0.5, callback_sink=callbacks_into(engine)) as fake:
         child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, url, redis_url, fake.url, ACCOUNT_SID, AUTH_TOKEN, ",".join(map(str, ids))],
-            cwd=os.getcwd(), env=os.environ | {"PYTHONPATH": os.getcwd()})
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                url,
+                redis_url,
+                fake.url,
+                ACCOUNT_SID,
+                AUTH_TOKEN,
+                ",".join(map(str, ids)),
+            ],
+            cwd=os.getcwd(),
+            env=os.environ | {"PYTHONPATH": os.getcwd()},
+        )
         deadline = time.monotonic() + 30
         while len(fake.accepted) < 8 and time.monotonic() < deadline and child.poll() is None:
             time.sleep(0.01)
         child.send_signal(signal.SIGKILL)  # mid fan-out: claims held, requests in flight
-        assert child.wait() == -signal.SIGKILL, "the worker ended on its own before it could be killed"
-        deadline = time.monotonic() + 10  # let the fake finish the requests the dead worker left in flight
+        assert child.wait() == -signal.SIGKILL, (
+            "the worker ended on its own before it could be killed"
+        )
+        deadline = (
+            time.monotonic() + 10
+        )  # let the fake finish the requests the dead worker left in flight
         while fake.in_flight and time.monotonic() < deadline:
             time.sleep(0.01)
         resumed = sweep_stale(engine, lease_seconds=0)
@@ -289,13 +436,19 @@ def test_worker_killed_mid_fanout_is_resumed_without_doubles_or_losses(db, redis
         assert to_send, "the child should have been killed before finishing"
         settings = twilio_settings(url, fake)
         provider = TwilioProvider(settings)
-        send_messages(to_send, provider=provider, redis=redis_client, settings=settings, engine=engine)
+        send_messages(
+            to_send, provider=provider, redis=redis_client, settings=settings, engine=engine
+        )
         # Requests in flight when it died either reached the fake (its callbacks or the lookup
         # settle them) or never left (the lookup finds nothing, so they are sent now).
-        lost = sweep_stale(engine, lease_seconds=0, provider=provider, settings=settings, lookup_after_seconds=0)
+        lost = sweep_stale(
+            engine, lease_seconds=0, provider=provider, settings=settings, lookup_after_seconds=0
+        )
         send_messages(lost, provider=provider, redis=redis_client, settings=settings, engine=engine)
         fake.wait_for_callbacks(2 * count)
-    assert texts_per_number(fake) == Counter({phone(i): 1 for i in range(count)})  # nobody twice, nobody dropped
+    assert texts_per_number(fake) == Counter(
+        {phone(i): 1 for i in range(count)}
+    )  # nobody twice, nobody dropped
     rows = messages(engine)
     assert {rows[i].status for i in ids} == {"delivered"}
     assert sorted(rows[i].provider_sid for i in ids) == sorted(a.sid for a in fake.accepted)

@@ -1,0 +1,77 @@
+"""The vocabularies Avisa stores as short strings: typed once here, used by models, schemas and
+OpenAPI. ``StrEnum`` members compare equal to their strings, so rows written as plain text by
+earlier versions read back unchanged."""
+
+from enum import StrEnum
+
+
+class IncidentStatus(StrEnum):
+    REPORTED = "reported"
+    CONFIRMED = "confirmed"
+    RESOLVED = "resolved"
+    EXPIRED = "expired"
+    DISMISSED = "dismissed"
+    MERGED = "merged"
+
+
+OPEN_INCIDENT = (IncidentStatus.REPORTED, IncidentStatus.CONFIRMED)
+
+
+class ReportStatus(StrEnum):
+    LOCATED = "located"
+    AWAITING_LOCATION = "awaiting_location"
+    UNLOCATED = "unlocated"
+
+
+class MessageKind(StrEnum):
+    OPT_IN = "opt_in"
+    ALERT = "alert"  # a new incident
+    UPDATE = "update"  # a status change
+    REPLY = "reply"  # answers to residents and commands
+    BROADCAST = "broadcast"
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    ACCEPTED = "accepted"
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class SubscriberRole(StrEnum):
+    RESPONDER = "responder"
+    LEGAL_AID = "legal_aid"
+    COORDINATOR = "coordinator"
+
+
+class SubscriberStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    OPTED_OUT = "opted_out"
+
+
+class Language(StrEnum):
+    ES = "es"
+    EN = "en"
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    VOICE = "voice"
+
+
+class AccessRole(StrEnum):
+    """What an API key (or, later, a console user) may do: each role includes the ones below."""
+
+    VIEWER = "viewer"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(AccessRole).index(self)
