@@ -46,9 +46,9 @@ def _db_upgrade(args) -> int:
 
 def _apikey_create(args) -> int:
     from core.apikeys import create_key
-    from core.db import session_scope
+    from workers import runtime
 
-    with session_scope() as session:
+    with runtime.session() as session:
         key, plaintext = create_key(session, name=args.name, role=args.role)
         print(f"created {key.role} key {key.name!r}; it is shown once, store it now:")
     print(plaintext)
