@@ -1,5 +1,6 @@
 """Storing what residents send, exactly once per provider Sid, before any other work."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -11,6 +12,14 @@ from core.models import InboundMessage
 from core.phones import PhoneVault
 
 MAX_BODY = 1600  # Twilio's own ceiling; anything longer is not from Twilio
+# C0 controls but tab and line breaks, and DEL: no phone types them, PostgreSQL refuses NUL in
+# text, and a report must never be lost to a stray byte.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (tabs and line breaks stay)."""
+    return CONTROL_CHARS.sub("", text)
 
 
 def record(
@@ -19,7 +28,9 @@ def record(
     """Store the message; returns (row, created). A repeated Sid returns the first row, unchanged.
 
     Safe under concurrency: ten copies of one Sid racing end as one row (the unique index decides).
+    Control characters are stripped from the Sid and the body: the report is kept without them.
     """
+    sid, body = strip_controls(sid), strip_controls(body)
     existing = session.exec(
         select(InboundMessage).where(InboundMessage.provider_sid == sid)
     ).first()

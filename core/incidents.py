@@ -53,10 +53,16 @@ def resolve(session: Session, incident_id: int, *, actor: str, reason: str = "")
     return change_status(session, incident_id, IncidentStatus.RESOLVED, actor=actor, reason=reason)
 
 
-def add_note(session: Session, incident_id: int, *, author: str, text: str) -> IncidentNote:
+def add_note(
+    session: Session, incident_id: int, *, author: str, text: str, actor: str | None = None
+) -> IncidentNote:
+    """Add a note (audited as ``actor``, else as its author)."""
     note = IncidentNote(incident_id=get(session, incident_id).id, author=author, text=text)
     session.add(note)
     session.flush()
+    session.add(
+        AuditEvent(actor=actor or author, action="incident.note", target=f"incident:{incident_id}")
+    )
     return note
 
 

@@ -32,6 +32,7 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(unique=True, index=True)
     created_at: datetime = Field(default_factory=now)
     revoked_at: datetime | None = None
+    last_used_at: datetime | None = None  # to the minute (core.apikeys.TOUCH_EVERY)
 
 
 class Zone(SQLModel, table=True):
@@ -196,6 +197,21 @@ class AuditEvent(SQLModel, table=True):
     target: str
     detail: str | None = None
     created_at: datetime = Field(default_factory=now)
+
+
+class Broadcast(SQLModel, table=True):
+    """A coordinator's text to every active subscriber of some zones and roles; its texts are
+    Messages of kind ``broadcast`` with dedupe keys ``broadcast:<id>:<subscriber>``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str
+    zone_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    body_es: str | None = Field(default=None, sa_column=Column(Text))
+    body_en: str | None = Field(default=None, sa_column=Column(Text))
+    recipients: int = 0
+    segments: int = 0  # all recipients' texts together
+    created_at: datetime = Field(default_factory=now, index=True)
 
 
 class VoiceCall(SQLModel, table=True):

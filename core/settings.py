@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     twilio_messaging_service_sid: str = Field("", validation_alias="TWILIO_MESSAGING_SERVICE_SID")
     twilio_from_number: str = Field("", validation_alias="TWILIO_FROM_NUMBER")
 
+    # Issue 12: the coordinators' API and its privacy.
+    # Set: GET /metrics wants "Authorization: Bearer <token>" (queue depths and counts are a map
+    # of the network's activity); empty: open, for a scraper on a private network.
+    metrics_token: str = ""
+    # An opted-out subscriber's name, number, zones and texts are erased this long after they left.
+    opted_out_grace_days: int = Field(30, ge=0)
+
     # Every value that could fail later is checked here, so a typo stops start-up naming the
     # setting instead of failing inside the first intake job of a raid.
     @field_validator("region")

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from core.errors import Conflict, Invalid, NotFound
 from core.geo import haversine_m, nearest_zip
-from core.models import Zone
+from core.models import AuditEvent, Zone
 
 
 def create(
@@ -21,9 +21,11 @@ def create(
     center: tuple[float, float] | None = None,
     radius_m: float | None = None,
     geometry: dict | None = None,
+    actor: str = "system",
 ) -> Zone:
     """Add a zone of exactly one shape: ZIPs, a circle (``center`` as (lat, lon) + ``radius_m``)
-    or a GeoJSON (Multi)Polygon. Invalid for a bad shape, Conflict for a name in use."""
+    or a GeoJSON (Multi)Polygon (audited as ``actor``). Invalid for a bad shape, Conflict for a
+    name in use."""
     name = name.strip()
     shapes = [zips is not None, center is not None or radius_m is not None, geometry is not None]
     if not name:
@@ -48,6 +50,7 @@ def create(
     )
     session.add(zone)
     session.flush()
+    session.add(AuditEvent(actor=actor, action="zone.create", target=f"zone:{zone.id}"))
     return zone
 
 

@@ -5,16 +5,17 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import SessionDep, TwilioForm
+from api.schemas import Id, problems
 from core.delivery import apply_status
 
-router = APIRouter(tags=["twilio"])
+router = APIRouter(tags=["twilio"], responses=problems(400, 403, 422))
 
 
 @router.post("/twilio/status", status_code=204)
 def receive_status(
     form: TwilioForm,
     session: SessionDep,
-    ref: Annotated[int | None, Query(description="our message id, set on the callback URL")] = None,
+    ref: Annotated[Id | None, Query(description="our message id, set on the callback URL")] = None,
 ) -> Response:
     """Always 204 once the signature is good, even for a SID we do not know: a non-2xx answer
     only makes Twilio log an error for something we cannot use."""
