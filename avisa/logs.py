@@ -4,7 +4,7 @@ must be shown); a filter masks any E.164-looking number that slips into a messag
 import logging
 import re
 
-from core.phones import mask
+from core.phones import mask, mask_numbers_in
 from core.settings import get_settings
 
 _E164 = re.compile(r"\+\d{8,15}")
@@ -13,8 +13,9 @@ _E164 = re.compile(r"\+\d{8,15}")
 class MaskPhones(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if _E164.search(message):
-            record.msg, record.args = _E164.sub(lambda m: mask(m.group()), message), ()
+        masked = mask_numbers_in(_E164.sub(lambda m: mask(m.group()), message))
+        if masked != message:  # also a number a resident typed, quoted in a log line
+            record.msg, record.args = masked, ()
         return True
 
 

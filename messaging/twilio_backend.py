@@ -87,7 +87,8 @@ class TwilioProvider:
         )
         self.client.api.base_url = settings.twilio_api_url.rstrip("/")
         # Build the lazily created resource chain now, not racily in the first few threads.
-        self._messages = self.client.api.v2010.accounts(settings.twilio_account_sid).messages
+        self._account = self.client.api.v2010.accounts(settings.twilio_account_sid)
+        self._messages = self._account.messages
         self._sender = (
             {"messaging_service_sid": settings.twilio_messaging_service_sid}
             if settings.twilio_messaging_service_sid
@@ -121,6 +122,19 @@ class TwilioProvider:
         except (TwilioException, requests.RequestException) as exc:
             raise translate(exc) from None
         return None
+
+    def delete_recording(self, recording_sid: str) -> bool:
+        """Delete a call recording at Twilio (``DELETE …/Recordings/{sid}.json``): the purge's
+        other half. True when it is gone (a 404 means it already was); raises a ``SendError``
+        when Twilio cannot be asked, so the purge keeps the URL and tries again."""
+        try:
+            return bool(self._account.recordings(recording_sid).delete())
+        except TwilioException as exc:
+            if getattr(exc, "status", None) == 404:
+                return True
+            raise translate(exc) from None
+        except requests.RequestException as exc:
+            raise translate(exc) from None
 
 
 def translate(exc: Exception) -> SendError:

@@ -12,6 +12,7 @@ from core import inbound, matching, privacy
 from core.clock import now
 from core.models import Alert, Message
 from messaging.factory import get_provider
+from messaging.provider import SendError
 from workers import runtime
 from workers.queues import enqueue_dispatch, enqueue_intake, enqueue_send
 from workers.sender import sweep_stale
@@ -64,5 +65,38 @@ def expire_incidents() -> int:
 
 
 def purge() -> dict[str, int]:
+    """Erase what is past retention (``core.privacy``): recordings at the provider first, then
+    the rows, then (SQLite) the write-ahead log. A recording the provider could not delete now
+    keeps its URL for the next run."""
+    settings = runtime.settings()
     with runtime.session() as session:
-        return privacy.purge(session, retention_days=runtime.settings().retention_days)
+        urls = privacy.recordings_due(session, retention_days=settings.retention_days)
+    kept = _delete_recordings(urls, get_provider(settings))
+    with runtime.session() as session:
+        counts = privacy.purge(
+            session,
+            retention_days=settings.retention_days,
+            opted_out_grace_days=settings.opted_out_grace_days,
+            keep_recordings=kept,
+        )
+    privacy.checkpoint(runtime.engine())
+    counts["recordings_kept"] = len(kept)
+    return counts
+
+
+def _delete_recordings(urls: list[str], provider) -> list[str]:
+    """Delete each recording at the provider; the URLs it still holds (to try again later)."""
+    delete = getattr(provider, "delete_recording", None)
+    kept = []
+    for url in urls:
+        sid = privacy.recording_sid(url)
+        if sid is None or delete is None:
+            continue  # not a provider recording, or a local backend: nothing held elsewhere
+        try:
+            delete(sid)
+        except SendError as exc:
+            log.warning(
+                "recording %s not deleted at the provider (%s); retried next purge", sid, exc
+            )
+            kept.append(url)
+    return kept

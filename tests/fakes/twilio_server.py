@@ -11,6 +11,7 @@ errors, its latency, and the signed status callbacks that follow.
     fake.drop_number("+13235550104")                           # accept, then hang up, no answer
     fake.callback_outcome("+13235550103", "undelivered", 30003)
     ... fake.accepted  (every text it took: sid, to, body, time accepted)
+    ... fake.deleted_recordings  (RE… SIDs deleted with DELETE …/Recordings/{sid}.json)
     fake.stop()
 
 It records numbers because assertions need them; it never prints or logs them.
@@ -95,6 +96,7 @@ class FakeTwilio:
         self.responses: Counter[int] = Counter()  # HTTP status → how many answered
         self.callbacks_sent: list[tuple[str, dict[str, str]]] = []
         self._accepted: list[Accepted] = []
+        self.deleted_recordings: list[str] = []
         self._number_faults: dict[str, Fault] = {}
         self._hangs: dict[str, float] = {}
         self._outcomes: dict[str, tuple[str, int | None]] = {}
@@ -246,6 +248,17 @@ class FakeTwilio:
             },
             0.0,
         )
+
+    def handle_delete_recording(
+        self, account_sid: str, auth: str | None, recording_sid: str
+    ) -> tuple[int, dict | None]:
+        """``DELETE /2010-04-01/Accounts/{sid}/Recordings/{RE…}.json``: 204, as Twilio answers."""
+        if account_sid != self.account_sid or auth != self._expected_auth():
+            return self._fault(Fault(401, 20003, "Authenticate"))[:2]
+        with self._lock:
+            self.deleted_recordings.append(recording_sid)
+            self.responses[204] += 1
+        return 204, None
 
     def _pick_fault(self, to: str) -> Fault | None:
         with self._lock:
@@ -400,6 +413,28 @@ class _Handler(BaseHTTPRequestHandler):
             return
         time.sleep(hold)
         self._send(status, payload)
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if (
+            len(parts) == 5
+            and parts[:2] == ["2010-04-01", "Accounts"]
+            and parts[3] == "Recordings"
+            and parts[4].endswith(".json")
+        ):
+            status, payload = self.fake.handle_delete_recording(
+                parts[2], self.headers.get("Authorization"), parts[4].removesuffix(".json")
+            )
+            if payload is None:
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self._send(status, payload)
+            return
+        self._send(
+            404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
+        )
 
     def _account_sid(self) -> str | None:
         """The AccountSid of ``/2010-04-01/Accounts/{sid}/Messages.json``; else answers 404."""
