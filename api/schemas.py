@@ -63,7 +63,7 @@ class Problem(BaseModel):
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a router: each error it may answer, documented in the OpenAPI schema."""
     what = {
-        400: "The body is not what this route takes (e.g. not UTF-8 CSV)",
+        400: "The body cannot be read (not UTF-8 JSON, or not the UTF-8 CSV an import takes)",
         401: "Missing, unknown or revoked API key",
         403: "The key's role may not do this",
         404: "No such row",
@@ -75,7 +75,7 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 # The answers every coordinator route may give besides its own.
-API_ERRORS = problems(401, 403, 404, 409, 422)
+API_ERRORS = problems(400, 401, 403, 404, 409, 422)
 
 
 class Strict(BaseModel):
