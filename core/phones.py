@@ -57,7 +57,7 @@ _NUMBER_LIKE = re.compile(
     r"(?<![\w+])(?:"
     r"\+\d[\d\s().-]{6,}\d"  # international, any punctuation
     r"|\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}"  # North American, 10 digits
-    r"|\d{3}[.-]\d{4}"  # a local 7-digit number written with a dash or dot
+    r"|\d{3}-\d{4}"  # a local 7-digit number written with a dash (not 118.2273, a longitude)
     r"|\d{7,}"  # any other long run of digits
     r")(?![\w])"
 )

@@ -24,3 +24,7 @@ def test_number_like_runs_are_masked(text, masked):
 )
 def test_places_times_and_dates_are_left_alone(text):
     assert mask_numbers_in(text) == text
+
+
+def test_coordinates_are_not_numbers():
+    assert mask_numbers_in("at 33.9745, -118.2273") == "at 33.9745, -118.2273"
