@@ -19,7 +19,7 @@ def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={503: {"description": "the database does not answer"}})
 def readyz(session: SessionDep, response: Response) -> dict:
     """Ready when the database and Redis answer. Without Redis reports are still stored (and
     swept later), so it is reported but a 503 only for the database."""

@@ -3,13 +3,14 @@
 from fastapi import APIRouter, HTTPException, Response
 
 from api.deps import SessionDep, TwilioForm, VaultDep
+from api.schemas import problems
 from api.webhooks import queue_for_intake, sender_of, xml_response
 from core import inbound, routing
 from core.enums import Channel
 from messaging.templates import render
 from messaging.twiml import sms_reply
 
-router = APIRouter(tags=["twilio"])
+router = APIRouter(tags=["twilio"], responses=problems(400, 403, 422))
 
 
 @router.post("/twilio/sms")
