@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from api.middleware import RequestIdMiddleware
 from api.routers import (
     health,
     incidents,
@@ -33,4 +34,5 @@ def create_app() -> FastAPI:
         places,
     ):
         app.include_router(module.router)
+    app.add_middleware(RequestIdMiddleware)
     return app

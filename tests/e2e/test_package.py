@@ -6,6 +6,7 @@ fast and offline by building without isolation and installing with ``--no-deps``
 environment reading the dependencies from this interpreter's site-packages.
 """
 
+import json
 import os
 import shutil
 import sqlite3
@@ -102,6 +103,7 @@ def test_installed_avisa_migrates_and_serves_from_any_directory(installed, tmp_p
         AVISA_DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}",
         AVISA_REDIS_URL=redis_url,
         AVISA_SECRET_KEY="package-" + "k" * 40,
+        AVISA_LOG_FORMAT="json",
     )
     where = run(
         str(installed / "python"), "-c", "import avisa; print(avisa.__file__)", cwd=elsewhere
@@ -130,10 +132,12 @@ def test_installed_avisa_migrates_and_serves_from_any_directory(installed, tmp_p
                 return False
 
         wait_for(healthy, timeout=30, interval=0.2)
-        assert httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).json() == {
-            "database": "ok",
-            "redis": "ok",
-        }
+        ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+        assert ready.json() == {"database": "ok", "redis": "ok"}
     finally:
         server.terminate()
         server.wait(10)
+    logged = [json.loads(line) for line in server.stderr.read().splitlines()]  # JSON, every line
+    assert {"logger": "avisa.access", "request_id": ready.headers["X-Request-ID"]}.items() <= next(
+        line for line in logged if line["message"].startswith("GET /readyz 200")
+    ).items()
