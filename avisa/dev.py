@@ -59,7 +59,7 @@ def run(*, host: str, port: int) -> int:
         while not signals and all(child.poll() is None for child in children.values()):
             time.sleep(0.2)
         died = [name for name, child in children.items() if child.poll() is not None]
-        _say("stopping Avisa…" if signals else f"the {' and '.join(died)} exited; stopping Avisa…")
+        _say(f"the {' and '.join(died)} exited; stopping Avisa…" if died else "stopping Avisa…")
     finally:
         _stop(children, signals)
         if redis:

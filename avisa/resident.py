@@ -12,7 +12,8 @@ from core.settings import get_settings
 def send_text(
     sender: str, body: str, *, url: str | None = None, sid: str | None = None
 ) -> tuple[int, str]:
-    """Post ``body`` from ``sender`` to ``url`` (default AVISA_PUBLIC_URL); returns (HTTP status, response text: TwiML or the error)."""
+    """Post ``body`` from ``sender`` to ``url`` (default AVISA_PUBLIC_URL), signed for that URL;
+    returns (HTTP status, response text: TwiML or the error)."""
     settings = get_settings()
     base = (url or settings.public_url).rstrip("/")
     form = {

@@ -71,7 +71,8 @@ def enqueue_intake(inbound_id: int) -> None:
 
 
 def fanout_timeout(texts: int) -> int:
-    """Seconds a fan-out job may run: RQ's default 180 s would kill a big alert mid-way at the send rate."""
+    """Seconds a fan-out job may run: RQ's default 180 s would kill a big alert mid-way at the
+    send rate."""
     return max(180, int(2 * texts / get_settings().send_rate) + 60)
 
 
