@@ -116,7 +116,17 @@ def test_installed_avisa_migrates_and_serves_from_any_directory(installed, tmp_p
 
     port = free_port()
     server = subprocess.Popen(
-        [str(installed / "avisa"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        # Two processes, as the image runs it: uvicorn's workers must log through our handler too.
+        [
+            str(installed / "avisa"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
         cwd=elsewhere,
         env=env,
         stderr=subprocess.PIPE,
