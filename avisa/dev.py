@@ -33,8 +33,10 @@ def _say(line: str) -> None:
 
 def run(*, host: str, port: int) -> int:
     settings = get_settings()
+    # Listening on every interface (0.0.0.0) is still reached, and signed for, at the loopback.
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     env = dict(
-        os.environ, AVISA_PUBLIC_URL=os.environ.get("AVISA_PUBLIC_URL", f"http://{host}:{port}")
+        os.environ, AVISA_PUBLIC_URL=os.environ.get("AVISA_PUBLIC_URL", f"http://{local}:{port}")
     )
     redis = None
     if not settings.redis_url:
