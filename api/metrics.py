@@ -2,7 +2,7 @@
 holds. Gauges computed per scrape (no process-local counters, which would disagree across
 replicas)."""
 
-from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from redis.exceptions import RedisError
 from sqlmodel import Session
 
@@ -26,6 +26,15 @@ def render(session: Session) -> bytes:
         "stored inbound messages not yet handled by a worker",
         registry=registry,
     ).set(stats["inbound_unprocessed"])
+    # Counters read back from the audit table: every replica reports the same totals.
+    trust = Counter(
+        "avisa_trust_events",
+        "automatic holds and limits, and releases (incident.held, reporter.limited, incident.release)",
+        ["action"],
+        registry=registry,
+    )
+    for action, count in stats["trust"].items():
+        trust.labels(action).inc(count)
     jobs = Gauge("avisa_queue_jobs", "jobs waiting in each RQ queue", ["queue"], registry=registry)
     up = Gauge("avisa_redis_up", "1 when Redis answered this scrape", registry=registry)
     try:

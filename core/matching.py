@@ -78,8 +78,11 @@ def match(
     return session.get(Incident, best) if best is not None else None
 
 
-def open_from(session: Session, report: Report) -> Incident:
+def open_from(
+    session: Session, report: Report, *, status: IncidentStatus = IncidentStatus.REPORTED
+) -> Incident:
     incident = Incident(
+        status=status,
         lat=report.lat,
         lon=report.lon,
         precision_m=report.precision_m,
@@ -117,20 +120,30 @@ def refine(session: Session, incident: Incident) -> None:
     incident.precision_m, incident.label = sharpest.precision_m, sharpest.matched or incident.label
     incident.zip = incident.zip or sharpest.zip
     incident.report_count = len(reports)
+    # Distinct residents whose word counts (corroboration): a flagged report — from a limited
+    # number, a responder, or part of a held flood — is kept and shown, never counted.
     incident.reporter_count = session.exec(
         select(func.count(func.distinct(Report.reporter_hash))).where(
-            Report.incident_id == incident.id
+            Report.incident_id == incident.id, col(Report.flag).is_(None)
         )
     ).one()
 
 
 def match_or_create(
-    session: Session, report: Report, *, radius_m: float, window_min: float
-) -> tuple[Incident, bool]:
-    """Attach the located ``report`` to its incident; returns (incident, created)."""
+    session: Session,
+    report: Report,
+    *,
+    radius_m: float,
+    window_min: float,
+    new_status: IncidentStatus | None = IncidentStatus.REPORTED,
+) -> tuple[Incident | None, bool]:
+    """Attach the located ``report`` to its incident, or open one with ``new_status`` (None: open
+    nothing); returns (incident or None, created)."""
     incident = match(session, report, radius_m=radius_m, window_min=window_min)
     if incident is None:
-        return open_from(session, report), True
+        if new_status is None:
+            return None, False
+        return open_from(session, report, status=new_status), True
     attach(session, incident, report)
     return incident, False
 
