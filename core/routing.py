@@ -12,6 +12,7 @@ responders, it was held, it was not a report, where is it — the job says.
 from sqlmodel import Session
 
 from core import commands, incidents, matching, policy, responder_notes, signup, trust, voice
+from core.audience import zone_ids_for
 from core.decisions import Decisions
 from core.enums import (
     ALERTED_INCIDENT,
@@ -31,11 +32,11 @@ from core.keywords import (
     zip_in,
 )
 from core.language import detect
-from core.models import InboundMessage, Report, Subscriber
+from core.models import InboundMessage, Incident, Report, Subscriber
 from core.phones import PhoneVault
 from core.reports import receive
 from core.settings import Settings
-from core.subscribers import find_by_phone
+from core.subscribers import active_in_zones, find_by_phone
 
 
 def immediate_reply(body: str, *, responder: bool = False) -> tuple[str, str] | None:
@@ -161,8 +162,7 @@ def _report(
     if verdict.first_limit and sms:
         decisions.text("reporter_limited", language, dedupe_key=key, to_e164=sender, bilingual=True)
     elif not acked and not verdict.limited:
-        alerted = incident is not None and incident.status in ALERTED_INCIDENT
-        reply("report_alerted" if alerted else "report_received")
+        reply("report_alerted" if _reaches_responders(session, incident) else "report_received")
     if incident is None:
         return "report:limited", decisions
     if created and incident.status == IncidentStatus.HELD:
@@ -189,15 +189,24 @@ def _match(session: Session, report: Report, settings: Settings, vault: PhoneVau
     if incident is not None:
         if incident.status == IncidentStatus.HELD:
             report.flag = report.flag or ReportFlag.HELD
-        matching.attach(session, incident, report)
+        matching.attach(session, incident, report, similar_ratio=settings.flood_similar_ratio)
         return incident, False, verdict
     if verdict.limited:
         session.add(report)
         return None, False, verdict
     hold = verdict.hold or trust.flood_reason(session, report, settings=settings, vault=vault)
+    ratio = settings.flood_similar_ratio
     if hold is None:
-        return matching.open_from(session, report), True, verdict
+        return matching.open_from(session, report, similar_ratio=ratio), True, verdict
     report.flag = report.flag or ReportFlag.HELD
-    incident = matching.open_from(session, report, status=IncidentStatus.HELD)
+    incident = matching.open_from(session, report, status=IncidentStatus.HELD, similar_ratio=ratio)
     trust.audit_hold(session, incident, hold)
     return incident, True, verdict
+
+
+def _reaches_responders(session: Session, incident: Incident | None) -> bool:
+    """The incident was (or is being) told to responders, and some active ones cover its place:
+    only then may a resident read "we alerted the response network"."""
+    if incident is None or incident.status not in ALERTED_INCIDENT:
+        return False
+    return bool(active_in_zones(session, zone_ids_for(session, incident), "responder"))

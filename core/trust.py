@@ -9,7 +9,7 @@ second place farther than ``AVISA_REPORTER_MOVE_M`` from the first, or its
 ``AVISA_REPORTER_PLACES_LIMIT``-th place, opens a held incident; past the limit it is limited.
 
 Across numbers, within ``AVISA_FLOOD_WINDOW_MIN``: near-identical texts from many new numbers,
-a run of consecutive numbers, or more new incidents than ``AVISA_FLOOD_INCIDENT_RATE`` — the new
+a run of consecutive numbers each opening a new place, or more new incidents than ``AVISA_FLOOD_INCIDENT_RATE`` — the new
 incident is held.
 
 Every hold and limit is an ``AuditEvent`` by ``system`` (``incident.held``, ``reporter.limited``),
@@ -26,17 +26,15 @@ from sqlmodel import Session, col, func, select
 from core.clock import now
 from core.enums import IncidentStatus
 from core.geo import haversine_m
-from core.keywords import fold
 from core.models import AuditEvent, InboundMessage, Incident, Report
 from core.phones import PhoneVault
 from core.settings import Settings
+from core.text_similarity import MIN_SIMILAR_CHARS, normalised
 
 SYSTEM = "system"
 HELD = "incident.held"
 LIMITED = "reporter.limited"
 TRUST_ACTIONS = (HELD, LIMITED, "incident.release")
-# Shorter texts ("ICE", "migra!!") are what many real people send: they are no mark of a flood.
-MIN_SIMILAR_CHARS = 12
 
 
 @dataclass(frozen=True)
@@ -66,9 +64,13 @@ def flood_reason(
     cost nothing here.
     """
     since = now() - timedelta(minutes=settings.flood_window_min)
+    # Incidents that reached responders: once the rate is reached, held ones do not add to it,
+    # so a flood spends the alerts of one window at most, and a real raid found afterwards by
+    # other signals is not held for the flood's sake.
     new_incidents = session.exec(
         select(func.count()).where(
-            Incident.first_seen >= since, Incident.status != IncidentStatus.MERGED
+            Incident.first_seen >= since,
+            col(Incident.status).not_in((IncidentStatus.MERGED, IncidentStatus.HELD)),
         )
     ).one()
     if new_incidents >= settings.flood_incident_rate:
@@ -143,10 +145,6 @@ def _limited(session: Session, report: Report, settings: Settings) -> Verdict:
     return Verdict(limited=True, first_limit=already is None)
 
 
-def normalised(text: str) -> str:
-    return fold(text).lower()
-
-
 def _similar_numbers(session: Session, report: Report, since: datetime, settings: Settings) -> int:
     """Distinct new numbers (this one included) whose report text is near-identical to this one."""
     mine = normalised(report.text)
@@ -174,11 +172,23 @@ def _similar_numbers(session: Session, report: Report, since: datetime, settings
 
 
 def _sequential_run(session: Session, report: Report, since: datetime, vault: PhoneVault) -> int:
-    """How many of the window's senders, this one included, hold consecutive numbers around this
-    reporter's (…0101, …0102, …0103, …0104): numbers bought in a block, not neighbours."""
+    """How many numbers, this reporter's included, form a run of consecutive numbers (…0101,
+    …0102, …0103, …0104) among the numbers that opened the window's incidents: numbers bought
+    in a block, each naming a new place. Neighbours who all report one raid open one incident
+    between them, so they never make a run here."""
+    first_reports = (
+        select(func.min(Report.id))
+        .join(Incident, col(Incident.id) == Report.incident_id)
+        .where(Incident.first_seen >= since)
+        .group_by(col(Report.incident_id))
+    )
+    openers = set(
+        session.exec(select(Report.reporter_hash).where(col(Report.id).in_(first_reports)))
+    )
+    openers.add(report.reporter_hash)
     rows = session.exec(
         select(InboundMessage.from_hash, InboundMessage.from_enc).where(
-            InboundMessage.received_at >= since, col(InboundMessage.from_enc).is_not(None)
+            col(InboundMessage.from_hash).in_(openers), col(InboundMessage.from_enc).is_not(None)
         )
     )
     numbers: dict[str, int] = {}

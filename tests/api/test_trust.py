@@ -204,7 +204,9 @@ def test_a_responders_no_hay_nada_is_a_negative_note_never_a_report(
     incident = _incidents(api)[0]
     assert incident["reporter_count"] == 1
     for phone in ("+13235557730", "+13235557731"):
-        twiml = _text(twilio_post, work, phone, "Estoy en Pacific y Florence y no veo a nadie de ICE")
+        twiml = _text(
+            twilio_post, work, phone, "Estoy en Pacific y Florence y no veo a nadie de ICE"
+        )
         assert "<Message>" not in twiml
     after = api.get(f"/api/v1/incidents/{incident['id']}").json()
     assert after["status"] == "reported"  # two of them did not confirm the raid they debunked
@@ -248,9 +250,7 @@ CORNERS = [
 ]
 
 
-def test_one_number_naming_many_places_is_held_then_limited(
-    api, twilio_post, work, db, everywhere
-):
+def test_one_number_naming_many_places_is_held_then_limited(api, twilio_post, work, db, everywhere):
     responder = _add(api, everywhere, "+13235557740")
     phone = "+13235557741"
     for corner in CORNERS:
@@ -396,3 +396,17 @@ def test_a_whatsapp_address_is_a_sender_of_its_own(api, twilio_post, work, db, z
     with Session(db) as session:
         assert len(set(session.exec(select(InboundMessage.from_hash)))) == 2
         assert _count(db, IncidentNote) == 0
+
+
+def test_copies_of_one_chain_text_are_one_voice_and_never_confirm(api, twilio_post, work, zone):
+    chain = FLOOD.format("la Pacific y Florence")
+    for sender in ("+13105551234", "+13235559876", "+15625554321", "+12135556789"):
+        _text(twilio_post, work, sender, chain)
+    (incident,) = _incidents(api)
+    assert incident["status"] == "reported" and incident["reporter_count"] == 1
+    for sender, words in [
+        ("+18185552468", "la migra en la Pacific y Florence"),
+        ("+13108889999", "ICE at Florence & Pacific, 2 vans"),
+    ]:
+        _text(twilio_post, work, sender, words)
+    assert _incidents(api)[0]["status"] == "confirmed"  # three own voices
