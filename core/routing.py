@@ -177,7 +177,9 @@ def _report(
     return f"report:incident:{incident.id}", decisions
 
 
-def _match(session: Session, report: Report, settings: Settings, vault: PhoneVault):
+def _match(
+    session: Session, report: Report, settings: Settings, vault: PhoneVault
+) -> tuple[Incident | None, bool, trust.Verdict]:
     """(incident or None, created, verdict): the report joins its incident, or opens one —
     ``held`` when the limits or a flood say so, none at all past its number's limit."""
     verdict = trust.assess(session, report, settings=settings)
