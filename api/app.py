@@ -12,6 +12,7 @@ from fastapi.openapi.docs import (
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.middleware import RequestIdMiddleware
 from api.routers import (
     apikeys,
     audit,
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_exception_handler(AvisaError, domain_error)
     add_docs(app)
+    app.add_middleware(RequestIdMiddleware)
     return app
 
 

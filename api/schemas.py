@@ -51,7 +51,7 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 Language = Literal["es", "en"]
 ZipCode = Annotated[Text, Field(pattern=r"^\d{5}$")]
 Name = Annotated[Text, Field(min_length=1, max_length=NAME_MAX)]
-Role = Literal["responder", "legal_aid", "coordinator"]
+Role = Literal["responder", "legal_aid", "coordinator", "community"]
 
 
 class Problem(BaseModel):
@@ -126,7 +126,7 @@ class SubscriberIn(Strict):
     phone: Annotated[Text, Field(max_length=64), AfterValidator(normalize)]
     name: Name
     language: Language = "es"
-    roles: list[Role] = Field(default_factory=lambda: ["responder"], min_length=1, max_length=3)
+    roles: list[Role] = Field(default_factory=lambda: ["responder"], min_length=1, max_length=4)
     zone_ids: list[Id] = Field(default_factory=list, max_length=1000)
     confirmed: bool = False
 
@@ -134,7 +134,7 @@ class SubscriberIn(Strict):
 class SubscriberPatch(Strict):
     name: Name | None = None
     language: Language | None = None
-    roles: list[Role] | None = Field(default=None, min_length=1, max_length=3)
+    roles: list[Role] | None = Field(default=None, min_length=1, max_length=4)
     zone_ids: list[Id] | None = Field(default=None, max_length=1000)
     status: Literal["opted_out"] | None = None
 
@@ -182,7 +182,8 @@ class IncidentOut(BaseModel):
     label: MaskedText | None
     zip: str | None
     report_count: int
-    reporter_count: int
+    reporter_count: int  # distinct residents whose word counts towards confirmation
+    negative_count: int = 0  # responders on scene who saw nothing
     first_seen: datetime
     last_seen: datetime
     confirmed_at: datetime | None
@@ -203,7 +204,10 @@ class MessageOut(BaseModel):
     incident_id: int | None
     kind: str
     to: str  # masked
-    body: MaskedText
+    # Not masked: Avisa's own words (the catalogue, a coordinator's broadcast) never quote a
+    # resident, and the numbers they do hold are public ones people must be able to read
+    # (AVISA_LEGAL_AID_LINE).
+    body: str
     status: str
     segments: int
     error_code: str | None
@@ -245,8 +249,10 @@ class NoteIn(Strict):
 class NoteOut(BaseModel):
     id: int
     incident_id: int
-    author: str
+    author: str  # an API key's name, or subscriber:<id> for a responder's text
     text: MaskedText
+    kind: str = "coordinator"  # coordinator | responder
+    negative: bool = False  # a responder on scene saw nothing
     created_at: datetime
 
 

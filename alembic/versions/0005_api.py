@@ -1,7 +1,7 @@
 """The coordinators' API, issue 12: when each key was last used, and broadcasts.
 
 Revision ID: 0005_api
-Revises: 0003
+Revises: 0004_trust
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0005_api"
-down_revision = "0003"
+down_revision = "0004_trust"
 branch_labels = None
 depends_on = None
 

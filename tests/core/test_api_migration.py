@@ -17,7 +17,7 @@ def test_migration_matches_the_model(db):
 def test_migration_downgrades_and_upgrades(tmp_path):
     url = f"sqlite:///{tmp_path / 'api.db'}"
     upgrade(url)
-    command.downgrade(alembic_config(url), "0003")
+    command.downgrade(alembic_config(url), "0004_trust")
     engine = make_engine(url)
     try:
         assert "broadcast" not in inspect(engine).get_table_names()
