@@ -22,7 +22,7 @@ def create_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
     if role not in ROLES:
         raise Invalid(f"role: must be one of {', '.join(ROLES)}")
     plaintext = PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(name=name, role=role, key_hash=_hash(plaintext))
+    key = ApiKey(name=name, role=AccessRole(role), key_hash=_hash(plaintext))
     session.add(key)
     session.flush()
     return key, plaintext

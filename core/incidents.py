@@ -54,7 +54,8 @@ def resolve(session: Session, incident_id: int, *, actor: str, reason: str = "")
 
 
 def add_note(session: Session, incident_id: int, *, author: str, text: str) -> IncidentNote:
-    note = IncidentNote(incident_id=get(session, incident_id).id, author=author, text=text)
+    get(session, incident_id)  # NotFound before a note is written
+    note = IncidentNote(incident_id=incident_id, author=author, text=text)
     session.add(note)
     session.flush()
     return note

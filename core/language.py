@@ -2,6 +2,8 @@
 
 import re
 
+from core.enums import Language
+
 _SPANISH = {
     "la",
     "el",
@@ -70,12 +72,12 @@ _ENGLISH = {
 _WORD = re.compile(r"[a-záéíóúñü]+")
 
 
-def detect(text: str, default: str = "es") -> str:
+def detect(text: str, default: Language = Language.ES) -> Language:
     words = _WORD.findall(text.lower())
     spanish = sum(w in _SPANISH for w in words)
     english = sum(w in _ENGLISH for w in words)
     if english > spanish:
-        return "en"
+        return Language.EN
     if spanish > english:
-        return "es"
+        return Language.ES
     return default

@@ -6,6 +6,7 @@ the ``StrEnum``s of ``core.enums``, stored as short strings (``Vocab``) so migra
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
@@ -41,7 +42,7 @@ class Zone(SQLModel, table=True):
     center_lat: float | None = None
     center_lon: float | None = None
     radius_m: float | None = None
-    geometry: dict | None = Field(default=None, sa_column=Column(JSON))
+    geometry: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=now)
 
 

@@ -65,7 +65,7 @@ def transition(
     stamp = {"confirmed_at": moment} if status == "confirmed" else {"closed_at": moment}
     changed = session.exec(
         update(Incident)
-        .where(col(Incident.id) == incident.id, Incident.status == old)
+        .where(col(Incident.id) == incident.id, col(Incident.status) == old)
         .values(status=status, **stamp)
     ).rowcount
     if changed != 1:

@@ -5,11 +5,13 @@ The webhook uses ``immediate_reply`` to answer Twilio at once; the intake job us
 to act. Both read the same keyword parsers, so they never disagree about what a text is.
 """
 
+from typing import cast
+
 from sqlmodel import Session
 
 from core import commands, incidents, matching, policy, voice
 from core.decisions import Decisions
-from core.enums import Channel
+from core.enums import Channel, IncidentStatus
 from core.geo import GeoResult
 from core.keywords import parse_keyword, parse_responder_answer
 from core.language import detect
@@ -91,9 +93,11 @@ def _report(
     )
     if created:
         decisions.alerts(policy.on_new_incident(session, incident))
-        decisions.escalation_timers.append(incident.id)
+        decisions.escalation_timers.append(cast(int, incident.id))  # flushed: id set
     if policy.corroborated(incident, reporters_needed=settings.confirm_reporters):
         decisions.alerts(
-            policy.transition_if_still(session, incident, "confirmed", actor="reporters")
+            policy.transition_if_still(
+                session, incident, IncidentStatus.CONFIRMED, actor="reporters"
+            )
         )
     return f"report:incident:{incident.id}", decisions

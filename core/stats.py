@@ -6,7 +6,7 @@ from sqlmodel import Session, col, func, select
 from core.models import InboundMessage, Incident, Message, Subscriber
 
 
-def _by_status(session: Session, model) -> dict[str, int]:
+def _by_status(session: Session, model: type[Incident | Message | Subscriber]) -> dict[str, int]:
     return dict(session.exec(select(model.status, func.count()).group_by(model.status)).all())
 
 

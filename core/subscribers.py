@@ -2,8 +2,9 @@
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlmodel import Session, col, select
 
@@ -40,7 +41,7 @@ class SubscriberInput:
 class ImportResult:
     created: list[Subscriber] = field(default_factory=list)
     updated: list[Subscriber] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict[str, int | str]] = field(default_factory=list)
 
 
 def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput:
@@ -111,7 +112,8 @@ def set_zones(session: Session, subscriber: Subscriber, zone_ids: Sequence[int])
     ):
         session.delete(link)
     session.flush()
-    session.add_all(SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in zone_ids)
+    subscriber_id = cast(int, subscriber.id)  # stored: the model types ids Optional for new rows
+    session.add_all(SubscriberZone(subscriber_id=subscriber_id, zone_id=z) for z in zone_ids)
 
 
 def zone_ids_by_subscriber(session: Session, subscriber_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -125,7 +127,7 @@ def zone_ids_by_subscriber(session: Session, subscriber_ids: Sequence[int]) -> d
     return {i: sorted(z) for i, z in zones.items()}
 
 
-def set_status(session: Session, subscriber: Subscriber, status: str) -> None:
+def set_status(session: Session, subscriber: Subscriber, status: SubscriberStatus) -> None:
     subscriber.status = status
     subscriber.updated_at = now()
     session.add(subscriber)
@@ -142,7 +144,8 @@ def _audit_in_person(session: Session, subscriber: Subscriber, actor: str) -> No
 
 
 def _zone_ids(session: Session) -> set[int]:
-    return set(session.exec(select(Zone.id)))
+    # Stored rows' ids are set; the model types them Optional only for rows not yet inserted.
+    return cast(set[int], set(session.exec(select(Zone.id))))
 
 
 def import_csv(
@@ -154,7 +157,7 @@ def import_csv(
     half-imports; good rows are kept. Row numbers count the header as row 1. The decisions
     hold the new subscribers' confirmation texts.
     """
-    zones = {z.name.casefold(): z.id for z in session.exec(select(Zone))}
+    zones = {z.name.casefold(): cast(int, z.id) for z in session.exec(select(Zone))}  # stored
     zone_ids = set(zones.values())
     existing = {s.phone_hash: s for s in session.exec(select(Subscriber))}
     result = ImportResult()
@@ -193,7 +196,7 @@ def _insert_many(
             phone_enc=vault.seal(d.phone),
             phone_hash=vault.index(d.phone),
             name=d.name,
-            language=d.language,
+            language=Language(d.language),  # validated
             roles=list(d.roles),
             status=SubscriberStatus.ACTIVE if d.confirmed else SubscriberStatus.PENDING,
             confirmed_in_person=d.confirmed,
@@ -204,14 +207,17 @@ def _insert_many(
     session.flush()
     for subscriber, data in zip(created, rows, strict=True):
         session.add_all(
-            SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in data.zone_ids
+            SubscriberZone(subscriber_id=cast(int, subscriber.id), zone_id=z)  # flushed: id set
+            for z in data.zone_ids
         )
         if data.confirmed:
             _audit_in_person(session, subscriber, actor)
     return created
 
 
-def _row_input(row: dict, zones: dict[str, int], allow_confirmed: bool) -> SubscriberInput:
+def _row_input(
+    row: Mapping[str, str | None], zones: dict[str, int], allow_confirmed: bool
+) -> SubscriberInput:
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
 
@@ -242,7 +248,7 @@ def _row_input(row: dict, zones: dict[str, int], allow_confirmed: bool) -> Subsc
 def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> Subscriber:
     subscriber.name, subscriber.language, subscriber.roles = (
         data.name,
-        data.language,
+        Language(data.language),  # validated
         list(data.roles),
     )
     subscriber.updated_at = now()
@@ -269,10 +275,10 @@ def update(
     subscriber: Subscriber,
     *,
     name: str | None = None,
-    language: str | None = None,
+    language: Language | None = None,
     roles: Sequence[str] | None = None,
     zone_ids: Sequence[int] | None = None,
-    status: str | None = None,
+    status: SubscriberStatus | None = None,
 ) -> None:
     """Change what a coordinator may change; a coordinator can opt someone out, never in."""
     if zone_ids is not None:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from core import inbound
 from core.clock import now
+from core.enums import Channel, Language
 from core.models import InboundMessage, Report, VoiceCall
 from core.phones import PhoneVault
 from core.speech import spoken_place
@@ -60,7 +61,7 @@ def open_call(session: Session, call_sid: str) -> VoiceCall:
     return call
 
 
-def set_language(session: Session, call_sid: str, language: str) -> Next:
+def set_language(session: Session, call_sid: str, language: Language) -> Next:
     call = open_call(session, call_sid)
     if call.finalised_at is None:
         call.language = language
@@ -155,7 +156,12 @@ def finalise(
         return _inbound_of(session, call_sid), False
     session.refresh(call)
     return inbound.record(
-        session, vault, sid=call_sid, channel="voice", from_e164=caller, body=report_text(call)
+        session,
+        vault,
+        sid=call_sid,
+        channel=Channel.VOICE,
+        from_e164=caller,
+        body=report_text(call),
     )
 
 
