@@ -17,6 +17,10 @@ run: $(STAMP)
 	$(VENV)/bin/avisa dev
 
 test: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	scripts/ensure-test-servers.sh
 	$(PY) -m pytest -q
 
