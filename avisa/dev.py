@@ -33,7 +33,8 @@ def run(*, host: str, port: int) -> int:
         _spawn(["worker"], env),
     ]
     print(
-        f"Avisa is up: API http://{host}:{port} (docs at /docs); SMS backend: {settings.sms_backend}. Ctrl-C stops."
+        f"Avisa is up: API http://{host}:{port} (docs at /docs); "
+        f"SMS backend: {settings.sms_backend}. Ctrl-C stops."
     )
     stopping = False
 

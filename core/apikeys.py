@@ -1,4 +1,5 @@
-"""Coordinator API keys: shown once, stored as a SHA-256 hash (keys are random, so no salt needed)."""
+"""Coordinator API keys: shown once, stored as a SHA-256 hash (keys are random, so no salt
+needed)."""
 
 import hashlib
 import secrets

@@ -56,7 +56,8 @@ def handle(
 def handle_resident(
     sender: str, command: Command, inbound: InboundMessage
 ) -> tuple[str, Decisions]:
-    """Keywords from someone who is not a subscriber: HELP is answered; STOP/START need no record."""
+    """Keywords from someone who is not a subscriber: HELP is answered; STOP/START need no
+    record."""
     decisions = Decisions()
     if command.name == "help":
         # Answer in the word's language.

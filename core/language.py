@@ -1,4 +1,5 @@
-"""Guessing whether a resident wrote in Spanish or English, to answer in kind (Spanish when unsure)."""
+"""Guessing whether a resident wrote in Spanish or English, to answer in kind (Spanish when
+unsure)."""
 
 import re
 

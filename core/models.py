@@ -1,8 +1,9 @@
-"""Avisa's tables. Phone numbers appear only as ``*_enc`` (Fernet) and ``*_hash`` (HMAC blind index).
+"""Avisa's tables. Phone numbers appear only as ``*_enc`` (Fernet) and ``*_hash`` (HMAC blind
+index).
 
-Times are timezone-aware UTC (``core.clock.now``). Statuses, kinds, roles, languages and channels are
-the ``StrEnum``s of ``core.enums``, stored as short strings (``Vocab``) so migrations stay portable
-(SQLite, PostgreSQL) and a new member needs no schema change.
+Times are timezone-aware UTC (``core.clock.now``). Statuses, kinds, roles, languages and channels
+are the ``StrEnum``s of ``core.enums``, stored as short strings (``Vocab``) so migrations stay
+portable (SQLite, PostgreSQL) and a new member needs no schema change.
 """
 
 from datetime import datetime

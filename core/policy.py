@@ -52,11 +52,12 @@ def on_new_incident(session: Session, incident: Incident) -> list[Alert]:
 def transition(
     session: Session, incident: Incident, status: IncidentStatus, *, actor: str, reason: str = ""
 ) -> list[Alert]:
-    """Move ``incident`` to ``status``, audit it, and return the alerts that follow (already stored).
+    """Move ``incident`` to ``status``, audit it, and return the alerts that follow (already
+    stored).
 
     The change is a conditional update on the status read, so when two workers or a worker and a
-    coordinator move one incident at once, exactly one succeeds and the other gets InvalidTransition:
-    the alerts of a status change go out once.
+    coordinator move one incident at once, exactly one succeeds and the other gets
+    InvalidTransition: the alerts of a status change go out once.
     """
     old = incident.status
     if status not in TRANSITIONS.get(old, set()):

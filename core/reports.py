@@ -61,7 +61,8 @@ def receive(
     recent report, or start a new report.
 
     The reporter's next message within ``followup_min`` of our question is its answer, place or
-    not (we ask once). A message without a place within ``addition_min`` of a located report joins it.
+    not (we ask once). A message without a place within ``addition_min`` of a located report
+    joins it.
     """
     text = inbound.body.strip()
     awaiting = _latest(

@@ -20,7 +20,8 @@ SUBSCRIBER_ROLES = tuple(SubscriberRole)
 
 
 class SubscriberError(Invalid):
-    """Input that cannot make a subscriber; the message is safe to show (it never holds a number)."""
+    """Input that cannot make a subscriber; the message is safe to show (it never holds a
+    number)."""
 
 
 class DuplicatePhone(Conflict):
@@ -258,7 +259,8 @@ def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> 
 
 
 def active_in_zones(session: Session, zone_ids: Sequence[int], role: str) -> list[Subscriber]:
-    """Active subscribers with ``role`` linked to any of ``zone_ids`` (never pending or opted out)."""
+    """Active subscribers with ``role`` linked to any of ``zone_ids`` (never pending or opted
+    out)."""
     if not zone_ids:
         return []
     in_zones = select(SubscriberZone.subscriber_id).where(col(SubscriberZone.zone_id).in_(zone_ids))

@@ -22,7 +22,8 @@ class RedisNotConfigured(RuntimeError):
 
 @lru_cache(maxsize=4)
 def redis_for(url: str) -> Redis:
-    # No read timeout: workers block on BLPOP for minutes. A down server still fails fast on connect.
+    # No read timeout: workers block on BLPOP for minutes. A down server still fails fast on
+    # connect.
     return Redis.from_url(
         url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=30
     )
@@ -48,7 +49,8 @@ def enqueue_intake(inbound_id: int) -> None:
 
 
 def fanout_timeout(texts: int) -> int:
-    """Seconds a fan-out job may run: RQ's default 180 s would kill a big alert mid-way at the send rate."""
+    """Seconds a fan-out job may run: RQ's default 180 s would kill a big alert mid-way at the
+    send rate."""
     return max(180, int(2 * texts / get_settings().send_rate) + 60)
 
 

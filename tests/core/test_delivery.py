@@ -11,7 +11,8 @@ SID = "SM" + "a" * 32
 
 @pytest.fixture
 def text(db):
-    """One text, already accepted by the provider as ``SID``; returns (engine, message id, subscriber id)."""
+    """One text, already accepted by the provider as ``SID``; returns (engine, message id,
+    subscriber id)."""
     [subscriber_id] = add_subscribers(db, [phone(1)])
     [message_id] = add_messages(db, [subscriber_id])
     _update(db, message_id, status="queued", provider_sid=SID, attempts=1)

@@ -27,7 +27,8 @@ SENT = ("accepted", "queued", "sent", "delivered")
 
 @pytest.fixture
 def db(db, database_url):
-    """(url, engine) of the session's empty database: SQLite, then PostgreSQL (tests/conftest.py)."""
+    """(url, engine) of the session's empty database: SQLite, then PostgreSQL
+    (tests/conftest.py)."""
     return database_url, db
 
 
@@ -389,11 +390,11 @@ CHILD = textwrap.dedent("""
     from workers.sender import send_messages
     db_url, redis_url, api_url, account, token = sys.argv[1:6]
     ids = [int(i) for i in sys.argv[6].split(",")]
-    settings = make_settings(db_url, sms_backend="twilio", twilio_account_sid=account, twilio_auth_token=token,
-                             twilio_from_number="+13235550000", twilio_api_url=api_url, send_rate=10,
-                             send_concurrency=4)
-    send_messages(ids, provider=TwilioProvider(settings), redis=Redis.from_url(redis_url), settings=settings,
-                  engine=make_engine(db_url))
+    settings = make_settings(db_url, sms_backend="twilio", twilio_account_sid=account,
+                             twilio_auth_token=token, twilio_from_number="+13235550000",
+                             twilio_api_url=api_url, send_rate=10, send_concurrency=4)
+    send_messages(ids, provider=TwilioProvider(settings), redis=Redis.from_url(redis_url),
+                  settings=settings, engine=make_engine(db_url))
 """)
 
 
