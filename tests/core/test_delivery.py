@@ -1,10 +1,10 @@
 import pytest
 from sqlmodel import Session
 
+from avisa.testing.outbox import add_messages, add_subscribers, phone
 from core.db import session_scope
 from core.delivery import UNCERTAIN, apply_status
 from core.models import Message, Subscriber
-from tests.fakes.outbox import add_messages, add_subscribers, phone
 
 SID = "SM" + "a" * 32
 
