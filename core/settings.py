@@ -115,6 +115,11 @@ class Settings(BaseSettings):
         key."""
         return self.twilio_auth_token or f"local-{self.secret_key}"
 
+    # issue 13
+    # ``json``: one JSON object a line (time, level, logger, message, request_id, job_id), for a log
+    # pipeline; ``text`` for a terminal.
+    log_format: Literal["text", "json"] = "text"
+
 
 _overrides: list[Settings] = []
 
