@@ -410,3 +410,20 @@ def test_copies_of_one_chain_text_are_one_voice_and_never_confirm(api, twilio_po
     ]:
         _text(twilio_post, work, sender, words)
     assert _incidents(api)[0]["status"] == "confirmed"  # three own voices
+
+
+def test_a_late_release_gets_its_full_time_before_the_escalation_sweep(
+    api, twilio_post, work, db, everywhere
+):
+    from datetime import timedelta
+
+    from core import escalation
+    from core.clock import frozen_at, now
+
+    held = _held_incident(api, twilio_post, work)
+    with frozen_at(now() + timedelta(minutes=30)):  # released half an hour after its first report
+        assert api.post(f"/api/v1/incidents/{held}/release").status_code == 200
+        with Session(db) as session:
+            assert held not in escalation.overdue(session, ack_minutes=5)
+    with frozen_at(now() + timedelta(minutes=36)), Session(db) as session:
+        assert held in escalation.overdue(session, ack_minutes=5)
