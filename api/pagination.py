@@ -1,4 +1,5 @@
-"""Keyset pagination: newest first, ``next_cursor`` is the last id of the page (opaque to clients)."""
+"""Keyset pagination: newest first; ``next_cursor`` is the last id of the page (opaque to
+clients)."""
 
 from typing import Annotated, Generic, TypeVar
 

@@ -35,7 +35,7 @@ def create_key(session: Session, *, name: str, role: str, actor: str = "cli") ->
     if not name or len(name) > NAME_MAX:
         raise Invalid(f"name: 1 to {NAME_MAX} characters")
     plaintext = PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(name=name, role=role, key_hash=_hash(plaintext))
+    key = ApiKey(name=name, role=AccessRole(role), key_hash=_hash(plaintext))
     session.add(key)
     session.flush()
     audit.record(

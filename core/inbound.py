@@ -2,12 +2,14 @@
 
 import re
 from datetime import timedelta
+from typing import cast
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from core.clock import now
+from core.enums import Channel
 from core.models import InboundMessage
 from core.phones import PhoneVault
 
@@ -23,7 +25,7 @@ def strip_controls(text: str) -> str:
 
 
 def record(
-    session: Session, vault: PhoneVault, *, sid: str, channel: str, from_e164: str, body: str
+    session: Session, vault: PhoneVault, *, sid: str, channel: Channel, from_e164: str, body: str
 ) -> tuple[InboundMessage, bool]:
     """Store the message; returns (row, created). A repeated Sid returns the first row, unchanged.
 
@@ -75,4 +77,5 @@ def unprocessed(session: Session, *, older_than_s: float, limit: int = 500) -> l
         .order_by(col(InboundMessage.id))
         .limit(limit)
     )
-    return list(session.exec(query))
+    # A stored row's id is set; the model types it Optional only for rows not yet inserted.
+    return cast(list[int], list(session.exec(query)))

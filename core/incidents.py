@@ -77,7 +77,8 @@ def add_note(
     session: Session, incident_id: int, *, author: str, text: str, actor: str | None = None
 ) -> IncidentNote:
     """Add a note (audited as ``actor``, else as its author)."""
-    note = IncidentNote(incident_id=get(session, incident_id).id, author=author, text=text)
+    get(session, incident_id)  # NotFound before a note is written
+    note = IncidentNote(incident_id=incident_id, author=author, text=text)
     session.add(note)
     session.flush()
     session.add(

@@ -1,11 +1,13 @@
-"""Avisa's tables. Phone numbers appear only as ``*_enc`` (Fernet) and ``*_hash`` (HMAC blind index).
+"""Avisa's tables. Phone numbers appear only as ``*_enc`` (Fernet) and ``*_hash`` (HMAC blind
+index).
 
-Times are timezone-aware UTC (``core.clock.now``). Statuses, kinds, roles, languages and channels are
-the ``StrEnum``s of ``core.enums``, stored as short strings (``Vocab``) so migrations stay portable
-(SQLite, PostgreSQL) and a new member needs no schema change.
+Times are timezone-aware UTC (``core.clock.now``). Statuses, kinds, roles, languages and channels
+are the ``StrEnum``s of ``core.enums``, stored as short strings (``Vocab``) so migrations stay
+portable (SQLite, PostgreSQL) and a new member needs no schema change.
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
@@ -44,7 +46,7 @@ class Zone(SQLModel, table=True):
     center_lat: float | None = None
     center_lon: float | None = None
     radius_m: float | None = None
-    geometry: dict | None = Field(default=None, sa_column=Column(JSON))
+    geometry: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=now)
 
 

@@ -4,16 +4,19 @@
 finds the row it wrote the first time instead of writing a second text.
 """
 
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from core.enums import Language, MessageKind
 from core.errors import Invalid
 from core.models import Message, Subscriber
 from core.phones import PhoneVault
 
 
 def add_message(
-    session: Session, vault: PhoneVault, *, dedupe_key: str, **fields
+    session: Session, vault: PhoneVault, *, dedupe_key: str, **fields: Any
 ) -> Message | None:
     """Insert the text once (``fields`` as for ``new_message``). Returns the new row, or None when
     ``dedupe_key`` already exists."""
@@ -32,9 +35,9 @@ def new_message(
     vault: PhoneVault,
     *,
     dedupe_key: str,
-    kind: str,
+    kind: MessageKind,
     body: str,
-    language: str,
+    language: Language,
     segments: int,
     to_e164: str | None = None,
     subscriber: Subscriber | None = None,

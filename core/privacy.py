@@ -73,12 +73,12 @@ def purge(
     counts = {}
     counts["inbound"] = session.exec(
         update(InboundMessage)
-        .where(InboundMessage.received_at < cutoff, InboundMessage.from_hash != PURGED)
+        .where(col(InboundMessage.received_at) < cutoff, col(InboundMessage.from_hash) != PURGED)
         .values(from_enc=None, from_hash=PURGED, body="")
     ).rowcount
     counts["reports"] = session.exec(
         update(Report)
-        .where(Report.updated_at < cutoff, Report.reporter_hash != PURGED)
+        .where(col(Report.updated_at) < cutoff, col(Report.reporter_hash) != PURGED)
         .values(reporter_hash=PURGED, text="")
     ).rowcount
     counts["recordings"] = session.exec(
@@ -93,9 +93,9 @@ def purge(
     counts["replies"] = session.exec(
         update(Message)
         .where(
-            Message.created_at < cutoff,
+            col(Message.created_at) < cutoff,
             col(Message.subscriber_id).is_(None),
-            Message.to_hash != PURGED,
+            col(Message.to_hash) != PURGED,
         )
         .values(to_enc=None, to_hash=PURGED, body="")
     ).rowcount

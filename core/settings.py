@@ -150,7 +150,8 @@ class Settings(BaseSettings):
 
     @property
     def signing_token(self) -> str:
-        """The secret Twilio signs webhooks with; in local mode a stand-in derived from the secret key."""
+        """The secret Twilio signs webhooks with; in local mode a stand-in derived from the secret
+        key."""
         return self.twilio_auth_token or f"local-{self.secret_key}"
 
     # issue 13

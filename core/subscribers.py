@@ -2,10 +2,12 @@
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import String, cast
+from sqlalchemy import String
+from sqlalchemy import cast as sql_cast
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -28,7 +30,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SubscriberError(Invalid):
-    """Input that cannot make a subscriber; the message is safe to show (it never holds a number)."""
+    """Input that cannot make a subscriber; the message is safe to show (it never holds a
+    number)."""
 
 
 class DuplicatePhone(Conflict):
@@ -53,7 +56,7 @@ class SubscriberInput:
 class ImportResult:
     created: list[Subscriber] = field(default_factory=list)
     updated: list[Subscriber] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict[str, int | str]] = field(default_factory=list)
 
 
 def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput:
@@ -142,7 +145,8 @@ def set_zones(session: Session, subscriber: Subscriber, zone_ids: Sequence[int])
     ):
         session.delete(link)
     session.flush()
-    session.add_all(SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in zone_ids)
+    subscriber_id = cast(int, subscriber.id)  # stored: the model types ids Optional for new rows
+    session.add_all(SubscriberZone(subscriber_id=subscriber_id, zone_id=z) for z in zone_ids)
 
 
 def zone_ids_by_subscriber(session: Session, subscriber_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -156,7 +160,7 @@ def zone_ids_by_subscriber(session: Session, subscriber_ids: Sequence[int]) -> d
     return {i: sorted(z) for i, z in zones.items()}
 
 
-def set_status(session: Session, subscriber: Subscriber, status: str) -> None:
+def set_status(session: Session, subscriber: Subscriber, status: SubscriberStatus) -> None:
     subscriber.status = status
     subscriber.updated_at = now()
     session.add(subscriber)
@@ -173,7 +177,8 @@ def _audit_in_person(session: Session, subscriber: Subscriber, actor: str) -> No
 
 
 def _zone_ids(session: Session) -> set[int]:
-    return set(session.exec(select(Zone.id)))
+    # Stored rows' ids are set; the model types them Optional only for rows not yet inserted.
+    return cast(set[int], set(session.exec(select(Zone.id))))
 
 
 def decode_csv(data: bytes) -> str:
@@ -203,7 +208,7 @@ def import_csv(
     when the header lacks ``phone`` or ``name``. The decisions hold the new subscribers'
     confirmation texts. Audited.
     """
-    zones = {z.name.casefold(): z.id for z in session.exec(select(Zone))}
+    zones = {z.name.casefold(): cast(int, z.id) for z in session.exec(select(Zone))}  # stored
     zone_ids = set(zones.values())
     existing = {s.phone_hash: s for s in session.exec(select(Subscriber))}
     result = ImportResult()
@@ -274,7 +279,7 @@ def _insert_many(
             phone_enc=vault.seal(d.phone),
             phone_hash=vault.index(d.phone),
             name=d.name,
-            language=d.language,
+            language=Language(d.language),  # validated
             roles=list(d.roles),
             status=SubscriberStatus.ACTIVE if d.confirmed else SubscriberStatus.PENDING,
             confirmed_in_person=d.confirmed,
@@ -285,14 +290,17 @@ def _insert_many(
     session.flush()
     for subscriber, data in zip(created, rows, strict=True):
         session.add_all(
-            SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in data.zone_ids
+            SubscriberZone(subscriber_id=cast(int, subscriber.id), zone_id=z)  # flushed: id set
+            for z in data.zone_ids
         )
         if data.confirmed:
             _audit_in_person(session, subscriber, actor)
     return created
 
 
-def _row_input(row: dict, zones: dict[str, int], allow_confirmed: bool) -> SubscriberInput:
+def _row_input(
+    row: Mapping[str, str | None], zones: dict[str, int], allow_confirmed: bool
+) -> SubscriberInput:
     def cell(name: str) -> str:
         value = (row.get(name) or "").strip()
         if len(value) > CELL_MAX:
@@ -326,7 +334,7 @@ def _row_input(row: dict, zones: dict[str, int], allow_confirmed: bool) -> Subsc
 def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> Subscriber:
     subscriber.name, subscriber.language, subscriber.roles = (
         data.name,
-        data.language,
+        Language(data.language),  # validated
         list(data.roles),
     )
     subscriber.updated_at = now()
@@ -336,7 +344,8 @@ def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> 
 
 
 def active_in_zones(session: Session, zone_ids: Sequence[int], role: str) -> list[Subscriber]:
-    """Active subscribers with ``role`` linked to any of ``zone_ids`` (never pending or opted out)."""
+    """Active subscribers with ``role`` linked to any of ``zone_ids`` (never pending or opted
+    out)."""
     if not zone_ids:
         return []
     in_zones = select(SubscriberZone.subscriber_id).where(col(SubscriberZone.zone_id).in_(zone_ids))
@@ -353,10 +362,10 @@ def update(
     subscriber: Subscriber,
     *,
     name: str | None = None,
-    language: str | None = None,
+    language: Language | None = None,
     roles: Sequence[str] | None = None,
     zone_ids: Sequence[int] | None = None,
-    status: str | None = None,
+    status: SubscriberStatus | None = None,
     actor: str = "system",
 ) -> None:
     """Change what a coordinator may change (audited); a coordinator can opt someone out, never
@@ -411,7 +420,7 @@ def listing(filters: Filters) -> Select:
         query = query.where(col(Subscriber.id).in_(in_zone))
     if filters.role is not None:
         # roles is a JSON list; its text holds each role quoted, on SQLite and PostgreSQL alike.
-        query = query.where(cast(Subscriber.roles, String).contains(f'"{filters.role}"'))
+        query = query.where(sql_cast(Subscriber.roles, String).contains(f'"{filters.role}"'))
     if filters.status is not None:
         query = query.where(Subscriber.status == filters.status)
     if filters.language is not None:

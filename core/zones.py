@@ -5,6 +5,7 @@ ZIPs, or a report that names one of its ZIPs.
 """
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -20,7 +21,7 @@ def create(
     zips: list[str] | None = None,
     center: tuple[float, float] | None = None,
     radius_m: float | None = None,
-    geometry: dict | None = None,
+    geometry: dict[str, Any] | None = None,
     actor: str = "system",
 ) -> Zone:
     """Add a zone of exactly one shape: ZIPs, a circle (``center`` as (lat, lon) + ``radius_m``)
@@ -81,7 +82,7 @@ def zones_containing(
     return [z for z in zones if contains(z, lat, lon, zip_code=zip_code, near_zip=near)]
 
 
-def _in_geometry(geometry: dict, lat: float, lon: float) -> bool:
+def _in_geometry(geometry: dict[str, Any], lat: float, lon: float) -> bool:
     if geometry.get("type") == "Polygon":
         polygons = [geometry["coordinates"]]
     elif geometry.get("type") == "MultiPolygon":
@@ -105,7 +106,7 @@ def _in_ring(ring: Sequence[Sequence[float]], x: float, y: float) -> bool:
     return inside
 
 
-def validate_geometry(geometry: dict) -> None:
+def validate_geometry(geometry: dict[str, Any]) -> None:
     """Raise Invalid (a ValueError) with a readable reason when ``geometry`` is not a usable
     (Multi)Polygon."""
     kind = geometry.get("type")

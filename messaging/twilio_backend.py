@@ -6,9 +6,9 @@ warm TLS connections instead of opening one each.
 
 Every failure is translated in ``translate`` (and only there) into ``messaging.provider``'s tree:
 
-    429 / 20429, 5xx, 401/403, refused or timed-out connect   → TransientSendError   (never processed)
-    read timeout, connection dropped after the request left    → UncertainSendError   (maybe sent)
-    any other 4xx (21610, 21211, 21614, 21408, 21617 …)         → PermanentSendError(code=…)
+    429 / 20429, 5xx, 401/403, refused or timed-out connect  → TransientSendError (never processed)
+    read timeout, connection dropped after the request left   → UncertainSendError (maybe sent)
+    any other 4xx (21610, 21211, 21614, 21408, 21617 …)        → PermanentSendError(code=…)
 
 Twilio has no idempotency key for Messages, so ``idempotency_key`` rides along in the status
 callback URL (``?ref=…``): if the answer to a create is lost, the status callbacks Twilio sends for
@@ -51,7 +51,8 @@ _PHONE_LIKE = re.compile(r"\+\d[\d\s().-]{6,}\d|(?<!\w)\d{10,15}(?!\w)")
 
 
 class _ScrubNumbers(logging.Filter):
-    """A lookup puts ``To=+1…`` in the query string, which the SDK (INFO) and urllib3 (DEBUG) log."""
+    """A lookup puts ``To=+1…`` in the query string, which the SDK (INFO) and urllib3 (DEBUG)
+    log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg, record.args = scrub(unquote(record.getMessage())), None
@@ -100,7 +101,8 @@ class TwilioProvider:
         return f"{self.status_callback}?{REF_PARAM}={quote(idempotency_key, safe='')}"
 
     def send(self, to: str, body: str, *, idempotency_key: str) -> Receipt:
-        """POST one Messages create. Raises Transient/Uncertain/PermanentSendError (see module doc)."""
+        """POST one Messages create. Raises Transient/Uncertain/PermanentSendError (see module
+        doc)."""
         try:
             message = self._messages.create(
                 to=to, body=body, status_callback=self.callback_url(idempotency_key), **self._sender

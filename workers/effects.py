@@ -35,7 +35,8 @@ class Effects:
 
     @classmethod
     def record(cls, session: Session, decisions: Decisions) -> "Effects":
-        """Store the decided texts (each once per dedupe key) in ``session``; nothing is sent yet."""
+        """Store the decided texts (each once per dedupe key) in ``session``; nothing is sent
+        yet."""
         effects = cls(list(decisions.alert_ids), [], list(decisions.escalation_timers))
         texts = decisions.texts
         if len(texts) > BATCH:

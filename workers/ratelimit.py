@@ -1,4 +1,5 @@
-"""One send rate for all workers on all hosts: a token bucket kept in Redis, changed by a Lua script.
+"""One send rate for all workers on all hosts: a token bucket kept in Redis, changed by a Lua
+script.
 
 The bucket refills at ``rate`` tokens a second up to ``burst``. Each text takes one token. When
 the bucket is empty the script still hands out the token but lets the balance go negative — a
@@ -41,7 +42,8 @@ if wait > max_wait then
   return {0, math.ceil((wait - max_wait) * 1000000)}
 end
 tokens = tokens - 1
-redis.call('HSET', KEYS[1], 'tokens', string.format('%.9f', tokens), 'at', string.format('%.0f', now))
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.9f', tokens),
+           'at', string.format('%.0f', now))
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
 if wait > 0 then redis.call('INCR', KEYS[2]) end
 return {1, math.ceil(wait * 1000000)}

@@ -3,12 +3,14 @@ all workers, and each text at most once — whoever crashes, retries or runs twi
 
 The life of a text (columns of ``core.models.Message``):
 
-    pending ─claim─▶ sending   claimed_at, attempts+1, sent_at NULL     one claimer wins (conditional UPDATE)
-            ─token─▶ hand-off  sent_at = now                            only if our claim still stands
+    pending ─claim─▶ sending   claimed_at, attempts+1, sent_at NULL  one claimer wins
+                                                                     (conditional UPDATE)
+            ─token─▶ hand-off  sent_at = now                         only if our claim stands
             ─send──▶ accepted/queued + provider_sid
                      transient (429, 5xx, refused)  → pending again; retried here with backoff,
                                                       then left for the sweep
-                     permanent (21610, 21211 …)     → failed + error_code (21610: subscriber opted out)
+                     permanent (21610, 21211 …)     → failed + error_code
+                                                      (21610: subscriber opted out)
                      uncertain (no answer)          → stays sending, error_code "uncertain"
 
 ``attempts`` doubles as a fencing token: every write after the claim says "where attempts = mine",
@@ -246,7 +248,8 @@ class _Sender:
             return _Claim(message_id, attempt, to_enc, body, subscriber_id)
 
     def _hand_off(self, claim: _Claim) -> bool:
-        """Mark the text as leaving now, if our claim still stands: from here it is never re-sent blindly."""
+        """Mark the text as leaving now, if our claim still stands: from here it is never re-sent
+        blindly."""
         return self._write(_HAND_OFF, self._fence(claim) | {"now": now()}) == 1
 
     @staticmethod
@@ -324,11 +327,13 @@ def sweep_stale(
     lookup_after_seconds: float = LOOKUP_AFTER_S,
     uncertain_after_seconds: float = UNCERTAIN_AFTER_S,
 ) -> list[int]:
-    """Resume what dead or stalled workers left; returns the ids now pending, for the caller to send.
+    """Resume what dead or stalled workers left; returns the ids now pending, for the caller to
+    send.
 
     - claimed longer than ``lease_seconds`` ago, never handed off → pending (safe: it never left);
-    - handed off, unanswered for ``lookup_after_seconds``, and ``provider`` can ``find_sent``: asked;
-      found → its SID and status; not found → pending (safe: no request is in flight that long);
+    - handed off, unanswered for ``lookup_after_seconds``, and ``provider`` can ``find_sent``:
+      asked; found → its SID and status; not found → pending (safe: no request is in flight that
+      long);
     - still unanswered after ``uncertain_after_seconds`` → ``failed``/"uncertain", never re-sent.
     Safe to run on several hosts at once; every change is conditional on the row's state.
     """

@@ -1,4 +1,4 @@
-"""Broadcasts: a coordinator texts every active subscriber of some zones and roles (``core.broadcasts``)."""
+"""Broadcasts: a coordinator texts the active subscribers of some zones and roles."""
 
 from fastapi import APIRouter, Response
 

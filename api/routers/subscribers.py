@@ -1,4 +1,4 @@
-"""Subscribers for coordinators: add (with their confirmation text), import, list, export, change."""
+"""Subscribers for coordinators: add (with their confirmation text), import, list, export."""
 
 from typing import Annotated
 

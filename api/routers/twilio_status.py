@@ -1,4 +1,5 @@
-"""``POST /twilio/status``: Twilio's word on a text we sent (sent, delivered, undelivered, failed)."""
+"""``POST /twilio/status``: Twilio's word on a text we sent (sent, delivered, undelivered,
+failed)."""
 
 from typing import Annotated
 

@@ -8,7 +8,8 @@ from workers import runtime
 
 
 def build(session: Session) -> dict:
-    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (shape fixed by DESIGN.md)."""
+    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (shape fixed by
+    DESIGN.md)."""
     sids_by_incident, unassigned = _fold(session)
     incidents = [
         {

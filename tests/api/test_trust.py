@@ -382,7 +382,7 @@ def test_escalation_ignores_held_incidents_and_the_sweep_expires_quiet_ones(
         assert held in [i.id for i in expired]
 
 
-# --- who may report at all -------------------------------------------------------------------------
+# --- who may report at all ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("sender", ["hello", "anonymous", "+1", "12345", "whatsapp:hello"])

@@ -1,12 +1,12 @@
-"""A Twilio look-alike on 127.0.0.1 for tests and benchmarks: the Messages create endpoint, its
-errors, its latency, and the signed status callbacks that follow.
+"""A Twilio look-alike on 127.0.0.1 for the tests and bench/delivery.py: the Messages create
+endpoint, its errors, its latency, and the signed status callbacks that follow.
 
     fake = FakeTwilio(latency=0.15).start()
     settings = Settings(twilio_api_url=fake.url, twilio_account_sid=fake.account_sid, ...)
     fake.fail_number("+13235550101", status=400, code=21610)   # this number replied STOP
     fake.fail_next(2, status=429, code=20429)                  # the next two requests
     fake.error_rates[(429, 20429)] = 0.05                      # 5 % of requests at random
-    fake.max_concurrency = 100                                 # 429 / 20429 past 100 requests at once
+    fake.max_concurrency = 100                                 # 429 / 20429 past 100 at once
     fake.hang_number("+13235550102", 2.0)                      # accept, then answer too late
     fake.drop_number("+13235550104")                           # accept, then hang up, no answer
     fake.callback_outcome("+13235550103", "undelivered", 30003)
@@ -227,7 +227,8 @@ class FakeTwilio:
     def handle_list(
         self, account_sid: str, auth: str | None, query: dict[str, str]
     ) -> tuple[int, dict, float]:
-        """``GET Messages.json?To=…``: newest first, one page (how a sender settles a lost answer)."""
+        """``GET Messages.json?To=…``: newest first, one page (how a sender settles a lost
+        answer)."""
         if account_sid != self.account_sid or auth != self._expected_auth():
             return self._fault(Fault(401, 20003, "Authenticate"))
         size = int(query.get("PageSize", 50))
