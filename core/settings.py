@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     twilio_messaging_service_sid: str = Field("", validation_alias="TWILIO_MESSAGING_SERVICE_SID")
     twilio_from_number: str = Field("", validation_alias="TWILIO_FROM_NUMBER")
 
+    # Issue 13: priorities. Opt-in confirmations and broadcasts may use at most this share of
+    # AVISA_SEND_RATE; alerts, updates and replies may always use all of it, and go first.
+    bulk_share: float = Field(
+        0.5, gt=0, le=1, description="share of the send rate bulk texts may use"
+    )
+
     # Every value that could fail later is checked here, so a typo stops start-up naming the
     # setting instead of failing inside the first intake job of a raid.
     @field_validator("region")

@@ -19,7 +19,7 @@ from core.phones import PhoneVault
 from messaging.segments import count_segments
 from messaging.templates import render, render_bilingual
 from workers import escalation
-from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_send
+from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_send, is_bulk
 from workers.runtime import vault
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,9 @@ BATCH = 20
 @dataclass
 class Effects:
     alert_ids: list[int] = field(default_factory=list)
-    message_ids: list[int] = field(default_factory=list)
+    message_ids: list[int] = field(default_factory=list)  # urgent: alerts, updates, replies
     escalation_timers: list[int] = field(default_factory=list)
+    bulk_message_ids: list[int] = field(default_factory=list)  # confirmations, broadcasts
 
     @classmethod
     def record(cls, session: Session, decisions: Decisions) -> "Effects":
@@ -39,13 +40,18 @@ class Effects:
         effects = cls(list(decisions.alert_ids), [], list(decisions.escalation_timers))
         texts = decisions.texts
         if len(texts) > BATCH:
-            effects.message_ids += _store_batch(session, texts, vault())
+            stored = _store_batch(session, texts, vault())
         else:
+            stored = []
             for text in texts:
                 message = add_message(session, vault(), **_fields(text))
                 if message is not None:
                     session.flush()
-                    effects.message_ids.append(message.id)
+                    stored.append(message)
+        for message in stored:
+            # Each text to the queue of its kind: an import's confirmations never delay an alert.
+            ids = effects.bulk_message_ids if is_bulk(message.kind) else effects.message_ids
+            ids.append(message.id)
         return effects
 
     def enqueue(self) -> None:
@@ -56,11 +62,12 @@ class Effects:
             enqueue_send(self.message_ids)
             for incident_id in self.escalation_timers:
                 escalation.schedule(incident_id)
+            enqueue_send(self.bulk_message_ids, bulk=True)
         except (RedisError, RedisNotConfigured) as exc:
             log.warning(
                 "%d alerts, %d texts stored but not enqueued (%s); the sweep will send them",
                 len(self.alert_ids),
-                len(self.message_ids),
+                len(self.message_ids) + len(self.bulk_message_ids),
                 type(exc).__name__,
             )
 
@@ -88,7 +95,7 @@ def _fields(text: Text) -> dict:
     )
 
 
-def _store_batch(session: Session, texts: list[Text], phone_vault: PhoneVault) -> list[int]:
+def _store_batch(session: Session, texts: list[Text], phone_vault: PhoneVault) -> list[Message]:
     """Many texts with one look-up and one flush. If two runs race, the unique dedupe key fails
     the later batch, whose retry then finds every text already there."""
     keys = [t.dedupe_key for t in texts]
@@ -96,4 +103,4 @@ def _store_batch(session: Session, texts: list[Text], phone_vault: PhoneVault) -
     messages = [new_message(phone_vault, **_fields(t)) for t in texts if t.dedupe_key not in done]
     session.add_all(messages)
     session.flush()
-    return [m.id for m in messages if m.id is not None]
+    return [m for m in messages if m.id is not None]
