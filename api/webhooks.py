@@ -18,6 +18,15 @@ def xml_response(document: str) -> Response:
     return Response(content=document, media_type="application/xml")
 
 
+RETRY_AFTER_S = 2
+
+
+def busy_response() -> Response:
+    """503 with Retry-After: the message was not stored (the database stayed locked); the provider
+    is asked to send it again rather than given a 500."""
+    return Response(status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
 def sender_of(form: dict[str, str]) -> str:
     raw = form.get("From", "")
     try:
@@ -37,5 +46,4 @@ def queue_for_intake(session: Session, inbound_id: int) -> None:
             type(exc).__name__,
         )
         return
-    inbound.mark_enqueued(session, inbound_id)
-    session.commit()
+    inbound.note_enqueued(session, inbound_id)

@@ -1,16 +1,33 @@
 """Storing what residents send, exactly once per provider Sid, before any other work."""
 
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from core.clock import now
+from core.errors import Unavailable
 from core.models import InboundMessage
 from core.phones import PhoneVault
 
+log = logging.getLogger(__name__)
 MAX_BODY = 1600  # Twilio's own ceiling; anything longer is not from Twilio
+# Issue 13: a webhook stores its message within Twilio's 15 s or says "try again" (503), never a
+# 500 that loses it. Each try waits this long for another writer's lock (SQLite), then backs off.
+LOCK_WAIT_S = 2.0
+BACKOFF_S = (0.05, 0.2, 0.5)  # between tries: 4 tries, under 9 s in all
+SQLITE_BUSY_TIMEOUT_MS = 30000  # what core.db sets on every SQLite connection
+# PostgreSQL's "try again" states: serialization failure, deadlock, lock not available.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+class Busy(Unavailable):
+    """The database stayed locked for every try; nothing was stored. Ask the sender to retry."""
 
 
 def record(
@@ -42,6 +59,72 @@ def record(
             select(InboundMessage).where(InboundMessage.provider_sid == sid)
         ).one(), False
     return row, True
+
+
+def store(
+    session: Session, vault: PhoneVault, *, sid: str, channel: str, from_e164: str, body: str
+) -> tuple[InboundMessage, bool]:
+    """``record`` and commit, retried while the database is busy; returns (row, created).
+
+    Raises ``Busy`` when every try found it locked (nothing stored: the caller answers 503 so the
+    provider retries, and the retry's Sid is still new). Any other database error propagates.
+    """
+    for try_number in range(len(BACKOFF_S) + 1):
+        try:
+            with _lock_wait(session, LOCK_WAIT_S):
+                row, created = record(
+                    session, vault, sid=sid, channel=channel, from_e164=from_e164, body=body
+                )
+            session.commit()
+            return row, created
+        except DBAPIError as exc:
+            session.rollback()
+            if not is_busy(exc):
+                raise
+            log.warning("inbound store: database busy (try %d)", try_number + 1)
+            if try_number < len(BACKOFF_S):
+                time.sleep(BACKOFF_S[try_number])
+    raise Busy("the database is busy; try again")
+
+
+def note_enqueued(session: Session, inbound_id: int) -> bool:
+    """``mark_enqueued`` and commit, waiting briefly for the lock. The note only spares the sweep a
+    look (the job is queued already), so a busy database skips it: returns False, never raises."""
+    try:
+        with _lock_wait(session, LOCK_WAIT_S):
+            mark_enqueued(session, inbound_id)
+        session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        if not is_busy(exc):
+            raise
+        log.warning("inbound %s enqueued, not marked: database busy", inbound_id)
+        return False
+    return True
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    """Whether ``exc`` means "another transaction holds what we need": worth trying again."""
+    if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+@contextmanager
+def _lock_wait(session: Session, seconds: float) -> Iterator[None]:
+    """Within the block a SQLite write waits at most ``seconds`` for the write lock (each
+    connection otherwise waits 30 s, past Twilio's 15). The lock is taken by the first write, so
+    the commit after the block needs none; on PostgreSQL nothing changes."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(seconds * 1000)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def mark_enqueued(session: Session, inbound_id: int) -> None:

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, HTTPException, Response
 
 from api.deps import SessionDep, TwilioForm, VaultDep
-from api.webhooks import queue_for_intake, sender_of, xml_response
+from api.webhooks import busy_response, queue_for_intake, sender_of, xml_response
 from core import inbound, routing
 from core.enums import Channel
 from messaging.templates import render
@@ -17,10 +17,12 @@ def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Respo
     sid, body = form.get("MessageSid") or form.get("SmsSid"), form.get("Body", "")
     if not sid or not form.get("From"):
         raise HTTPException(400, "MessageSid and From are required")
-    row, created = inbound.record(
-        session, vault, sid=sid, channel=Channel.SMS, from_e164=sender_of(form), body=body
-    )
-    session.commit()
+    try:
+        row, created = inbound.store(
+            session, vault, sid=sid, channel=Channel.SMS, from_e164=sender_of(form), body=body
+        )
+    except inbound.Busy:
+        return busy_response()  # not stored: Twilio's retry brings it again, never a 500
     if not created:
         return xml_response(sms_reply(None))  # a retry: the first answer already went out
     queue_for_intake(session, row.id)
