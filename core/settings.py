@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         """The secret Twilio signs webhooks with; in local mode a stand-in derived from the secret key."""
         return self.twilio_auth_token or f"local-{self.secret_key}"
 
+    # issue 13
+    # ``json``: one JSON object a line (time, level, logger, message, request_id, job_id), for a log
+    # pipeline; ``text`` for a terminal.
+    log_format: Literal["text", "json"] = "text"
+
 
 _overrides: list[Settings] = []
 
