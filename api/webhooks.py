@@ -37,6 +37,12 @@ def sender_of(form: dict[str, str]) -> str:
 
 def queue_for_intake(session: Session, inbound_id: int) -> None:
     """Enqueue, and remember we did; if Redis is down the sweep enqueues it later."""
+    if hand_to_intake(inbound_id):
+        inbound.note_enqueued(session, inbound_id)
+
+
+def hand_to_intake(inbound_id: int) -> bool:
+    """Enqueue the intake job; False if Redis is down (logged: the sweep enqueues it later)."""
     try:
         enqueue_intake(inbound_id)
     except (RedisError, RedisNotConfigured) as exc:
@@ -45,5 +51,5 @@ def queue_for_intake(session: Session, inbound_id: int) -> None:
             inbound_id,
             type(exc).__name__,
         )
-        return
-    inbound.note_enqueued(session, inbound_id)
+        return False
+    return True

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, or_, select
 
@@ -63,20 +65,39 @@ def record(
 
 def store(
     session: Session, vault: PhoneVault, *, sid: str, channel: str, from_e164: str, body: str
-) -> tuple[InboundMessage, bool]:
-    """``record`` and commit, retried while the database is busy; returns (row, created).
+) -> int | None:
+    """Store the message and commit, once per Sid; returns the new row's id, or None when this
+    Sid was stored before (a provider's retry). Retried while the database is busy.
+
+    One statement and a commit (``INSERT … ON CONFLICT (provider_sid) DO NOTHING RETURNING id``):
+    the webhook's cost is its round trips. ``enqueued_at`` is set in the same row — the caller
+    enqueues right after — so no second write follows; if that enqueue fails, the sweep takes the
+    row up after the same grace as one never enqueued (``unprocessed``).
 
     Raises ``Busy`` when every try found it locked (nothing stored: the caller answers 503 so the
     provider retries, and the retry's Sid is still new). Any other database error propagates.
     """
+    at = now()
+    statement = (
+        _insert_for(session)(InboundMessage)
+        .values(
+            provider_sid=sid,
+            channel=channel,
+            from_enc=vault.seal(from_e164),
+            from_hash=vault.index(from_e164),
+            body=body[:MAX_BODY],
+            received_at=at,
+            enqueued_at=at,
+        )
+        .on_conflict_do_nothing(index_elements=["provider_sid"])
+        .returning(InboundMessage.id)
+    )
     for try_number in range(len(BACKOFF_S) + 1):
         try:
             with _lock_wait(session, LOCK_WAIT_S):
-                row, created = record(
-                    session, vault, sid=sid, channel=channel, from_e164=from_e164, body=body
-                )
+                inbound_id = session.execute(statement).scalar()
             session.commit()
-            return row, created
+            return inbound_id
         except DBAPIError as exc:
             session.rollback()
             if not is_busy(exc):
@@ -85,6 +106,11 @@ def store(
             if try_number < len(BACKOFF_S):
                 time.sleep(BACKOFF_S[try_number])
     raise Busy("the database is busy; try again")
+
+
+def _insert_for(session: Session):
+    """The dialect's INSERT, which has ``on_conflict_do_nothing`` (both speak ON CONFLICT)."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def note_enqueued(session: Session, inbound_id: int) -> bool:

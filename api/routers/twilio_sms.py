@@ -3,7 +3,7 @@
 from fastapi import APIRouter, HTTPException, Response
 
 from api.deps import SessionDep, TwilioForm, VaultDep
-from api.webhooks import busy_response, queue_for_intake, sender_of, xml_response
+from api.webhooks import busy_response, hand_to_intake, sender_of, xml_response
 from core import inbound, routing
 from core.enums import Channel
 from messaging.templates import render
@@ -18,13 +18,13 @@ def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Respo
     if not sid or not form.get("From"):
         raise HTTPException(400, "MessageSid and From are required")
     try:
-        row, created = inbound.store(
+        inbound_id = inbound.store(
             session, vault, sid=sid, channel=Channel.SMS, from_e164=sender_of(form), body=body
         )
     except inbound.Busy:
         return busy_response()  # not stored: Twilio's retry brings it again, never a 500
-    if not created:
+    if inbound_id is None:
         return xml_response(sms_reply(None))  # a retry: the first answer already went out
-    queue_for_intake(session, row.id)
+    hand_to_intake(inbound_id)  # stored as enqueued: no second write
     reply = routing.immediate_reply(body)
     return xml_response(sms_reply(render(*reply) if reply else None))
