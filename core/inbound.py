@@ -69,8 +69,9 @@ def store(
     """Store the message and commit, once per Sid; returns the new row's id, or None when this
     Sid was stored before (a provider's retry). Retried while the database is busy.
 
-    One statement and a commit (``INSERT … ON CONFLICT (provider_sid) DO NOTHING RETURNING id``):
-    the webhook's cost is its round trips. ``enqueued_at`` is set in the same row — the caller
+    One autocommitted statement (``INSERT … ON CONFLICT (provider_sid) DO NOTHING RETURNING id``):
+    the webhook's cost is its round trips. Use a fresh ``session`` (nothing else in its
+    transaction). ``enqueued_at`` is set in the same row — the caller
     enqueues right after — so no second write follows; if that enqueue fails, the sweep takes the
     row up after the same grace as one never enqueued (``unprocessed``).
 
@@ -94,8 +95,11 @@ def store(
     )
     for try_number in range(len(BACKOFF_S) + 1):
         try:
+            # Autocommit: one statement is its own transaction, durable when it answers — one
+            # round trip instead of BEGIN, INSERT, COMMIT.
+            connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             with _lock_wait(session, LOCK_WAIT_S):
-                inbound_id = session.execute(statement).scalar()
+                inbound_id = connection.execute(statement).scalar()
             session.commit()
             return inbound_id
         except DBAPIError as exc:

@@ -6,8 +6,9 @@ import threading
 import time
 
 import pytest
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from core import inbound
 from core.db import session_scope
@@ -65,7 +66,7 @@ def test_webhooks_answer_and_store_while_a_big_import_runs(api, twilio_post, db)
 
 def _inbound_insert_fails(monkeypatch, message: str, times: int | None = None) -> list:
     """Make the webhook's INSERT of an InboundMessage raise ``message`` (``times`` times)."""
-    real, calls = Session.execute, []
+    real, calls = Connection.execute, []
 
     def execute(self, statement, *args, **kwargs):
         if getattr(getattr(statement, "table", None), "name", None) == InboundMessage.__tablename__:
@@ -74,7 +75,7 @@ def _inbound_insert_fails(monkeypatch, message: str, times: int | None = None) -
                 raise OperationalError("INSERT", {}, Exception(message))
         return real(self, statement, *args, **kwargs)
 
-    monkeypatch.setattr(Session, "execute", execute)
+    monkeypatch.setattr(Connection, "execute", execute)
     return calls
 
 
