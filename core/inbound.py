@@ -134,7 +134,10 @@ def note_enqueued(session: Session, inbound_id: int) -> bool:
 
 
 def is_busy(exc: DBAPIError) -> bool:
-    """Whether ``exc`` means "another transaction holds what we need": worth trying again."""
+    """Whether ``exc`` means "another transaction holds what we need", or that the connection
+    was lost (the pool has dropped it): worth trying again."""
+    if exc.connection_invalidated:
+        return True
     if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
         return True
     message = str(exc.orig).lower()

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
+from core import db as core_db
 from core import inbound
 from core.db import session_scope
 from core.models import InboundMessage, Subscriber
@@ -113,3 +114,21 @@ def test_a_repeated_sid_is_one_row_and_one_job(twilio_post, db, redis):
         rows = session.exec(select(InboundMessage)).all()
     assert len(rows) == 1 and rows[0].enqueued_at is not None
     assert queue(URGENT, redis).count == 1
+
+
+def test_a_connection_cut_while_idle_is_replaced_not_answered_500(twilio_post, db, monkeypatch):
+    if db.dialect.name != "postgresql":
+        pytest.skip("a server-side cut of a pooled connection is PostgreSQL's case")
+    assert twilio_post("/twilio/sms", sms_form("+13105550001", "uno")).status_code == 200
+    with db.connect() as killer:  # the server drops every other connection, as a restart does
+        killer.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    monkeypatch.setattr(core_db, "IDLE_PING_S", 0.0)  # every pooled connection now counts as idle
+    form = sms_form("+13105550002", "dos")
+    assert twilio_post("/twilio/sms", form).status_code == 200
+    with session_scope(db) as session:
+        assert session.exec(
+            select(InboundMessage).where(InboundMessage.provider_sid == form["MessageSid"])
+        ).one()
