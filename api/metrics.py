@@ -4,7 +4,7 @@ disagree across replicas): any replica answers the same."""
 
 from bisect import bisect_right
 
-from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
 from prometheus_client.utils import floatToGoString
 from redis.exceptions import RedisError
@@ -63,6 +63,15 @@ def render(session: Session) -> bytes:
     )
     for (status, code), count in deliveries(session).items():
         by_outcome.labels(status, code).set(count)
+    # Counters read back from the audit table: every replica reports the same totals.
+    trust = Counter(
+        "avisa_trust_events",
+        "automatic holds and limits, and releases (incident.held, reporter.limited, incident.release)",
+        ["action"],
+        registry=registry,
+    )
+    for action, count in stats["trust"].items():
+        trust.labels(action).inc(count)
     jobs = Gauge("avisa_queue_jobs", "jobs waiting in each RQ queue", ["queue"], registry=registry)
     up = Gauge("avisa_redis_up", "1 when Redis answered this scrape", registry=registry)
     throttled = CounterMetricFamily(

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
-from core.models import InboundMessage, Incident, Message, Report, Subscriber
+from core.models import AuditEvent, InboundMessage, Incident, Message, Report, Subscriber
+from core.trust import TRUST_ACTIONS
 
 
 def _by_status(session: Session, model) -> dict[str, int]:
@@ -17,6 +18,7 @@ def counts(session: Session) -> dict[str, dict[str, int] | int]:
         "incidents": _by_status(session, Incident),
         "messages": _by_status(session, Message),
         "subscribers": _by_status(session, Subscriber),
+        "trust": _trust_events(session),
         "inbound_unprocessed": session.exec(
             select(func.count()).where(col(InboundMessage.processed_at).is_(None))
         ).one(),
@@ -61,3 +63,13 @@ def report_to_alert_seconds(session: Session) -> list[float]:
         )
     ).all()
     return [max(0.0, (_utc(alert) - _utc(report)).total_seconds()) for report, alert in rows]
+
+
+def _trust_events(session: Session) -> dict[str, int]:
+    """Automatic holds and limits (and coordinators' releases), counted from the audit table."""
+    rows = session.exec(
+        select(AuditEvent.action, func.count())
+        .where(col(AuditEvent.action).in_(TRUST_ACTIONS))
+        .group_by(AuditEvent.action)
+    ).all()
+    return {action: dict(rows).get(action, 0) for action in TRUST_ACTIONS}

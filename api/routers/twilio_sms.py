@@ -3,7 +3,7 @@
 from fastapi import APIRouter, HTTPException, Response
 
 from api.deps import SessionDep, TwilioForm, VaultDep
-from api.webhooks import busy_response, hand_to_intake, sender_of, xml_response
+from api.webhooks import busy_response, hand_to_intake, sms_sender, xml_response
 from core import inbound, routing
 from core.enums import Channel
 from messaging.templates import render
@@ -17,14 +17,15 @@ def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Respo
     sid, body = form.get("MessageSid") or form.get("SmsSid"), form.get("Body", "")
     if not sid or not form.get("From"):
         raise HTTPException(400, "MessageSid and From are required")
+    sender = sms_sender(form)
     try:
         inbound_id = inbound.store(
-            session, vault, sid=sid, channel=Channel.SMS, from_e164=sender_of(form), body=body
+            session, vault, sid=sid, channel=Channel.SMS, from_e164=sender, body=body
         )
     except inbound.Busy:
         return busy_response()  # not stored: Twilio's retry brings it again, never a 500
     if inbound_id is None:
         return xml_response(sms_reply(None))  # a retry: the first answer already went out
     hand_to_intake(inbound_id)  # stored as enqueued: no second write
-    reply = routing.immediate_reply(body)
+    reply = routing.answer_now(session, vault, sender, body)
     return xml_response(sms_reply(render(*reply) if reply else None))

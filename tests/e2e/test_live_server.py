@@ -53,6 +53,6 @@ def test_avisa_text_plays_a_resident(api, live_server, work, settings, monkeypat
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "recibimos su reporte" in done.stdout
+    assert "recibimos su mensaje" in done.stdout
     work()
     assert len(api.get("/api/v1/incidents").json()["items"]) == 1
