@@ -132,3 +132,4 @@ def test_a_connection_cut_while_idle_is_replaced_not_answered_500(twilio_post, d
         assert session.exec(
             select(InboundMessage).where(InboundMessage.provider_sid == form["MessageSid"])
         ).one()
+    db.dispose()  # the other cut connections, returned moments ago, must not reach the next test
