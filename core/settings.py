@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     flood_incident_rate: int = Field(
         10, ge=1, description="new incidents per flood window above which new ones are held"
     )
+    # Issue 13: priorities. Opt-in confirmations and broadcasts may use at most this share of
+    # AVISA_SEND_RATE; alerts, updates and replies may always use all of it, and go first.
+    bulk_share: float = Field(
+        0.5, gt=0, le=1, description="share of the send rate bulk texts may use"
+    )
 
     # Issue 12: the coordinators' API and its privacy.
     # Set: GET /metrics wants "Authorization: Bearer <token>" (queue depths and counts are a map

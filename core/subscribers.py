@@ -191,6 +191,10 @@ def decode_csv(data: bytes) -> str:
         ) from None
 
 
+# Rows written per commit in a big import: each commit is short (a webhook never waits ~1 s).
+IMPORT_BATCH = 500
+
+
 def import_csv(
     session: Session,
     vault: PhoneVault,
@@ -199,6 +203,8 @@ def import_csv(
     actor: str,
     allow_confirmed: bool,
     progress: Callable[[int], None] | None = None,
+    commit: Callable[[Decisions], object] | None = None,
+    batch: int = IMPORT_BATCH,
 ) -> tuple[ImportResult, Decisions]:
     """Create or update subscribers from ``phone,name,language,roles,zones[,confirmed]`` rows.
 
@@ -207,11 +213,17 @@ def import_csv(
     ``progress`` is called every ``PROGRESS_EVERY`` rows with the rows read so far. Raises NotCsv
     when the header lacks ``phone`` or ``name``. The decisions hold the new subscribers'
     confirmation texts. Audited.
+
+    With ``commit``, rows are written ``batch`` at a time and ``commit(decisions)`` is called after
+    each full batch with that batch's texts (``workers.effects.carry_out``: store, commit,
+    enqueue), so a big import never holds SQLite's one write lock long enough to make a webhook
+    wait; the decisions returned are the last, partial batch's. Without it, everything is written
+    in the caller's one transaction.
     """
     zones = {z.name.casefold(): cast(int, z.id) for z in session.exec(select(Zone))}  # stored
     zone_ids = set(zones.values())
     existing = {s.phone_hash: s for s in session.exec(select(Subscriber))}
-    result = ImportResult()
+    result, decisions = ImportResult(), Decisions()
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     header = [h.strip().casefold() for h in _next_row(reader) or []]
     missing = {"phone", "name"} - set(header)
@@ -219,6 +231,17 @@ def import_csv(
         raise NotCsv(f"header: missing columns {sorted(missing)} (phone,name,language,roles,zones)")
     seen: set[str] = set()
     new_rows: list[SubscriberInput] = []
+    updates: list[tuple[Subscriber, SubscriberInput]] = []
+
+    def write() -> None:
+        # Only here are rows written: validating the next batch holds no lock.
+        result.updated.extend(_update(session, subscriber, data) for subscriber, data in updates)
+        created = _insert_many(session, vault, new_rows, actor=actor)
+        result.created.extend(created)
+        decisions.extend(opt_in_requests(created))
+        new_rows.clear()
+        updates.clear()
+
     row_number = 1
     while True:
         row_number += 1
@@ -246,10 +269,14 @@ def import_csv(
             continue
         seen.add(phone_hash)
         if phone_hash in existing:
-            result.updated.append(_update(session, existing[phone_hash], data))
+            updates.append((existing[phone_hash], data))
         else:
             new_rows.append(data)
-    result.created = _insert_many(session, vault, new_rows, actor=actor)
+        if commit is not None and len(new_rows) + len(updates) >= batch:
+            write()
+            commit(decisions)
+            decisions = Decisions()
+    write()
     audit.record(
         session,
         actor=actor,
@@ -258,7 +285,7 @@ def import_csv(
         detail=f"created {len(result.created)}, updated {len(result.updated)}, "
         f"errors {len(result.errors)}",
     )
-    return result, opt_in_requests(result.created)
+    return result, decisions
 
 
 def _next_row(reader) -> list[str] | None:

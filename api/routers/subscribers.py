@@ -101,6 +101,9 @@ def _import(session: Session, vault: PhoneVault, key, data: bytes) -> ImportOut:
         subscribers.decode_csv(data),
         actor=actor(key),
         allow_confirmed=key.role == AccessRole.ADMIN,
+        # Committed in batches as it goes (each with its texts), so the hotline's webhooks never
+        # wait behind a big import for SQLite's one write lock.
+        commit=lambda batch: carry_out(session, batch),
     )
     carry_out(session, decisions)
     return ImportOut(created=len(result.created), updated=len(result.updated), errors=result.errors)

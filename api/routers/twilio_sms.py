@@ -4,7 +4,7 @@ from fastapi import APIRouter, HTTPException, Response
 
 from api.deps import SessionDep, TwilioForm, VaultDep
 from api.schemas import problems
-from api.webhooks import queue_for_intake, sms_sender, xml_response
+from api.webhooks import busy_response, hand_to_intake, sms_sender, xml_response
 from core import inbound, routing
 from core.enums import Channel
 from messaging.templates import render
@@ -19,12 +19,14 @@ def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Respo
     if not sid or not form.get("From"):
         raise HTTPException(400, "MessageSid and From are required")
     sender = sms_sender(form)
-    row, created = inbound.record(
-        session, vault, sid=sid, channel=Channel.SMS, from_e164=sender, body=body
-    )
-    session.commit()
-    if not created:
+    try:
+        inbound_id = inbound.store(
+            session, vault, sid=sid, channel=Channel.SMS, from_e164=sender, body=body
+        )
+    except inbound.Busy:
+        return busy_response()  # not stored: Twilio's retry brings it again, never a 500
+    if inbound_id is None:
         return xml_response(sms_reply(None))  # a retry: the first answer already went out
-    queue_for_intake(session, row.id)
+    hand_to_intake(inbound_id)  # stored as enqueued: no second write
     reply = routing.answer_now(session, vault, sender, body)
     return xml_response(sms_reply(render(*reply) if reply else None))

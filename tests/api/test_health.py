@@ -7,7 +7,7 @@ def test_health_ready_and_metrics(client, twilio_post, work):
     twilio_post("/twilio/sms", sms_form("+13105550001", "ICE at Pacific and Florence"))
     before = client.get("/metrics").text
     assert (
-        'avisa_queue_jobs{queue="intake"} 1.0' in before
+        'avisa_queue_jobs{queue="urgent"} 1.0' in before
         and "avisa_inbound_unprocessed 1.0" in before
     )
     work()
