@@ -69,6 +69,9 @@ class Settings(BaseSettings):
         """The secret Twilio signs webhooks with; in local mode a stand-in derived from the secret key."""
         return self.twilio_auth_token or f"local-{self.secret_key}"
 
+    # issue 10
+    gazetteer: str = ""  # path of a built gazetteer (avisa gazetteer build); empty = shipped
+
 
 @lru_cache
 def get_settings() -> Settings:
