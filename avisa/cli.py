@@ -137,6 +137,12 @@ def _geocode(args) -> int:
     return run(args.text)
 
 
+def _gazetteer_build(args) -> int:
+    from avisa.gazetteer import run
+
+    return run(args)
+
+
 def _places_add(args) -> int:
     from avisa.places import add
 
@@ -224,6 +230,17 @@ def parser() -> argparse.ArgumentParser:
     geocode = sub.add_parser("geocode", help="how a phrase is understood; '-' reads one per line")
     geocode.add_argument("text", metavar="TEXT")
     geocode.set_defaults(func=_geocode)
+
+    gazetteer = sub.add_parser("gazetteer", help="the offline place data").add_subparsers(
+        dest="gazetteer_command", required=True
+    )
+    gaz_build = gazetteer.add_parser(
+        "build", help="rebuild it from OSM (.pmtiles/.osm.pbf), GTFS stops and GeoNames ZIPs"
+    )
+    from avisa.gazetteer import add_arguments
+
+    add_arguments(gaz_build)
+    gaz_build.set_defaults(func=_gazetteer_build)
 
     places = sub.add_parser("places", help="coordinators' own places and aliases").add_subparsers(
         dest="places_command", required=True

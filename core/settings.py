@@ -164,6 +164,9 @@ class Settings(BaseSettings):
     # pipeline; ``text`` for a terminal.
     log_format: Literal["text", "json"] = "text"
 
+    # issue 10
+    gazetteer: str = ""  # path of a built gazetteer (avisa gazetteer build); empty = shipped
+
 
 _overrides: list[Settings] = []
 
