@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+import console
 from api.routers import (
     health,
     incidents,
@@ -33,4 +34,5 @@ def create_app() -> FastAPI:
         places,
     ):
         app.include_router(module.router)
+    app.include_router(console.router)  # the coordinators' console at /console/ (issue 14)
     return app

@@ -55,6 +55,25 @@ def _apikey_create(args) -> int:
     return 0
 
 
+def _user_add(args) -> int:
+    from core import users
+    from core.db import session_scope
+    from core.errors import AvisaError
+
+    try:
+        with session_scope() as session:
+            user, password = users.create(
+                session, args.username, role=args.role, language=args.language
+            )
+            print(f"created {user.role} user {user.username!r} for /console/login;")
+            print("the password is shown once, give it to them now:")
+    except AvisaError as exc:
+        print(f"avisa user add: {exc}", file=sys.stderr)
+        return 1
+    print(password)
+    return 0
+
+
 def _text(args) -> int:
     from avisa.resident import send_text
 
@@ -127,6 +146,17 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=["admin", "coordinator", "viewer"])
     create.set_defaults(func=_apikey_create)
+
+    user = sub.add_parser("user", help="console users").add_subparsers(
+        dest="user_command", required=True
+    )
+    user_add = user.add_parser(
+        "add", help="add a console user; the generated password is printed alone on the last line"
+    )
+    user_add.add_argument("username")
+    user_add.add_argument("--role", required=True, choices=["viewer", "coordinator", "admin"])
+    user_add.add_argument("--language", default="es", choices=["es", "en"])
+    user_add.set_defaults(func=_user_add)
 
     text = sub.add_parser(
         "text", help="play a resident: sign and post an SMS to the running server"

@@ -206,3 +206,38 @@ class AuditEvent(SQLModel, table=True):
 
 
 from core.voice import VoiceCall  # noqa: E402,F401 — defined beside its domain functions; re-exported here
+
+
+# issue 14: the coordinators' console. Named people, their sessions, and failed sign-ins (lockout).
+
+
+class ConsoleUser(SQLModel, table=True):
+    """A person who signs in to the console; ``password_hash`` is argon2id (``core.users``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    role: str  # AccessRole: viewer, coordinator, admin
+    language: str = "es"
+    password_hash: str
+    created_at: datetime = Field(default_factory=now)
+    disabled_at: datetime | None = None
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is kept here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    user_id: int = Field(foreign_key="consoleuser.id", index=True, ondelete="CASCADE")
+    csrf_token: str
+    created_at: datetime = Field(default_factory=now)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class ConsoleLoginFailure(SQLModel, table=True):
+    """One wrong password (or unknown name): counted per username for the lockout window."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True)
+    created_at: datetime = Field(default_factory=now, index=True)

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     twilio_messaging_service_sid: str = Field("", validation_alias="TWILIO_MESSAGING_SERVICE_SID")
     twilio_from_number: str = Field("", validation_alias="TWILIO_FROM_NUMBER")
 
+    # issue 14
+    # Path of the console's .pmtiles basemap; empty means the one shipped with the console
+    # (Southeast LA), "off" means no basemap (the map still shows incidents and zones).
+    basemap: str = ""
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":
         if self.env == "production":
