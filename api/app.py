@@ -1,6 +1,7 @@
 """The FastAPI application factory."""
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 import console
 from api.routers import (
@@ -14,9 +15,12 @@ from api.routers import (
     twilio_voice,
     zones,
 )
+from core.errors import AvisaError, Conflict, Invalid, NotFound, Unavailable
+from core.settings import Settings
 
 
-def create_app() -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app; ``settings`` default to the process's (``core.settings.get_settings``)."""
     app = FastAPI(
         title="Avisa",
         version="0.1.0",
@@ -34,5 +38,16 @@ def create_app() -> FastAPI:
         places,
     ):
         app.include_router(module.router)
+    app.state.settings = settings
+    app.add_exception_handler(AvisaError, domain_error)
     app.include_router(console.router)  # the coordinators' console at /console/ (issue 14)
     return app
+
+
+# One translation of the domain's errors for the whole API (core.errors).
+STATUS = {NotFound: 404, Conflict: 409, Invalid: 422, Unavailable: 503}
+
+
+async def domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    return JSONResponse({"detail": str(exc)}, status_code=status)

@@ -9,32 +9,45 @@ from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
 from core.apikeys import authenticate
-from core.db import get_engine
+from core.db import engine_for
+from core.enums import AccessRole
+from core.errors import NotFound
 from core.models import ApiKey
+from core.phones import PhoneVault, vault_for
 from core.settings import Settings, get_settings
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+def app_settings(request: Request) -> Settings:
+    """The settings ``create_app`` was given, else the process's (parsed once at start-up)."""
+    return getattr(request.app.state, "settings", None) or get_settings()
 
 
-def get_session() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
+    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
         yield session
 
 
+def get_vault(settings: SettingsDep) -> PhoneVault:
+    return vault_for(settings.secret_key)
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+VaultDep = Annotated[PhoneVault, Depends(get_vault)]
 T = TypeVar("T")
 
 
 def get_or_404(session: Session, model: type[T], row_id: int) -> T:
-    """The row, or a 404 naming what was not found."""
+    """The row, or NotFound (a 404) naming what was not found."""
     row = session.get(model, row_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no such {model.__name__.lower()}")
+        raise NotFound(f"no such {model.__name__.lower()}")
     return row
 
 
 _bearer = HTTPBearer(auto_error=False)
-RANK = {"viewer": 0, "coordinator": 1, "admin": 2}
 
 
 def current_key(
@@ -51,20 +64,25 @@ def current_key(
     return key
 
 
-def require(role: str):
+def require(role: AccessRole):
     """Dependency: the caller's key has ``role`` or a higher one."""
 
     def check(key: Annotated[ApiKey, Depends(current_key)]) -> ApiKey:
-        if RANK[key.role] < RANK[role]:
+        if AccessRole(key.role).rank < role.rank:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the {role} role")
         return key
 
     return check
 
 
-Viewer = Annotated[ApiKey, Depends(require("viewer"))]
-Coordinator = Annotated[ApiKey, Depends(require("coordinator"))]
-Admin = Annotated[ApiKey, Depends(require("admin"))]
+Viewer = Annotated[ApiKey, Depends(require(AccessRole.VIEWER))]
+Coordinator = Annotated[ApiKey, Depends(require(AccessRole.COORDINATOR))]
+Admin = Annotated[ApiKey, Depends(require(AccessRole.ADMIN))]
+
+
+def actor(key: ApiKey) -> str:
+    """How an API key's actions are audited."""
+    return f"apikey:{key.name}"
 
 
 def public_url_of(request: Request, settings: Settings) -> str:

@@ -46,9 +46,9 @@ def _db_upgrade(args) -> int:
 
 def _apikey_create(args) -> int:
     from core.apikeys import create_key
-    from core.db import session_scope
+    from workers import runtime
 
-    with session_scope() as session:
+    with runtime.session() as session:
         key, plaintext = create_key(session, name=args.name, role=args.role)
         print(f"created {key.role} key {key.name!r}; it is shown once, store it now:")
     print(plaintext)
@@ -57,11 +57,11 @@ def _apikey_create(args) -> int:
 
 def _user_add(args) -> int:
     from core import users
-    from core.db import session_scope
     from core.errors import AvisaError
+    from workers import runtime
 
     try:
-        with session_scope() as session:
+        with runtime.session() as session:
             user, password = users.create(
                 session, args.username, role=args.role, language=args.language
             )

@@ -3,15 +3,14 @@
 import json
 import sys
 
-from core.db import session_scope
-from core.settings import get_settings
+from workers import runtime
 from workers.geocoding import geocoder_for
 
 
 def _geocoder():
     try:
-        with session_scope() as session:  # coordinators' places, when the database is there
-            return geocoder_for(session, get_settings())
+        with runtime.session() as session:  # coordinators' places, when the database is there
+            return geocoder_for(session, runtime.settings())
     except Exception:  # noqa: BLE001 — no database yet: the offline gazetteer alone still answers
         from core.geo import get_default_geocoder
 

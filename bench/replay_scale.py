@@ -108,7 +108,7 @@ def timed_replay(lines: list[str]) -> Timing:
 
     messages = parse_lines(lines)
     costs: list[float] = []
-    with sandbox(), silenced_stdout(), Pipeline() as pipeline:
+    with sandbox() as settings, silenced_stdout(), Pipeline(settings) as pipeline:
         cpu_began = time.process_time()
         for message in messages:
             began = time.perf_counter()

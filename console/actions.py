@@ -1,66 +1,40 @@
 """What the console's buttons do: one call into a core service, then carry out what it decided.
 
-This is the one module of the console that knows the services' shapes (the same ones the JSON API
-calls); routes only parse a form and call one function here. Every function takes the console
-user's audit name (``user:<username>``) as ``actor`` and commits.
+The same services the JSON API calls (``core.incidents``, ``core.subscribers``, ``core.zones``)
+plus the console's own rules in ``core.inbox``. Every function takes the console user's audit
+name (``user:<username>``) as ``actor`` and commits; texts and alerts go out after the commit
+(``workers.effects.carry_out``, which tolerates Redis being down: the sweeps catch up).
 """
 
-import logging
+from sqlmodel import Session
 
-from redis.exceptions import RedisError
-from sqlmodel import Session, select
-
-from core import inbox, incidents, policy, subscribers
-from core.errors import Conflict, Invalid, NotFound
-from core.models import AuditEvent, Incident, IncidentNote, Zone
-from core.settings import get_settings
-from core.zones import validate_geometry
+from core import inbox, incidents, subscribers, zones
+from core.enums import IncidentStatus, SubscriberStatus
+from core.errors import Invalid, NotFound
+from core.models import AuditEvent, Incident, IncidentNote, Subscriber, Zone
+from core.phones import PhoneVault
+from core.settings import Settings
 from messaging.segments import count_segments
 from workers import inbox as placing
-from workers.effects import Effects
+from workers.effects import Effects, carry_out
 from workers.geocoding import geocoder_for
-from workers.onboarding import send_opt_in_requests
-from workers.queues import RedisNotConfigured
 
-log = logging.getLogger(__name__)
-
-
-def _enqueue(effects: Effects) -> None:
-    """After commit. Redis down is not an error here: the sweeps send what was stored."""
-    try:
-        effects.enqueue()
-    except (RedisError, RedisNotConfigured) as exc:
-        log.warning("stored but not enqueued (%s); the sweep will catch up", type(exc).__name__)
-
-
-def get_incident(session: Session, incident_id: int) -> Incident:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound("no such incident")
-    return incident
+STATUS_CHANGES = {
+    IncidentStatus.CONFIRMED: incidents.confirm,
+    IncidentStatus.DISMISSED: incidents.dismiss,
+    IncidentStatus.RESOLVED: incidents.resolve,
+}
 
 
 def change_status(
-    session: Session, incident_id: int, status: str, *, actor: str, reason: str = ""
+    session: Session, incident_id: int, status: IncidentStatus, *, actor: str, reason: str = ""
 ) -> None:
-    """Confirm, dismiss or resolve; the alerts that follow go out after commit."""
-    incident = get_incident(session, incident_id)
-    try:
-        alerts = policy.transition(session, incident, status, actor=actor, reason=reason)
-    except policy.InvalidTransition as exc:
-        raise Conflict(str(exc)) from None
-    session.commit()
-    effects = Effects()
-    effects.alerts(alerts)
-    _enqueue(effects)
+    """Confirm, dismiss or resolve (Conflict when the status forbids it); alerts follow."""
+    carry_out(session, STATUS_CHANGES[status](session, incident_id, actor=actor, reason=reason))
 
 
 def merge(session: Session, incident_id: int, *, into: int, actor: str) -> Incident:
-    source, target = get_incident(session, incident_id), get_incident(session, into)
-    try:
-        incidents.merge(session, source, target, actor=actor)
-    except incidents.IncidentError as exc:
-        raise Conflict(str(exc)) from None
+    target = incidents.merge(session, incident_id, into=into, actor=actor)
     session.commit()
     return target
 
@@ -68,11 +42,7 @@ def merge(session: Session, incident_id: int, *, into: int, actor: str) -> Incid
 def split(session: Session, incident_id: int, *, report_ids: list[int], actor: str) -> Incident:
     if not report_ids:
         raise Invalid("reports: check the reports to split out")
-    incident = get_incident(session, incident_id)
-    try:
-        new = incidents.split(session, incident, report_ids, actor=actor)
-    except incidents.IncidentError as exc:
-        raise Conflict(str(exc)) from None
+    new = incidents.split(session, incident_id, report_ids=report_ids, actor=actor)
     session.commit()
     return new
 
@@ -80,10 +50,8 @@ def split(session: Session, incident_id: int, *, report_ids: list[int], actor: s
 def add_note(session: Session, incident_id: int, *, author: str, text: str) -> IncidentNote:
     if not text.strip():
         raise Invalid("note: must not be empty")
-    incident = get_incident(session, incident_id)
-    note = IncidentNote(incident_id=incident.id, author=author, text=text.strip())
-    session.add(note)
-    session.add(AuditEvent(actor=author, action="incident.note", target=f"incident:{incident.id}"))
+    note = incidents.add_note(session, incident_id, author=author, text=text.strip())
+    session.add(AuditEvent(actor=author, action="incident.note", target=f"incident:{incident_id}"))
     session.commit()
     return note
 
@@ -94,126 +62,21 @@ def attach_report(session: Session, report_id: int, incident_id: int, *, actor: 
     return incident
 
 
-def reply_to_reporter(session: Session, report_id: int, body: str, *, actor: str) -> int:
-    """Queue a ``reply`` text to the report's reporter; returns the message id."""
+def reply_to_reporter(
+    session: Session, vault: PhoneVault, report_id: int, body: str, *, actor: str
+) -> int:
+    """Queue a ``reply`` text from the hotline to the report's reporter; returns its message id."""
     message = inbox.reply(
-        session, report_id, body, actor=actor, segments=count_segments(body.strip())
+        session, vault, report_id, body, actor=actor, segments=count_segments(body.strip())
     )
     session.commit()
-    effects = Effects()
-    effects.message_ids.append(message.id)
-    _enqueue(effects)
+    Effects(message_ids=[message.id]).enqueue()  # the text is stored: Redis down only delays it
     return message.id
-
-
-def add_subscriber(session: Session, data: subscribers.SubscriberInput, *, actor: str):
-    try:
-        subscriber = subscribers.create(session, data, actor=actor)
-    except subscribers.DuplicatePhone as exc:
-        raise Conflict(str(exc)) from None
-    except subscribers.SubscriberError as exc:
-        raise Invalid(str(exc)) from None
-    session.add(
-        AuditEvent(actor=actor, action="subscriber.create", target=f"subscriber:{subscriber.id}")
-    )
-    session.commit()
-    _send_opt_ins([subscriber.id])
-    return subscriber
-
-
-def import_subscribers(
-    session: Session, text: str, *, actor: str, allow_confirmed: bool, preview: bool
-) -> subscribers.ImportResult:
-    """Import a CSV; with ``preview`` the whole import is rolled back (nothing kept, nothing sent)."""
-    result = subscribers.import_csv(session, text, actor=actor, allow_confirmed=allow_confirmed)
-    if preview:
-        session.rollback()
-        return result
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="subscriber.import",
-            target="subscribers",
-            detail=f"{len(result.created)} created, {len(result.updated)} updated, "
-            f"{len(result.errors)} errors",
-        )
-    )
-    session.commit()
-    _send_opt_ins([s.id for s in result.created if s.status == "pending"])
-    return result
-
-
-def _send_opt_ins(subscriber_ids: list[int]) -> None:
-    try:
-        send_opt_in_requests(subscriber_ids)
-    except (RedisError, RedisNotConfigured):
-        log.warning("confirmation texts not enqueued; the sweep will send them")
-
-
-def update_subscriber(session: Session, subscriber_id: int, *, actor: str, **changes) -> None:
-    subscriber = session.get(subscribers.Subscriber, subscriber_id)
-    if subscriber is None:
-        raise NotFound("no such subscriber")
-    if changes.get("status") not in (None, "opted_out"):
-        raise Invalid("status: a coordinator can opt someone out, never in")
-    try:
-        subscribers.update(session, subscriber, **changes)
-    except subscribers.SubscriberError as exc:
-        raise Invalid(str(exc)) from None
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="subscriber.update",
-            target=f"subscriber:{subscriber.id}",
-            detail=", ".join(sorted(changes)),
-        )
-    )
-    session.commit()
-
-
-def create_zone(
-    session: Session,
-    *,
-    actor: str,
-    name: str,
-    zips: list[str] | None = None,
-    center: tuple[float, float] | None = None,
-    radius_m: float | None = None,
-    geometry: dict | None = None,
-) -> Zone:
-    name = name.strip()
-    if not name:
-        raise Invalid("name: must not be empty")
-    if sum(x is not None for x in (zips, center, geometry)) != 1:
-        raise Invalid("shape: give ZIPs, or a circle, or a polygon")
-    if zips is not None and (not zips or not all(z.isdigit() and len(z) == 5 for z in zips)):
-        raise Invalid("zips: five-digit ZIP codes, separated by commas")
-    if center is not None and not (radius_m and 0 < radius_m <= 100_000):
-        raise Invalid("radius_m: between 1 and 100000 metres")
-    if geometry is not None:
-        try:
-            validate_geometry(geometry)
-        except ValueError as exc:
-            raise Invalid(f"geometry: {exc}") from None
-    if session.exec(select(Zone.id).where(Zone.name == name)).first() is not None:
-        raise Conflict("name: a zone with this name exists")
-    zone = Zone(
-        name=name,
-        zips=zips,
-        center_lat=center[0] if center else None,
-        center_lon=center[1] if center else None,
-        radius_m=radius_m if center else None,
-        geometry=geometry,
-    )
-    session.add(zone)
-    session.flush()
-    session.add(AuditEvent(actor=actor, action="zone.create", target=f"zone:{zone.id}"))
-    session.commit()
-    return zone
 
 
 def place_report(
     session: Session,
+    settings: Settings,
     report_id: int,
     *,
     actor: str,
@@ -227,10 +90,76 @@ def place_report(
     if lat is not None and lon is not None:
         geo = inbox.pin(lat, lon)
     elif text.strip():
-        geo = geocoder_for(session, get_settings()).geocode(text.strip())
+        geo = geocoder_for(session, settings).geocode(text.strip())
         if geo is None:
             return None
     else:
         raise Invalid("place: type a place or pick it on the map")
     session.rollback()  # the placing runs in its own transaction, under the area lock
-    return placing.place_report(report_id, geo, actor=actor)
+    return placing.place_report(settings, report_id, geo, actor=actor)
+
+
+def add_subscriber(
+    session: Session, vault: PhoneVault, data: subscribers.SubscriberInput, *, actor: str
+) -> Subscriber:
+    subscriber, decisions = subscribers.create(session, vault, data, actor=actor)
+    session.add(
+        AuditEvent(actor=actor, action="subscriber.create", target=f"subscriber:{subscriber.id}")
+    )
+    carry_out(session, decisions)
+    return subscriber
+
+
+def import_subscribers(
+    session: Session,
+    vault: PhoneVault,
+    text: str,
+    *,
+    actor: str,
+    allow_confirmed: bool,
+    preview: bool,
+) -> subscribers.ImportResult:
+    """Import a CSV; with ``preview`` the whole import is rolled back (nothing kept, nothing sent)."""
+    result, decisions = subscribers.import_csv(
+        session, vault, text, actor=actor, allow_confirmed=allow_confirmed
+    )
+    if preview:
+        session.rollback()
+        return result
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action="subscriber.import",
+            target="subscribers",
+            detail=f"{len(result.created)} created, {len(result.updated)} updated, "
+            f"{len(result.errors)} errors",
+        )
+    )
+    carry_out(session, decisions)
+    return result
+
+
+def update_subscriber(session: Session, subscriber_id: int, *, actor: str, **changes) -> None:
+    subscriber = session.get(Subscriber, subscriber_id)
+    if subscriber is None:
+        raise NotFound("no such subscriber")
+    if changes.get("status") not in (None, SubscriberStatus.OPTED_OUT):
+        raise Invalid("status: a coordinator can opt someone out, never in")
+    subscribers.update(session, subscriber, **changes)
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action="subscriber.update",
+            target=f"subscriber:{subscriber.id}",
+            detail=", ".join(sorted(changes)),
+        )
+    )
+    session.commit()
+
+
+def create_zone(session: Session, *, actor: str, **shape) -> Zone:
+    """A zone of ZIPs, a circle or a polygon (``core.zones.create``); audited."""
+    zone = zones.create(session, **shape)
+    session.add(AuditEvent(actor=actor, action="zone.create", target=f"zone:{zone.id}"))
+    session.commit()
+    return zone

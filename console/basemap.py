@@ -6,15 +6,15 @@ The shipped file is built by ``scripts/build_basemap.py`` from OpenStreetMap dat
 
 from pathlib import Path
 
-from core.settings import get_settings
+from core.settings import Settings
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "basemap.pmtiles"
 OFF = "off"
 
 
-def basemap_path() -> Path | None:
+def basemap_path(settings: Settings) -> Path | None:
     """The .pmtiles file to serve, or None: switched off, or the file is missing."""
-    setting = get_settings().basemap.strip()
+    setting = settings.basemap.strip()
     if setting.lower() == OFF:
         return None
     path = Path(setting) if setting else SHIPPED

@@ -19,22 +19,6 @@ from redis.exceptions import RedisError
 from console.web import PREFIX, NotSignedIn, back, redirect, render, say
 from core.errors import AvisaError, NotFound
 
-# Until every service raises core.errors (issue 9), these older domain errors mean the same.
-try:
-    from core.incidents import IncidentError as _IncidentError
-except ImportError:  # pragma: no cover — gone once issue 9 lands
-    _IncidentError = AvisaError
-try:
-    from core.policy import InvalidTransition as _InvalidTransition
-except ImportError:  # pragma: no cover
-    _InvalidTransition = AvisaError
-try:
-    from core.subscribers import SubscriberError as _SubscriberError
-except ImportError:  # pragma: no cover
-    _SubscriberError = AvisaError
-
-DOMAIN_ERRORS = (AvisaError, _IncidentError, _InvalidTransition, _SubscriberError)
-
 
 class ConsoleRoute(APIRoute):
     def get_route_handler(self) -> Callable:
@@ -52,11 +36,11 @@ class ConsoleRoute(APIRoute):
             except NotFound as exc:
                 if request.method == "GET":
                     return render(request, "error.html", 404, message=str(exc))
-                return redirect(back(request), flash=str(exc))
-            except DOMAIN_ERRORS as exc:
-                return redirect(back(request), flash=str(exc))
+                return redirect(request, back(request), flash=str(exc))
+            except AvisaError as exc:
+                return redirect(request, back(request), flash=str(exc))
             except RedisError:
-                return redirect(back(request), flash=say(request, "error.redis"))
+                return redirect(request, back(request), flash=say(request, "error.redis"))
 
         return guarded
 
@@ -65,4 +49,4 @@ def _to_sign_in(request: Request) -> Response:
     target = f"{PREFIX}/login?next={quote(request.url.path)}"
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": target})
-    return redirect(target)
+    return redirect(request, target)

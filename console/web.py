@@ -18,9 +18,10 @@ from sqlmodel import Session
 from console.basemap import basemap_path
 from console.catalogue import LANGUAGES, translate
 from core import users
-from core.db import get_engine
+from core.db import engine_for
 from core.enums import AccessRole
-from core.settings import get_settings
+from core.phones import PhoneVault, vault_for
+from core.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "avisa_console"
@@ -36,12 +37,25 @@ templates = Environment(
 )
 
 
-def get_session() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+def app_settings(request: Request) -> Settings:
+    """The settings ``create_app`` was given, else the process's (as the API reads them)."""
+    return getattr(request.app.state, "settings", None) or get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
+    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
         yield session
 
 
+def get_vault(settings: SettingsDep) -> PhoneVault:
+    return vault_for(settings.secret_key)
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+VaultDep = Annotated[PhoneVault, Depends(get_vault)]
 
 
 class NotSignedIn(Exception):
@@ -53,11 +67,8 @@ class Forbidden(HTTPException):
         super().__init__(status.HTTP_403_FORBIDDEN, key)
 
 
-def secure_cookies() -> bool:
-    return get_settings().public_url.startswith("https://")
-
-
-def set_cookie(response, name: str, value: str, *, max_age: int | None = None) -> None:
+def set_cookie(request: Request, response, name: str, value: str, *, max_age=None) -> None:
+    """HTTP-only, SameSite=Lax, and Secure whenever Avisa's public URL is https."""
     response.set_cookie(
         name,
         value,
@@ -65,7 +76,7 @@ def set_cookie(response, name: str, value: str, *, max_age: int | None = None) -
         path=PREFIX,
         httponly=True,
         samesite="lax",
-        secure=secure_cookies(),
+        secure=app_settings(request).public_url.startswith("https://"),
     )
 
 
@@ -130,7 +141,7 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
         is_admin=bool(who and users.may(who.user, AccessRole.ADMIN)),
         flash=flash,
         prefix=PREFIX,
-        has_basemap=basemap_path() is not None,
+        has_basemap=basemap_path(app_settings(request)) is not None,
         **context,
     )
     response = HTMLResponse(html, status_code=status_code)
@@ -139,11 +150,11 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
     return response
 
 
-def redirect(to: str, *, flash: str | None = None) -> RedirectResponse:
+def redirect(request: Request, to: str, *, flash: str | None = None) -> RedirectResponse:
     """303 to a console page, with a message the next page shows once."""
     response = RedirectResponse(to, status_code=status.HTTP_303_SEE_OTHER)
     if flash:
-        set_cookie(response, FLASH_COOKIE, quote(flash), max_age=60)
+        set_cookie(request, response, FLASH_COOKIE, quote(flash), max_age=60)
     return response
 
 

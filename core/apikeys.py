@@ -5,9 +5,11 @@ import secrets
 
 from sqlmodel import Session, select
 
+from core.enums import AccessRole
+from core.errors import Invalid
 from core.models import ApiKey
 
-ROLES = ("admin", "coordinator", "viewer")
+ROLES = tuple(AccessRole)
 PREFIX = "avk_"
 
 
@@ -18,7 +20,7 @@ def _hash(key: str) -> str:
 def create_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
     """Store a new key and return it with its plaintext, which is not kept anywhere."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise Invalid(f"role: must be one of {', '.join(ROLES)}")
     plaintext = PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(name=name, role=role, key_hash=_hash(plaintext))
     session.add(key)

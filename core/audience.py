@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from core.clock import now
+from core.enums import SubscriberStatus
 from core.models import Alert, Incident, Message, Report, Subscriber, SubscriberZone, Zone
 from core.policy import STATUS_CHANGES
 from core.subscribers import active_in_zones
@@ -91,7 +92,9 @@ def recipients(
     return [
         Recipient(s, template, kind)
         for s in unique
-        if s.status == "active" and s.phone_hash not in reporters and s.id not in recent
+        if s.status == SubscriberStatus.ACTIVE
+        and s.phone_hash not in reporters
+        and s.id not in recent
     ]
 
 
@@ -99,7 +102,9 @@ def coordinators(session: Session, zone_ids: list[int]) -> list[Subscriber]:
     """Active coordinators of these zones, and those with no zone (they watch the whole network)."""
     zoned = select(SubscriberZone.subscriber_id)
     everywhere = session.exec(
-        select(Subscriber).where(col(Subscriber.id).not_in(zoned), Subscriber.status == "active")
+        select(Subscriber).where(
+            col(Subscriber.id).not_in(zoned), Subscriber.status == SubscriberStatus.ACTIVE
+        )
     )
     return active_in_zones(session, zone_ids, "coordinator") + [
         s for s in everywhere if "coordinator" in s.roles

@@ -23,7 +23,7 @@ from core.models import (
     SubscriberZone,
     Zone,
 )
-from core.phones import get_vault, mask
+from core.phones import PhoneVault, mask
 
 # A report placed no better than this (a ZIP centroid, a city) is worth a coordinator's look.
 UNCERTAIN_M = 1000.0
@@ -183,6 +183,7 @@ def open_incidents(session: Session, *, limit: int = 100) -> list[Incident]:
 
 def subscribers(
     session: Session,
+    vault: PhoneVault,
     *,
     status: str | None = None,
     role: str | None = None,
@@ -215,12 +216,12 @@ def subscribers(
         )
     ):
         links.setdefault(subscriber_id, []).append(zone)
-    return [(s, sorted(links.get(s.id, [])), masked_phone(s)) for s in rows]
+    return [(s, sorted(links.get(s.id, [])), masked_phone(vault, s)) for s in rows]
 
 
-def masked_phone(subscriber: Subscriber) -> str:
+def masked_phone(vault: PhoneVault, subscriber: Subscriber) -> str:
     """``+1••••••0101``: enough to tell two people apart, not to call one."""
-    return mask(get_vault().open(subscriber.phone_enc))
+    return mask(vault.open(subscriber.phone_enc))
 
 
 def zones(session: Session) -> list[Zone]:

@@ -42,16 +42,10 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
-def get_engine() -> Engine:
-    from core.settings import get_settings
-
-    return engine_for(get_settings().database_url)
-
-
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session on ``engine`` that commits on success and rolls back on error."""
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -8,13 +8,13 @@ from sqlmodel import Session, col, or_, select
 
 from core.clock import now
 from core.models import InboundMessage
-from core.phones import get_vault
+from core.phones import PhoneVault
 
 MAX_BODY = 1600  # Twilio's own ceiling; anything longer is not from Twilio
 
 
 def record(
-    session: Session, *, sid: str, channel: str, from_e164: str, body: str
+    session: Session, vault: PhoneVault, *, sid: str, channel: str, from_e164: str, body: str
 ) -> tuple[InboundMessage, bool]:
     """Store the message; returns (row, created). A repeated Sid returns the first row, unchanged.
 
@@ -25,7 +25,6 @@ def record(
     ).first()
     if existing is not None:
         return existing, False
-    vault = get_vault()
     row = InboundMessage(
         provider_sid=sid,
         channel=channel,

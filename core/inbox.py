@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from core import incidents, policy
+from core import matching, policy
 from core.clock import now
+from core.decisions import Decisions
 from core.enums import OPEN_INCIDENT, MessageKind, ReportStatus
 from core.errors import Conflict, Invalid, NotFound
 from core.geo import GeoResult, nearest_zip
-from core.models import Alert, AuditEvent, InboundMessage, Incident, Message, Report
+from core.models import AuditEvent, InboundMessage, Incident, Message, Report
 from core.outbox import add_message
-from core.phones import get_vault
+from core.phones import PhoneVault
 from core.reports import locate
 
 # A coordinator's pin on the map: about a block of uncertainty.
@@ -27,12 +28,13 @@ MAX_REPLY_CHARS = 480  # three GSM-7 segments
 
 @dataclass
 class Placed:
-    """What placing a report did: its incident (new or joined) and the alerts to fan out."""
+    """What placing a report did: its incident (new or joined), and for a new incident its alert
+    and escalation timer, to carry out after commit."""
 
     report: Report
     incident: Incident
     created: bool
-    alerts: list[Alert] = field(default_factory=list)
+    decisions: Decisions = field(default_factory=Decisions)
 
 
 def get_report(session: Session, report_id: int) -> Report:
@@ -78,19 +80,18 @@ def place(
     session.add(report)
     if old is not None and old.report_count <= 1:
         # The incident's only report: correcting the report's place moves the incident itself.
-        incidents.refine(session, old)
+        matching.refine(session, old)
         session.add(old)
-        incident, created, alerts = old, False, []
+        incident, created = old, False
     else:
         if old is not None:
             report.incident_id = None
             session.flush()
-            incidents.refine(session, old)
+            matching.refine(session, old)
             session.add(old)
-        incident, created = incidents.match_or_create(
+        incident, created = matching.match_or_create(
             session, report, radius_m=radius_m, window_min=window_min
         )
-        alerts = policy.on_new_incident(session, incident) if created else []
     session.add(
         AuditEvent(
             actor=actor,
@@ -99,7 +100,11 @@ def place(
             detail=f"{geo.matched} ({geo.source}) → incident:{incident.id}",
         )
     )
-    return Placed(report, incident, created, alerts)
+    decisions = Decisions()
+    if created:
+        decisions.alerts(policy.on_new_incident(session, incident))
+        decisions.escalation_timers.append(incident.id)
+    return Placed(report, incident, created, decisions)
 
 
 def attach(session: Session, report_id: int, incident_id: int, *, actor: str) -> Incident:
@@ -120,7 +125,7 @@ def attach(session: Session, report_id: int, incident_id: int, *, actor: str) ->
         report.precision_m, report.matched = incident.precision_m, incident.label
         report.geo_source, report.geo_kind = "coordinator", "incident"
     report.status, report.awaiting_until, report.updated_at = ReportStatus.LOCATED, None, now()
-    incidents.attach(session, incident, report)
+    matching.attach(session, incident, report)
     session.add(
         AuditEvent(
             actor=actor,
@@ -132,7 +137,7 @@ def attach(session: Session, report_id: int, incident_id: int, *, actor: str) ->
     return incident
 
 
-def reporter_address(session: Session, report: Report) -> str:
+def reporter_address(session: Session, vault: PhoneVault, report: Report) -> str:
     """The reporter's number (E.164), from the report's latest inbound message. Never shown."""
     sealed = session.exec(
         select(InboundMessage.from_enc)
@@ -141,10 +146,12 @@ def reporter_address(session: Session, report: Report) -> str:
     ).first()
     if sealed is None:
         raise Conflict("the reporter's number is no longer kept (erased after the retention time)")
-    return get_vault().open(sealed)
+    return vault.open(sealed)
 
 
-def reply(session: Session, report_id: int, body: str, *, actor: str, segments: int) -> Message:
+def reply(
+    session: Session, vault: PhoneVault, report_id: int, body: str, *, actor: str, segments: int
+) -> Message:
     """Store a ``reply`` text from the hotline to the report's reporter (the sender job sends it);
     ``segments`` as counted by ``messaging.segments``. Audited, without the text's number."""
     body = body.strip()
@@ -155,12 +162,13 @@ def reply(session: Session, report_id: int, body: str, *, actor: str, segments: 
     report = get_report(session, report_id)
     message = add_message(
         session,
+        vault,
         dedupe_key=f"console-reply:{report.id}:{secrets.token_hex(8)}",
         kind=MessageKind.REPLY,
         body=body,
         language=report.language,
         segments=segments,
-        to_e164=reporter_address(session, report),
+        to_e164=reporter_address(session, vault, report),
         incident_id=report.incident_id,
     )
     session.flush()

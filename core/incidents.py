@@ -1,149 +1,68 @@
-"""Folding reports into incidents by place and time.
+"""Incidents as coordinators and responders act on them: look-ups, status changes, merge,
+split and notes. Every action is audited; status changes return the alerts that follow as
+``Decisions`` for the caller to carry out after commit (``workers.effects.carry_out``).
 
-A located report joins the nearest open incident within the dedup radius (widened by both
-places' own uncertainty) whose last report is within the dedup window; otherwise it opens one.
-Callers hold the area lock (``workers.locks``) around ``match_or_create`` so that concurrent
-reports of one raid cannot open two incidents.
+Matching reports into incidents is ``core.matching``; who hears what is ``core.policy``.
 """
 
-import math
-from datetime import timedelta
+from sqlmodel import Session, col, select
 
-from sqlmodel import Session, col, func, select
-
+from core import policy
 from core.clock import now
-from core.geo import bounding_box, haversine_m
-from core.models import OPEN_INCIDENT, AuditEvent, Incident, Report
+from core.decisions import Decisions
+from core.enums import OPEN_INCIDENT, IncidentStatus
+from core.errors import Conflict, NotFound
+from core.matching import attach, open_from, refine
+from core.models import AuditEvent, Incident, IncidentNote, Report
 
 
-def candidates(
-    session: Session, lat: float, lon: float, reach_m: float, since, *, coarse: bool | None = None
-) -> list[tuple[int, float, float, float]]:
-    """``(id, lat, lon, precision_m)`` of open incidents active since ``since`` inside a box around
-    the point (indexed lat/lon); ``coarse`` True/False keeps only incidents less/more precise than
-    ``SHARP_INCIDENT_M``. Columns, not ORM objects: most candidates are looked at once and dropped.
-    """
-    min_lat, min_lon, max_lat, max_lon = bounding_box(lat, lon, reach_m)
-    query = select(Incident.id, Incident.lat, Incident.lon, Incident.precision_m).where(
-        col(Incident.status).in_(OPEN_INCIDENT),
-        Incident.last_seen >= since,
-        Incident.lat.between(min_lat, max_lat),
-        Incident.lon.between(min_lon, max_lon),
-    )
-    if coarse is not None:
-        sharp = Incident.precision_m <= SHARP_INCIDENT_M
-        query = query.where(~sharp if coarse else sharp)
-    return list(session.exec(query))
-
-
-# The coarsest incident we let a report join (a ZIP or city centroid): bounds the search box.
-MAX_INCIDENT_PRECISION_M = 5000.0
-# Most incidents are this sharp or sharper (a corner, a station, a place); the few coarser ones (a
-# ZIP or city guess) are searched in a box of their own, so a busy day's many corner incidents are
-# not all loaded for every report.
-SHARP_INCIDENT_M = 500.0
-
-
-def reach_m(radius_m: float, *precisions: float) -> float:
-    return radius_m + sum(precisions)
-
-
-def search_reach_m(radius_m: float, report_precision_m: float) -> float:
-    """How far from a report an incident it could join may lie; the area lock covers this much."""
-    return reach_m(radius_m, report_precision_m, MAX_INCIDENT_PRECISION_M)
-
-
-def match(
-    session: Session, report: Report, *, radius_m: float, window_min: float
-) -> Incident | None:
-    """The nearest open incident this located report belongs to, or None."""
-    since = now() - timedelta(minutes=window_min)
-    own = report.precision_m or 0
-    found = candidates(
-        session,
-        report.lat,
-        report.lon,
-        reach_m(radius_m, own, SHARP_INCIDENT_M),
-        since,
-        coarse=False,
-    ) + candidates(
-        session, report.lat, report.lon, search_reach_m(radius_m, own), since, coarse=True
-    )
-    best, best_distance = None, math.inf
-    for incident_id, lat, lon, precision in found:
-        distance = haversine_m(report.lat, report.lon, lat, lon)
-        if distance <= reach_m(radius_m, own, precision) and distance < best_distance:
-            best, best_distance = incident_id, distance
-    return session.get(Incident, best) if best is not None else None
-
-
-def open_from(session: Session, report: Report) -> Incident:
-    incident = Incident(
-        lat=report.lat,
-        lon=report.lon,
-        precision_m=report.precision_m,
-        label=report.matched,
-        zip=report.zip,
-        first_seen=now(),
-        last_seen=now(),
-    )
-    session.add(incident)
-    session.flush()
-    attach(session, incident, report)
+def get(session: Session, incident_id: int) -> Incident:
+    """The incident, or NotFound."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"no such incident {incident_id}")
     return incident
 
 
-def attach(session: Session, incident: Incident, report: Report) -> None:
-    """Make ``report`` part of ``incident`` and refine the incident's place and counts."""
-    report.incident_id = incident.id
-    session.add(report)
+def reports(session: Session, incident_id: int) -> list[Report]:
+    """The incident's reports, oldest first."""
+    query = select(Report).where(Report.incident_id == incident_id).order_by(col(Report.id))
+    return list(session.exec(query))
+
+
+def change_status(
+    session: Session, incident_id: int, status: IncidentStatus, *, actor: str, reason: str = ""
+) -> Decisions:
+    """Move the incident to ``status`` (audited); Conflict when its current status forbids it."""
+    decisions = Decisions()
+    decisions.alerts(
+        policy.transition(session, get(session, incident_id), status, actor=actor, reason=reason)
+    )
+    return decisions
+
+
+def confirm(session: Session, incident_id: int, *, actor: str, reason: str = "") -> Decisions:
+    return change_status(session, incident_id, IncidentStatus.CONFIRMED, actor=actor, reason=reason)
+
+
+def dismiss(session: Session, incident_id: int, *, actor: str, reason: str = "") -> Decisions:
+    return change_status(session, incident_id, IncidentStatus.DISMISSED, actor=actor, reason=reason)
+
+
+def resolve(session: Session, incident_id: int, *, actor: str, reason: str = "") -> Decisions:
+    return change_status(session, incident_id, IncidentStatus.RESOLVED, actor=actor, reason=reason)
+
+
+def add_note(session: Session, incident_id: int, *, author: str, text: str) -> IncidentNote:
+    note = IncidentNote(incident_id=get(session, incident_id).id, author=author, text=text)
+    session.add(note)
     session.flush()
-    refine(session, incident)
-    incident.last_seen = now()
-    session.add(incident)
+    return note
 
 
-def refine(session: Session, incident: Incident) -> None:
-    """Place = precision-weighted mean of its reports; precision = the best single report's."""
-    reports = session.exec(
-        select(Report).where(Report.incident_id == incident.id, col(Report.lat).is_not(None))
-    ).all()
-    weights = [1.0 / (r.precision_m or 1.0) ** 2 for r in reports]
-    total = sum(weights)
-    incident.lat = sum(w * r.lat for w, r in zip(weights, reports, strict=True)) / total
-    incident.lon = sum(w * r.lon for w, r in zip(weights, reports, strict=True)) / total
-    sharpest = min(reports, key=lambda r: r.precision_m or math.inf)
-    incident.precision_m, incident.label = sharpest.precision_m, sharpest.matched or incident.label
-    incident.zip = incident.zip or sharpest.zip
-    incident.report_count = len(reports)
-    incident.reporter_count = session.exec(
-        select(func.count(func.distinct(Report.reporter_hash))).where(
-            Report.incident_id == incident.id
-        )
-    ).one()
-
-
-def match_or_create(
-    session: Session, report: Report, *, radius_m: float, window_min: float
-) -> tuple[Incident, bool]:
-    """Attach the located ``report`` to its incident; returns (incident, created)."""
-    incident = match(session, report, radius_m=radius_m, window_min=window_min)
-    if incident is None:
-        return open_from(session, report), True
-    attach(session, incident, report)
-    return incident, False
-
-
-def expire_quiet(session: Session, *, quiet_min: float) -> list[Incident]:
-    """Open incidents with no report for ``quiet_min`` become ``expired``."""
-    cutoff = now() - timedelta(minutes=quiet_min)
-    stale = session.exec(
-        select(Incident).where(col(Incident.status).in_(OPEN_INCIDENT), Incident.last_seen < cutoff)
-    ).all()
-    for incident in stale:
-        incident.status, incident.closed_at = "expired", now()
-        session.add(incident)
-    return list(stale)
+def notes(session: Session, incident_id: int) -> list[IncidentNote]:
+    query = select(IncidentNote).where(IncidentNote.incident_id == get(session, incident_id).id)
+    return list(session.exec(query.order_by(col(IncidentNote.id))))
 
 
 def touch(session: Session, incident_id: int) -> None:
@@ -154,22 +73,20 @@ def touch(session: Session, incident_id: int) -> None:
         session.add(incident)
 
 
-class IncidentError(ValueError):
-    """A coordinator action that cannot be done as asked; the message says why."""
-
-
-def merge(session: Session, source: Incident, target: Incident, *, actor: str) -> Incident:
-    """Fold ``source`` into ``target`` (two incidents that were one raid): its reports move over,
-    it becomes ``merged``; the target's place and counts are recomputed. Audited."""
+def merge(session: Session, incident_id: int, *, into: int, actor: str) -> Incident:
+    """Fold incident ``incident_id`` into ``into`` (two incidents that were one raid): its reports
+    move over, it becomes ``merged``; the target's place and counts are recomputed. Audited.
+    Returns the target; NotFound for either id, Conflict when either is closed."""
+    source, target = get(session, incident_id), get(session, into)
     if source.id == target.id:
-        raise IncidentError("an incident cannot be merged into itself")
+        raise Conflict("an incident cannot be merged into itself")
     if target.status not in OPEN_INCIDENT or source.status not in OPEN_INCIDENT:
-        raise IncidentError("only open incidents can be merged")
+        raise Conflict("only open incidents can be merged")
     for report in session.exec(select(Report).where(Report.incident_id == source.id)):
         report.incident_id = target.id
         session.add(report)
     session.flush()
-    source.status, source.merged_into, source.closed_at = "merged", target.id, now()
+    source.status, source.merged_into, source.closed_at = IncidentStatus.MERGED, target.id, now()
     source.report_count = source.reporter_count = 0
     session.add(source)
     refine(session, target)
@@ -187,18 +104,20 @@ def merge(session: Session, source: Incident, target: Incident, *, actor: str) -
     return target
 
 
-def split(session: Session, incident: Incident, report_ids: list[int], *, actor: str) -> Incident:
-    """Move the given located reports out of ``incident`` into a new incident of their own. Audited."""
-    reports = session.exec(
+def split(session: Session, incident_id: int, *, report_ids: list[int], actor: str) -> Incident:
+    """Move the given located reports out of the incident into a new incident of their own.
+    Audited; returns the new incident."""
+    incident = get(session, incident_id)
+    moving = session.exec(
         select(Report).where(col(Report.id).in_(report_ids), Report.incident_id == incident.id)
     ).all()
-    if len(reports) != len(set(report_ids)):
-        raise IncidentError("every report to split out must belong to this incident")
-    if len(reports) >= incident.report_count:
-        raise IncidentError("at least one report must stay in the incident")
-    if any(r.lat is None for r in reports):
-        raise IncidentError("only located reports can make an incident")
-    first, *rest = sorted(reports, key=lambda r: r.created_at)
+    if len(moving) != len(set(report_ids)):
+        raise Conflict("every report to split out must belong to this incident")
+    if len(moving) >= incident.report_count:
+        raise Conflict("at least one report must stay in the incident")
+    if any(r.lat is None for r in moving):
+        raise Conflict("only located reports can make an incident")
+    first, *rest = sorted(moving, key=lambda r: r.created_at)
     new = open_from(session, first)
     new.first_seen = first.created_at
     for report in rest:

@@ -1,40 +1,34 @@
 """Avisa's tables. Phone numbers appear only as ``*_enc`` (Fernet) and ``*_hash`` (HMAC blind index).
 
-Times are timezone-aware UTC (``core.clock.now``). Status and kind vocabularies are the ``Literal`` aliases
-below; the database stores them as short strings so migrations stay portable (SQLite, PostgreSQL).
+Times are timezone-aware UTC (``core.clock.now``). Statuses, kinds, roles, languages and channels are
+the ``StrEnum``s of ``core.enums``, stored as short strings (``Vocab``) so migrations stay portable
+(SQLite, PostgreSQL) and a new member needs no schema change.
 """
 
 from datetime import datetime
-from typing import Literal
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 from core.clock import now
+from core.enums import (
+    AccessRole,
+    Channel,
+    IncidentStatus,
+    Language,
+    MessageKind,
+    MessageStatus,
+    ReportStatus,
+    SubscriberStatus,
+)
 
-Role = Literal["admin", "coordinator", "viewer"]
-SubscriberRole = Literal["responder", "legal_aid", "coordinator"]
-SubscriberStatus = Literal["pending", "active", "opted_out"]
-IncidentStatus = Literal["reported", "confirmed", "resolved", "expired", "dismissed", "merged"]
-MessageKind = Literal["opt_in", "alert", "update", "reply", "broadcast"]
-MessageStatus = Literal[
-    "pending",
-    "sending",
-    "accepted",
-    "queued",
-    "sent",
-    "delivered",
-    "undelivered",
-    "failed",
-    "skipped",
-]
-OPEN_INCIDENT = ("reported", "confirmed")
+Vocab = AutoString  # the column type of every StrEnum field: a plain string in the database
 
 
 class ApiKey(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str
-    role: str
+    role: AccessRole = Field(sa_type=Vocab)
     key_hash: str = Field(unique=True, index=True)
     created_at: datetime = Field(default_factory=now)
     revoked_at: datetime | None = None
@@ -56,9 +50,9 @@ class Subscriber(SQLModel, table=True):
     phone_enc: str = Field(sa_column=Column(Text, nullable=False))
     phone_hash: str = Field(unique=True, index=True)
     name: str
-    language: str = "es"
+    language: Language = Field(default=Language.ES, sa_type=Vocab)
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", index=True)
+    status: SubscriberStatus = Field(default=SubscriberStatus.PENDING, sa_type=Vocab, index=True)
     confirmed_in_person: bool = False
     flag: str | None = None  # why a coordinator should look: invalid number, landline …
     created_at: datetime = Field(default_factory=now)
@@ -75,7 +69,7 @@ class InboundMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     provider_sid: str = Field(unique=True)
-    channel: str = "sms"
+    channel: Channel = Field(default=Channel.SMS, sa_type=Vocab)
     from_enc: str | None = Field(default=None, sa_column=Column(Text))
     from_hash: str = Field(index=True)
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -90,11 +84,11 @@ class Report(SQLModel, table=True):
     """What one resident told us about one sighting; may span several inbound messages."""
 
     id: int | None = Field(default=None, primary_key=True)
-    channel: str = "sms"
+    channel: Channel = Field(default=Channel.SMS, sa_type=Vocab)
     reporter_hash: str = Field(index=True)
-    language: str = "es"
+    language: Language = Field(default=Language.ES, sa_type=Vocab)
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
-    status: str = "located"  # located | awaiting_location | unlocated
+    status: ReportStatus = Field(default=ReportStatus.LOCATED, sa_type=Vocab)
     awaiting_until: datetime | None = None
     lat: float | None = None
     lon: float | None = None
@@ -111,7 +105,7 @@ class Report(SQLModel, table=True):
 
 class Incident(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    status: str = Field(default="reported", index=True)
+    status: IncidentStatus = Field(default=IncidentStatus.REPORTED, sa_type=Vocab, index=True)
     lat: float = Field(index=True)
     lon: float = Field(index=True)
     precision_m: float
@@ -152,7 +146,6 @@ class Alert(SQLModel, table=True):
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
     reason: str  # new, confirmed, dismissed, resolved, escalated, broadcast
     audience: str  # responders, legal_aid, alerted, escalation, broadcast
-    body_key: str | None = None
     created_at: datetime = Field(default_factory=now)
     dispatched_at: datetime | None = None
 
@@ -164,16 +157,16 @@ class Message(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str
-    kind: str
+    kind: MessageKind = Field(sa_type=Vocab)
     subscriber_id: int | None = Field(default=None, foreign_key="subscriber.id", index=True)
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
     alert_id: int | None = Field(default=None, foreign_key="alert.id", index=True)
     to_enc: str | None = Field(default=None, sa_column=Column(Text))
     to_hash: str = Field(index=True)
-    language: str = "es"
+    language: Language = Field(default=Language.ES, sa_type=Vocab)
     body: str = Field(sa_column=Column(Text, nullable=False))
     segments: int = 1
-    status: str = Field(default="pending", index=True)
+    status: MessageStatus = Field(default=MessageStatus.PENDING, sa_type=Vocab, index=True)
     provider_sid: str | None = Field(default=None, unique=True)
     attempts: int = 0
     claimed_at: datetime | None = None
@@ -205,7 +198,19 @@ class AuditEvent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now)
 
 
-from core.voice import VoiceCall  # noqa: E402,F401 — defined beside its domain functions; re-exported here
+class VoiceCall(SQLModel, table=True):
+    """One phone call's answers until it becomes an InboundMessage (then kept until the purge)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_sid: str = Field(unique=True)
+    language: Language = Field(default=Language.ES, sa_type=Vocab)
+    place_text: str | None = Field(default=None, sa_column=Column(Text))  # as recognised, unedited
+    digits: str | None = None  # a ZIP typed on the keypad
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    recording_url: str | None = Field(default=None, sa_column=Column(Text))
+    speech_failures: int = 0
+    finalised_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now, index=True)
 
 
 # issue 14: the coordinators' console. Named people, their sessions, and failed sign-ins (lockout).

@@ -7,16 +7,19 @@ finds the row it wrote the first time instead of writing a second text.
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from core.errors import Invalid
 from core.models import Message, Subscriber
-from core.phones import get_vault
+from core.phones import PhoneVault
 
 
-def add_message(session: Session, *, dedupe_key: str, **fields) -> Message | None:
+def add_message(
+    session: Session, vault: PhoneVault, *, dedupe_key: str, **fields
+) -> Message | None:
     """Insert the text once (``fields`` as for ``new_message``). Returns the new row, or None when
     ``dedupe_key`` already exists."""
     if session.exec(select(Message.id).where(Message.dedupe_key == dedupe_key)).first() is not None:
         return None
-    message = new_message(dedupe_key=dedupe_key, **fields)
+    message = new_message(vault, dedupe_key=dedupe_key, **fields)
     try:
         with session.begin_nested():
             session.add(message)
@@ -26,6 +29,7 @@ def add_message(session: Session, *, dedupe_key: str, **fields) -> Message | Non
 
 
 def new_message(
+    vault: PhoneVault,
     *,
     dedupe_key: str,
     kind: str,
@@ -41,10 +45,9 @@ def new_message(
     if subscriber is not None:
         to_enc, to_hash = subscriber.phone_enc, subscriber.phone_hash
     elif to_e164 is not None:
-        vault = get_vault()
         to_enc, to_hash = vault.seal(to_e164), vault.index(to_e164)
     else:
-        raise ValueError("a message needs a subscriber or a number")
+        raise Invalid("a message needs a subscriber or a number")
     return Message(
         dedupe_key=dedupe_key,
         kind=kind,

@@ -78,9 +78,3 @@ def _derive(secret: str, purpose: bytes) -> bytes:
 def vault_for(secret: str) -> PhoneVault:
     fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, b"phone-encryption")))
     return PhoneVault(fernet=fernet, index_key=_derive(secret, b"phone-blind-index"))
-
-
-def get_vault() -> PhoneVault:
-    from core.settings import get_settings
-
-    return vault_for(get_settings().secret_key)

@@ -12,22 +12,27 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from core.clock import now
+from core.enums import IncidentStatus
+from core.errors import Conflict
 from core.models import Alert, AuditEvent, Incident
 
+S = IncidentStatus
 TRANSITIONS = {
-    "reported": {"confirmed", "dismissed", "resolved", "expired"},
-    "confirmed": {"dismissed", "resolved", "expired"},
+    S.REPORTED: {S.CONFIRMED, S.DISMISSED, S.RESOLVED, S.EXPIRED},
+    S.CONFIRMED: {S.DISMISSED, S.RESOLVED, S.EXPIRED},
 }
+# (alert reason, audience) pairs a status change sends; see core.audience for the audiences.
 STATUS_ALERTS = {
-    "confirmed": [("confirmed", "legal_aid"), ("confirmed", "responders")],
-    "dismissed": [("dismissed", "alerted")],
-    "resolved": [("resolved", "alerted")],
+    S.CONFIRMED: [("confirmed", "legal_aid"), ("confirmed", "responders")],
+    S.DISMISSED: [("dismissed", "alerted")],
+    S.RESOLVED: [("resolved", "alerted")],
 }
+# Alert reasons that announce a status change: they pass the quiet period (core.audience).
 STATUS_CHANGES = {"confirmed", "dismissed", "resolved"}
 
 
-class InvalidTransition(ValueError):
-    pass
+class InvalidTransition(Conflict):
+    """The incident's status does not allow this change (or it changed meanwhile)."""
 
 
 def _alerts(session: Session, incident: Incident, plans: list[tuple[str, str]]) -> list[Alert]:
@@ -45,7 +50,7 @@ def on_new_incident(session: Session, incident: Incident) -> list[Alert]:
 
 
 def transition(
-    session: Session, incident: Incident, status: str, *, actor: str, reason: str = ""
+    session: Session, incident: Incident, status: IncidentStatus, *, actor: str, reason: str = ""
 ) -> list[Alert]:
     """Move ``incident`` to ``status``, audit it, and return the alerts that follow (already stored).
 
@@ -78,7 +83,7 @@ def transition(
 
 
 def transition_if_still(
-    session: Session, incident: Incident, status: str, *, actor: str
+    session: Session, incident: Incident, status: IncidentStatus, *, actor: str
 ) -> list[Alert]:
     """``transition`` for automatic moves: nothing happens if someone moved the incident first."""
     try:
@@ -89,4 +94,4 @@ def transition_if_still(
 
 def corroborated(incident: Incident, *, reporters_needed: int) -> bool:
     """Enough distinct residents reported it to treat it as confirmed."""
-    return incident.status == "reported" and incident.reporter_count >= reporters_needed
+    return incident.status == S.REPORTED and incident.reporter_count >= reporters_needed

@@ -43,7 +43,7 @@ def locate(report: Report, geo: GeoResult) -> None:
     report.status = "located"
 
 
-def intake(
+def receive(
     session: Session,
     inbound: InboundMessage,
     geo: GeoResult | None,

@@ -3,13 +3,19 @@
 One table of them lives in the README; keep the two in step.
 """
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.geo.region import Region
+
 DEFAULT_SECRET = "dev-only-secret-change-me"
+ONLINE_GEOCODERS = ("", "nominatim")  # core.geo.online.make_online_geocoder builds these
 
 
 class Settings(BaseSettings):
@@ -54,6 +60,45 @@ class Settings(BaseSettings):
     # (Southeast LA), "off" means no basemap (the map still shows incidents and zones).
     basemap: str = ""
 
+    # Every value that could fail later is checked here, so a typo stops start-up naming the
+    # setting instead of failing inside the first intake job of a raid.
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        try:
+            Region.parse(value)
+        except ValueError as exc:
+            raise ValueError(f"AVISA_REGION: {exc}") from None
+        return value
+
+    @field_validator("online_geocoder")
+    @classmethod
+    def _online_geocoder(cls, value: str) -> str:
+        name = value.strip().lower()
+        if name not in ONLINE_GEOCODERS:
+            raise ValueError(f"AVISA_ONLINE_GEOCODER: unknown {value!r}; use '' or 'nominatim'")
+        return name
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError(f"AVISA_LOG_LEVEL: {value!r} is not a level (DEBUG, INFO, WARNING …)")
+        return level
+
+    @field_validator("public_url", "twilio_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http(s) URL, not {value!r}")
+        return value.rstrip("/")
+
+    @property
+    def service_region(self) -> Region:
+        """The parsed ``AVISA_REGION``."""
+        return Region.parse(self.region)
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":
         if self.env == "production":
@@ -75,7 +120,31 @@ class Settings(BaseSettings):
         return self.twilio_auth_token or f"local-{self.secret_key}"
 
 
-@lru_cache
+_overrides: list[Settings] = []
+
+
 def get_settings() -> Settings:
-    """The process's settings, read once. Tests call ``get_settings.cache_clear()`` after changing env."""
+    """The process's settings: parsed from the environment once (a bad value stops start-up with
+    the setting's name), or the ones ``using`` put in force. Tests call
+    ``get_settings.cache_clear()`` after changing the environment."""
+    return _overrides[-1] if _overrides else _from_environment()
+
+
+@lru_cache
+def _from_environment() -> Settings:
     return Settings()
+
+
+get_settings.cache_clear = _from_environment.cache_clear  # type: ignore[attr-defined]
+
+
+@contextmanager
+def using(settings: Settings) -> Iterator[Settings]:
+    """Put ``settings`` in force for this process until the block ends (``avisa replay`` runs a
+    throwaway Avisa this way instead of editing ``os.environ``). Process-wide, not per thread:
+    the sender's thread pool must see them too."""
+    _overrides.append(settings)
+    try:
+        yield settings
+    finally:
+        _overrides.remove(settings)

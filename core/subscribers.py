@@ -8,18 +8,21 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from core.clock import now
+from core.decisions import Decisions
+from core.enums import Language, MessageKind, SubscriberRole, SubscriberStatus
+from core.errors import Conflict, Invalid
 from core.models import AuditEvent, Subscriber, SubscriberZone, Zone
-from core.phones import InvalidPhone, get_vault, normalize
+from core.phones import InvalidPhone, PhoneVault, normalize
 
-LANGUAGES = ("es", "en")
-SUBSCRIBER_ROLES = ("responder", "legal_aid", "coordinator")
+LANGUAGES = tuple(Language)
+SUBSCRIBER_ROLES = tuple(SubscriberRole)
 
 
-class SubscriberError(ValueError):
+class SubscriberError(Invalid):
     """Input that cannot make a subscriber; the message is safe to show (it never holds a number)."""
 
 
-class DuplicatePhone(SubscriberError):
+class DuplicatePhone(Conflict):
     pass
 
 
@@ -66,18 +69,40 @@ def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput
     )
 
 
-def find_by_phone(session: Session, e164: str) -> Subscriber | None:
+def find_by_phone(session: Session, vault: PhoneVault, e164: str) -> Subscriber | None:
     return session.exec(
-        select(Subscriber).where(Subscriber.phone_hash == get_vault().index(e164))
+        select(Subscriber).where(Subscriber.phone_hash == vault.index(e164))
     ).first()
 
 
-def create(session: Session, data: SubscriberInput, *, actor: str) -> Subscriber:
-    """Add a subscriber, ``pending`` unless consent was taken in person (audited)."""
+def create(
+    session: Session, vault: PhoneVault, data: SubscriberInput, *, actor: str
+) -> tuple[Subscriber, Decisions]:
+    """Add a subscriber, ``pending`` unless consent was taken in person (audited); the decisions
+    hold their confirmation text. Raises SubscriberError (bad input) or DuplicatePhone."""
     data = validate(data, _zone_ids(session))
-    if find_by_phone(session, data.phone) is not None:
+    if find_by_phone(session, vault, data.phone) is not None:
         raise DuplicatePhone("phone: a subscriber with this number already exists")
-    return _insert_many(session, [data], actor=actor)[0]
+    subscriber = _insert_many(session, vault, [data], actor=actor)[0]
+    return subscriber, opt_in_requests([subscriber])
+
+
+def opt_in_requests(subscribers: Sequence[Subscriber]) -> Decisions:
+    """The bilingual confirmation text each pending subscriber gets (once ever each: the dedupe
+    key); they answer YES/SI to become active."""
+    decisions = Decisions()
+    for subscriber in subscribers:
+        if subscriber.status == SubscriberStatus.PENDING:
+            decisions.text(
+                "opt_in_request",
+                subscriber.language,
+                dedupe_key=f"opt_in:{subscriber.id}",
+                kind=MessageKind.OPT_IN,
+                subscriber=subscriber,
+                bilingual=True,
+                name=subscriber.name,
+            )
+    return decisions
 
 
 def set_zones(session: Session, subscriber: Subscriber, zone_ids: Sequence[int]) -> None:
@@ -89,12 +114,15 @@ def set_zones(session: Session, subscriber: Subscriber, zone_ids: Sequence[int])
     session.add_all(SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in zone_ids)
 
 
-def zone_ids_of(session: Session, subscriber_id: int) -> list[int]:
-    return list(
-        session.exec(
-            select(SubscriberZone.zone_id).where(SubscriberZone.subscriber_id == subscriber_id)
-        )
+def zone_ids_by_subscriber(session: Session, subscriber_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Each subscriber's zone ids, for a whole page in one query."""
+    links = session.exec(
+        select(SubscriberZone).where(col(SubscriberZone.subscriber_id).in_(subscriber_ids))
     )
+    zones: dict[int, list[int]] = {i: [] for i in subscriber_ids}
+    for link in links:
+        zones[link.subscriber_id].append(link.zone_id)
+    return {i: sorted(z) for i, z in zones.items()}
 
 
 def set_status(session: Session, subscriber: Subscriber, status: str) -> None:
@@ -117,22 +145,24 @@ def _zone_ids(session: Session) -> set[int]:
     return set(session.exec(select(Zone.id)))
 
 
-def import_csv(session: Session, text: str, *, actor: str, allow_confirmed: bool) -> ImportResult:
+def import_csv(
+    session: Session, vault: PhoneVault, text: str, *, actor: str, allow_confirmed: bool
+) -> tuple[ImportResult, Decisions]:
     """Create or update subscribers from ``phone,name,language,roles,zones[,confirmed]`` rows.
 
     Every row is validated whole before anything of it is written, so a bad row never
-    half-imports; good rows are kept. Row numbers count the header as row 1.
+    half-imports; good rows are kept. Row numbers count the header as row 1. The decisions
+    hold the new subscribers' confirmation texts.
     """
     zones = {z.name.casefold(): z.id for z in session.exec(select(Zone))}
     zone_ids = set(zones.values())
-    vault = get_vault()
     existing = {s.phone_hash: s for s in session.exec(select(Subscriber))}
     result = ImportResult()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"phone", "name"} - set(reader.fieldnames or ())
     if missing:
         result.errors.append({"row": 1, "error": f"header: missing columns {sorted(missing)}"})
-        return result
+        return result, Decisions()
     seen: set[str] = set()
     new_rows: list[SubscriberInput] = []
     for row_number, row in enumerate(reader, start=2):
@@ -150,15 +180,14 @@ def import_csv(session: Session, text: str, *, actor: str, allow_confirmed: bool
             result.updated.append(_update(session, existing[phone_hash], data))
         else:
             new_rows.append(data)
-    result.created = _insert_many(session, new_rows, actor=actor)
-    return result
+    result.created = _insert_many(session, vault, new_rows, actor=actor)
+    return result, opt_in_requests(result.created)
 
 
 def _insert_many(
-    session: Session, rows: Sequence[SubscriberInput], *, actor: str
+    session: Session, vault: PhoneVault, rows: Sequence[SubscriberInput], *, actor: str
 ) -> list[Subscriber]:
     """Insert new subscribers with one flush for the rows and one for their zone links."""
-    vault = get_vault()
     created = [
         Subscriber(
             phone_enc=vault.seal(d.phone),
@@ -166,7 +195,7 @@ def _insert_many(
             name=d.name,
             language=d.language,
             roles=list(d.roles),
-            status="active" if d.confirmed else "pending",
+            status=SubscriberStatus.ACTIVE if d.confirmed else SubscriberStatus.PENDING,
             confirmed_in_person=d.confirmed,
         )
         for d in rows
@@ -228,7 +257,9 @@ def active_in_zones(session: Session, zone_ids: Sequence[int], role: str) -> lis
         return []
     in_zones = select(SubscriberZone.subscriber_id).where(col(SubscriberZone.zone_id).in_(zone_ids))
     rows = session.exec(
-        select(Subscriber).where(col(Subscriber.id).in_(in_zones), Subscriber.status == "active")
+        select(Subscriber).where(
+            col(Subscriber.id).in_(in_zones), Subscriber.status == SubscriberStatus.ACTIVE
+        )
     )
     return [s for s in rows if role in s.roles]
 

@@ -15,60 +15,19 @@ same arguments (Twilio retries webhooks), and none commits: the caller owns the 
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from sqlalchemy import Column, Text, delete, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
+from core import inbound
 from core.clock import now
-
-
-class VoiceCall(SQLModel, table=True):
-    """One phone call's answers until it becomes an InboundMessage (then kept until the purge)."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    call_sid: str = Field(unique=True)
-    language: str = "es"
-    place_text: str | None = Field(default=None, sa_column=Column(Text))  # as recognised, unedited
-    digits: str | None = None  # a ZIP typed on the keypad
-    description: str | None = Field(default=None, sa_column=Column(Text))
-    recording_url: str | None = Field(default=None, sa_column=Column(Text))
-    speech_failures: int = 0
-    finalised_at: datetime | None = None
-    created_at: datetime = Field(default_factory=now, index=True)
-
-
-# core.models imports this module at its end (so its importers see VoiceCall); importing it back
-# only after VoiceCall exists keeps either import order working.
-from core import inbound  # noqa: E402
-from core.models import InboundMessage, Report  # noqa: E402
+from core.models import InboundMessage, Report, VoiceCall
+from core.phones import PhoneVault
+from core.speech import spoken_place
 
 Step = Literal["place", "description", "record", "done"]
 MAX_FAILURES = 2  # the call's second failed prompt (place or description) switches to <Record>
 MAX_TEXT = 800  # one answer; speech results are a sentence or two, never this long
-_DIGIT_WORDS = {
-    "cero": "0",
-    "zero": "0",
-    "oh": "0",
-    "uno": "1",
-    "one": "1",
-    "dos": "2",
-    "two": "2",
-    "tres": "3",
-    "three": "3",
-    "cuatro": "4",
-    "four": "4",
-    "cinco": "5",
-    "five": "5",
-    "seis": "6",
-    "six": "6",
-    "siete": "7",
-    "seven": "7",
-    "ocho": "8",
-    "eight": "8",
-    "nueve": "9",
-    "nine": "9",
-}
-_MIN_DIGIT_RUN = 3  # "dos camionetas" stays words; "nueve cero dos cinco cinco" becomes 90255
 
 
 class Next(NamedTuple):
@@ -170,7 +129,9 @@ def current(session: Session, call_sid: str) -> Next:
     return Next("done", call.language, call.speech_failures)
 
 
-def finalise(session: Session, call_sid: str, *, caller: str) -> tuple[InboundMessage | None, bool]:
+def finalise(
+    session: Session, vault: PhoneVault, call_sid: str, *, caller: str
+) -> tuple[InboundMessage | None, bool]:
     """Turn the call into its InboundMessage; returns (row, created), like ``inbound.record``.
 
     (None, False) when the caller gave nothing yet (no place, description or recording): the call
@@ -194,7 +155,7 @@ def finalise(session: Session, call_sid: str, *, caller: str) -> tuple[InboundMe
         return _inbound_of(session, call_sid), False
     session.refresh(call)
     return inbound.record(
-        session, sid=call_sid, channel="voice", from_e164=caller, body=report_text(call)
+        session, vault, sid=call_sid, channel="voice", from_e164=caller, body=report_text(call)
     )
 
 
@@ -212,38 +173,6 @@ def typed_zip(digits: str) -> str | None:
     """Keypad digits that are a ZIP code (exactly five), else None."""
     digits = digits.strip().rstrip("#")
     return digits if len(digits) == 5 and digits.isdigit() else None
-
-
-def spoken_place(text: str) -> str:
-    """Speech-recogniser text made readable for the geocoder: digits spoken one by one are joined.
-
-    "nueve cero dos cinco cinco" / "9 0 2 5 5" → "90255"; "seis cinco cero cero pacific" → "6500
-    pacific". Corner words and misspellings ("pacific en florence", "la gage y la estate") are the
-    geocoder's job and are left as heard.
-    """
-    out: list[str] = []
-    run: list[str] = []
-    for word in text.split():
-        if _digit(word) is not None:
-            run.append(word)
-            continue
-        out.extend(_join_run(run))
-        run = []
-        out.append(word)
-    out.extend(_join_run(run))
-    return " ".join(out)
-
-
-def _join_run(words: list[str]) -> list[str]:
-    if len(words) < _MIN_DIGIT_RUN:
-        return words
-    return ["".join(_digit(w) or w for w in words)]
-
-
-def _digit(word: str) -> str | None:
-    """The digit a recognised word stands for ("cinco", "five", "5"), else None."""
-    key = word.lower().strip(".,")
-    return _DIGIT_WORDS.get(key) or (key if len(key) == 1 and key.isdigit() else None)
 
 
 def complete_report(session: Session, inbound_message: InboundMessage, report: Report) -> None:

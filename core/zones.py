@@ -6,8 +6,56 @@ ZIPs, or a report that names one of its ZIPs.
 
 from collections.abc import Iterable, Sequence
 
+from sqlmodel import Session, select
+
+from core.errors import Conflict, Invalid, NotFound
 from core.geo import haversine_m, nearest_zip
 from core.models import Zone
+
+
+def create(
+    session: Session,
+    *,
+    name: str,
+    zips: list[str] | None = None,
+    center: tuple[float, float] | None = None,
+    radius_m: float | None = None,
+    geometry: dict | None = None,
+) -> Zone:
+    """Add a zone of exactly one shape: ZIPs, a circle (``center`` as (lat, lon) + ``radius_m``)
+    or a GeoJSON (Multi)Polygon. Invalid for a bad shape, Conflict for a name in use."""
+    name = name.strip()
+    shapes = [zips is not None, center is not None or radius_m is not None, geometry is not None]
+    if not name:
+        raise Invalid("name: must not be empty")
+    if sum(shapes) != 1:
+        raise Invalid("give exactly one of: zips, center + radius_m, geometry")
+    if zips is not None and not zips:
+        raise Invalid("zips must not be empty")
+    if (center is None) != (radius_m is None):
+        raise Invalid("center and radius_m go together")
+    if geometry is not None:
+        validate_geometry(geometry)
+    if session.exec(select(Zone.id).where(Zone.name == name)).first() is not None:
+        raise Conflict("name: a zone with this name exists")
+    zone = Zone(
+        name=name,
+        zips=zips,
+        radius_m=radius_m,
+        geometry=geometry,
+        center_lat=center[0] if center else None,
+        center_lon=center[1] if center else None,
+    )
+    session.add(zone)
+    session.flush()
+    return zone
+
+
+def get(session: Session, zone_id: int) -> Zone:
+    zone = session.get(Zone, zone_id)
+    if zone is None:
+        raise NotFound(f"no such zone {zone_id}")
+    return zone
 
 
 def contains(
@@ -55,17 +103,18 @@ def _in_ring(ring: Sequence[Sequence[float]], x: float, y: float) -> bool:
 
 
 def validate_geometry(geometry: dict) -> None:
-    """Raise ValueError with a readable reason when ``geometry`` is not a usable (Multi)Polygon."""
+    """Raise Invalid (a ValueError) with a readable reason when ``geometry`` is not a usable
+    (Multi)Polygon."""
     kind = geometry.get("type")
     coords = geometry.get("coordinates")
     if kind not in ("Polygon", "MultiPolygon") or not isinstance(coords, list) or not coords:
-        raise ValueError("geometry must be a GeoJSON Polygon or MultiPolygon with coordinates")
+        raise Invalid("geometry must be a GeoJSON Polygon or MultiPolygon with coordinates")
     polygons = [coords] if kind == "Polygon" else coords
     for rings in polygons:
         for ring in rings:
             if len(ring) < 4 or any(
                 len(p) < 2 or not all(isinstance(v, (int, float)) for v in p[:2]) for p in ring
             ):
-                raise ValueError("each ring needs at least 4 [lon, lat] positions")
+                raise Invalid("each ring needs at least 4 [lon, lat] positions")
             if not all(-180 <= p[0] <= 180 and -90 <= p[1] <= 90 for p in ring):
-                raise ValueError("positions must be [lon, lat] within range")
+                raise Invalid("positions must be [lon, lat] within range")

@@ -4,8 +4,6 @@ Alerts must fit in two SMS segments with the longest street names (tests/messagi
 wording is terse and avoids á/í/ó/ú where a plain letter reads as well (those force UCS-2).
 """
 
-from string import Formatter
-
 Language = str  # "es" | "en"
 
 CATALOGUE: dict[str, dict[Language, str]] = {
@@ -88,19 +86,16 @@ ACTION_NAMES: dict[str, dict[Language, str]] = {
 
 
 def render(key: str, language: Language, **params: object) -> str:
-    """The text ``key`` in ``language`` (Spanish when unknown), with ``params`` filled in."""
+    """The text ``key`` in ``language`` (Spanish when unknown), with ``params`` filled in.
+
+    An ``action`` parameter is a responder action's key ("on_my_way"), named here in the
+    reader's language: logic passes keys, never words.
+    """
     texts = CATALOGUE[key]
+    if "action" in params:
+        names = ACTION_NAMES[str(params["action"])]
+        params["action"] = names.get(language, names["es"])
     return texts.get(language, texts["es"]).format(**params)
-
-
-def placeholders(key: str) -> set[str]:
-    """Names a template expects; the same in both languages (a test checks)."""
-    return {
-        field
-        for text in CATALOGUE[key].values()
-        for _, field, _, _ in Formatter().parse(text)
-        if field
-    }
 
 
 def render_bilingual(key: str, language: Language, **params: object) -> str:

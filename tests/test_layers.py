@@ -15,13 +15,13 @@ ALLOWED = {
     "console": {"core", "messaging", "workers", "console"},
 }
 # The console reaches into workers only to carry out what a service decided (enqueue, send,
-# place under the area lock) and for the geocoder jobs use: never a job's own logic.
+# place under the area lock) and for the geocoder and runtime jobs use: never a job's own logic.
 CONSOLE_WORKERS = {
     "workers.effects",
     "workers.queues",
     "workers.geocoding",
     "workers.inbox",
-    "workers.onboarding",
+    "workers.runtime",
 }
 # core is pure domain: no web framework, queue, Redis or Twilio in it.
 FORBIDDEN_IN_CORE = {"fastapi", "starlette", "rq", "redis", "twilio", "httpx", "uvicorn"}

@@ -12,13 +12,12 @@ from sqlmodel import select
 
 from core.audience import recipients
 from core.clock import now
-from core.db import session_scope
 from core.models import Alert, Incident, Message
 from core.outbox import add_message
-from core.settings import get_settings
 from messaging.factory import get_provider
 from messaging.segments import count_segments, gsm_safe
 from messaging.templates import render
+from workers import runtime
 from workers.queues import CHUNK, enqueue_send, get_redis
 from workers.sender import send_messages
 
@@ -27,8 +26,8 @@ log = logging.getLogger(__name__)
 
 def dispatch_alert(alert_id: int) -> int:
     """Write the texts of alert ``alert_id`` and send them; returns how many were sent now."""
-    settings = get_settings()
-    with session_scope() as session:
+    settings = runtime.settings()
+    with runtime.session() as session:
         alert = session.get(Alert, alert_id)
         incident = session.get(Incident, alert.incident_id) if alert else None
         if alert is None or incident is None:
@@ -50,6 +49,7 @@ def dispatch_alert(alert_id: int) -> int:
             )
             add_message(
                 session,
+                runtime.vault(),
                 dedupe_key=f"alert:{alert.id}:{subscriber.id}",
                 kind=recipient.kind,
                 body=body,
@@ -74,7 +74,7 @@ def dispatch_alert(alert_id: int) -> int:
 
 
 def send_pending(message_ids: list[int]) -> int:
-    settings = get_settings()
+    settings = runtime.settings()
     send_messages(
         message_ids, provider=get_provider(settings), redis=get_redis(), settings=settings
     )

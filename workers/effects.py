@@ -1,63 +1,99 @@
-"""What a job decided must happen after its transaction commits: alerts to fan out, texts to send.
+"""Carrying out what a core service decided (``core.decisions.Decisions``).
 
-Enqueuing only after commit means a worker never sends for a decision that was rolled back; if
-the enqueue itself fails, the maintenance sweep finds the undispatched alerts and pending texts.
+Texts are stored in the caller's transaction (``Effects.record``), so they commit or roll back
+with the change that caused them; the jobs — fan-out, sends, escalation timers — are enqueued
+only after commit (``Effects.enqueue``). If Redis is down at that moment nothing is lost: the
+maintenance sweeps find undispatched alerts, pending texts and overdue escalations.
 """
 
+import logging
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from redis.exceptions import RedisError
+from sqlmodel import Session, col, select
 
-from core.models import Subscriber
-from core.outbox import add_message
+from core.decisions import Decisions, Text
+from core.models import Message
+from core.outbox import add_message, new_message
+from core.phones import PhoneVault
 from messaging.segments import count_segments
-from messaging.templates import render
+from messaging.templates import render, render_bilingual
 from workers import escalation
-from workers.queues import enqueue_dispatch, enqueue_send
+from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_send
+from workers.runtime import vault
+
+log = logging.getLogger(__name__)
+# Above this many texts in one decision (an import's confirmations) they are written as one batch.
+BATCH = 20
 
 
 @dataclass
 class Effects:
     alert_ids: list[int] = field(default_factory=list)
     message_ids: list[int] = field(default_factory=list)
-    escalation_timers: list[int] = field(default_factory=list)  # incident ids
+    escalation_timers: list[int] = field(default_factory=list)
 
-    def reply(
-        self,
-        session: Session,
-        *,
-        dedupe_key: str,
-        template: str,
-        language: str,
-        to_e164: str | None = None,
-        subscriber: Subscriber | None = None,
-        incident_id: int | None = None,
-        kind: str = "reply",
-        **params: object,
-    ) -> None:
-        """Store a text for one person (once per ``dedupe_key``) and remember to send it."""
-        body = render(template, language, **params)
-        message = add_message(
-            session,
-            dedupe_key=dedupe_key,
-            kind=kind,
-            body=body,
-            language=language,
-            segments=count_segments(body),
-            to_e164=to_e164,
-            subscriber=subscriber,
-            incident_id=incident_id,
-        )
-        if message is not None:
-            session.flush()
-            self.message_ids.append(message.id)
-
-    def alerts(self, alerts) -> None:
-        self.alert_ids.extend(a.id for a in alerts)
+    @classmethod
+    def record(cls, session: Session, decisions: Decisions) -> "Effects":
+        """Store the decided texts (each once per dedupe key) in ``session``; nothing is sent yet."""
+        effects = cls(list(decisions.alert_ids), [], list(decisions.escalation_timers))
+        texts = decisions.texts
+        if len(texts) > BATCH:
+            effects.message_ids += _store_batch(session, texts, vault())
+        else:
+            for text in texts:
+                message = add_message(session, vault(), **_fields(text))
+                if message is not None:
+                    session.flush()
+                    effects.message_ids.append(message.id)
+        return effects
 
     def enqueue(self) -> None:
-        for alert_id in self.alert_ids:
-            enqueue_dispatch(alert_id)
-        enqueue_send(self.message_ids)
-        for incident_id in self.escalation_timers:
-            escalation.schedule(incident_id)
+        """After commit: hand the work to the queues. Redis down → logged; the sweeps catch up."""
+        try:
+            for alert_id in self.alert_ids:
+                enqueue_dispatch(alert_id)
+            enqueue_send(self.message_ids)
+            for incident_id in self.escalation_timers:
+                escalation.schedule(incident_id)
+        except (RedisError, RedisNotConfigured) as exc:
+            log.warning(
+                "%d alerts, %d texts stored but not enqueued (%s); the sweep will send them",
+                len(self.alert_ids),
+                len(self.message_ids),
+                type(exc).__name__,
+            )
+
+
+def carry_out(session: Session, decisions: Decisions) -> Effects:
+    """Store the texts, commit ``session``, then enqueue: the one way a front door acts."""
+    effects = Effects.record(session, decisions)
+    session.commit()
+    effects.enqueue()
+    return effects
+
+
+def _fields(text: Text) -> dict:
+    render_text = render_bilingual if text.bilingual else render
+    body = render_text(text.template, text.language, **text.params)
+    return dict(
+        dedupe_key=text.dedupe_key,
+        kind=text.kind,
+        body=body,
+        language=text.language,
+        segments=count_segments(body),
+        to_e164=text.to_e164,
+        subscriber=text.subscriber,
+        incident_id=text.incident_id,
+    )
+
+
+def _store_batch(session: Session, texts: list[Text], phone_vault: PhoneVault) -> list[int]:
+    """Many texts with one look-up and one flush. If two runs race, the unique dedupe key fails
+    the later batch, whose retry then finds every text already there."""
+    keys = [t.dedupe_key for t in texts]
+    done = set(session.exec(select(Message.dedupe_key).where(col(Message.dedupe_key).in_(keys))))
+    messages = [new_message(phone_vault, **_fields(t)) for t in texts if t.dedupe_key not in done]
+    session.add_all(messages)
+    session.flush()
+    return [m.id for m in messages if m.id is not None]

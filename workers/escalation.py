@@ -1,25 +1,19 @@
-"""Escalation: a new incident nobody has answered within AVISA_ACK_MINUTES goes wider — to the
-responders of neighbouring zones and to the coordinators.
+"""Escalation timers on RQ's scheduler, with a periodic sweep as the safety net.
 
-RQ's scheduler runs ``escalate_if_unanswered`` at the deadline (``enqueue_in``); the periodic
-``sweep`` runs it too for any incident whose timer was lost (Redis restarted, replay). It is
-idempotent: ``escalated_at`` is claimed with a conditional update, so it escalates once.
+RQ's scheduler runs ``escalate_if_unanswered`` at the deadline (``enqueue_in``); ``sweep`` runs it
+for any incident whose timer was lost (Redis restarted, replay). The rule is
+``core.escalation``.
 """
 
 from datetime import timedelta
 
-from sqlalchemy import update
-from sqlmodel import col, select
-
-from core.clock import now
-from core.db import session_scope
-from core.models import Acknowledgement, Alert, Incident
-from core.settings import get_settings
-from workers.queues import MAINTENANCE, RETRY, enqueue_dispatch, queue
+from core import escalation
+from workers import runtime
+from workers.queues import MAINTENANCE, RETRY, queue
 
 
 def schedule(incident_id: int) -> None:
-    minutes = get_settings().ack_minutes
+    minutes = runtime.settings().ack_minutes
     queue(MAINTENANCE).enqueue_in(
         timedelta(minutes=minutes),
         "workers.escalation.escalate_if_unanswered",
@@ -30,41 +24,17 @@ def schedule(incident_id: int) -> None:
 
 
 def escalate_if_unanswered(incident_id: int) -> bool:
-    """Escalate ``incident_id`` if it is still unverified and no responder answered; True if it did."""
-    with session_scope() as session:
-        incident = session.get(Incident, incident_id)
-        if incident is None or incident.status != "reported" or incident.escalated_at is not None:
-            return False
-        if session.exec(
-            select(Acknowledgement.id).where(Acknowledgement.incident_id == incident_id)
-        ).first():
-            return False
-        claimed = session.exec(
-            update(Incident)
-            .where(col(Incident.id) == incident_id, col(Incident.escalated_at).is_(None))
-            .values(escalated_at=now())
-        ).rowcount
-        if claimed != 1:
-            return False
-        alert = Alert(incident_id=incident_id, reason="escalated", audience="escalation")
-        session.add(alert)
-        session.flush()
-        alert_id = alert.id
-    enqueue_dispatch(alert_id)
-    return True
+    """The job: escalate ``incident_id`` if still due; True if it did."""
+    from workers.effects import carry_out  # effects schedules timers through this module
+
+    with runtime.session() as session:
+        decisions = escalation.escalate_if_unanswered(session, incident_id)
+        carry_out(session, decisions)
+    return bool(decisions.alert_ids)
 
 
 def sweep() -> int:
     """Escalate every overdue incident whose timer did not fire."""
-    deadline = now() - timedelta(minutes=get_settings().ack_minutes)
-    with session_scope() as session:
-        overdue = list(
-            session.exec(
-                select(Incident.id).where(
-                    Incident.status == "reported",
-                    col(Incident.escalated_at).is_(None),
-                    Incident.first_seen <= deadline,
-                )
-            )
-        )
-    return sum(escalate_if_unanswered(incident_id) for incident_id in overdue)
+    with runtime.session() as session:
+        due = escalation.overdue(session, ack_minutes=runtime.settings().ack_minutes)
+    return sum(escalate_if_unanswered(incident_id) for incident_id in due)

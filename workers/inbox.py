@@ -4,23 +4,22 @@ The console calls this rather than ``core.inbox.place`` directly: matching reads
 incidents near the place, so it must not run beside a worker matching a report there.
 """
 
-from core import inbox, incidents
-from core.db import session_scope
+from core import inbox, matching
 from core.geo import GeoResult
-from core.settings import get_settings
-from workers.effects import Effects
+from core.settings import Settings
+from workers import runtime
+from workers.effects import carry_out
 from workers.locks import area_keys, held
 from workers.queues import get_redis
 
 
-def place_report(report_id: int, geo: GeoResult, *, actor: str) -> inbox.Placed:
-    """Place report ``report_id`` at ``geo``, commit, then enqueue the new incident's alerts and
-    its escalation timer. Raises ``core.errors`` as ``core.inbox.place`` does; a Redis outage
-    raises ``redis.ConnectionError`` before anything is written."""
-    settings = get_settings()
-    reach = incidents.search_reach_m(settings.dedup_radius_m, geo.precision_m)
-    effects = Effects()
-    with held(get_redis(), area_keys(geo.lat, geo.lon, reach)), session_scope() as session:
+def place_report(settings: Settings, report_id: int, geo: GeoResult, *, actor: str) -> inbox.Placed:
+    """Place report ``report_id`` at ``geo``; commits (inside the lock, as intake does), then
+    enqueues a new incident's alert and escalation timer. Raises ``core.errors`` as
+    ``core.inbox.place`` does; a Redis outage raises ``redis.RedisError`` before anything is
+    written (the lock needs Redis)."""
+    reach = matching.search_reach_m(settings.dedup_radius_m, geo.precision_m)
+    with held(get_redis(), area_keys(geo.lat, geo.lon, reach)), runtime.session() as session:
         placed = inbox.place(
             session,
             report_id,
@@ -29,8 +28,5 @@ def place_report(report_id: int, geo: GeoResult, *, actor: str) -> inbox.Placed:
             radius_m=settings.dedup_radius_m,
             window_min=settings.dedup_window_min,
         )
-        effects.alerts(placed.alerts)
-        if placed.created:
-            effects.escalation_timers.append(placed.incident.id)
-    effects.enqueue()
+        carry_out(session, placed.decisions)
     return placed

@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from core import inbound, incidents, privacy
+from core import inbound, matching, privacy
 from core.clock import now
-from core.db import session_scope
 from core.models import Alert, Message
-from core.settings import get_settings
 from messaging.factory import get_provider
+from workers import runtime
 from workers.queues import enqueue_dispatch, enqueue_intake, enqueue_send
 from workers.sender import sweep_stale
 
@@ -23,7 +22,7 @@ GRACE_S = 20  # leave a job this long to run on its own before a sweep steps in
 
 def sweep_inbound() -> int:
     """Enqueue messages stored while Redis was down, or whose job was lost."""
-    with session_scope() as session:
+    with runtime.session() as session:
         ids = inbound.unprocessed(session, older_than_s=GRACE_S)
         for inbound_id in ids:
             inbound.mark_enqueued(session, inbound_id)
@@ -35,7 +34,7 @@ def sweep_inbound() -> int:
 def sweep_outbound() -> int:
     """Re-dispatch alerts never fanned out and re-send texts left pending or half-sent."""
     cutoff = now() - timedelta(seconds=GRACE_S)
-    with session_scope() as session:
+    with runtime.session() as session:
         alert_ids = list(
             session.exec(
                 select(Alert.id).where(
@@ -50,18 +49,20 @@ def sweep_outbound() -> int:
         )
     for alert_id in alert_ids:
         enqueue_dispatch(alert_id)
-    settings = get_settings()
-    resumed = sweep_stale(lease_seconds=GRACE_S, provider=get_provider(settings), settings=settings)
+    settings = runtime.settings()
+    resumed = sweep_stale(
+        runtime.engine(), lease_seconds=GRACE_S, provider=get_provider(settings), settings=settings
+    )
     enqueue_send(sorted(set(message_ids) | set(resumed)))
     return len(alert_ids) + len(message_ids)
 
 
 def expire_incidents() -> int:
-    with session_scope() as session:
-        expired = incidents.expire_quiet(session, quiet_min=get_settings().expire_after_min)
+    with runtime.session() as session:
+        expired = matching.expire_quiet(session, quiet_min=runtime.settings().expire_after_min)
     return len(expired)
 
 
 def purge() -> dict[str, int]:
-    with session_scope() as session:
-        return privacy.purge(session, retention_days=get_settings().retention_days)
+    with runtime.session() as session:
+        return privacy.purge(session, retention_days=runtime.settings().retention_days)

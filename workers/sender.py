@@ -41,10 +41,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col, select
 
 from core.clock import now
-from core.db import engine_for, get_engine, session_scope
+from core.db import engine_for, session_scope
 from core.delivery import PROVIDER_STATUS, UNCERTAIN, apply_error_code, cause
 from core.models import Message, Subscriber
-from core.phones import get_vault, vault_for
+from core.phones import vault_for
 from core.settings import Settings
 from messaging.provider import (
     PermanentSendError,
@@ -316,7 +316,7 @@ class _Sender:
 
 
 def sweep_stale(
-    engine: Engine | None = None,
+    engine: Engine,
     *,
     lease_seconds: float = LEASE_S,
     provider: SmsProvider | None = None,
@@ -332,10 +332,11 @@ def sweep_stale(
     - still unanswered after ``uncertain_after_seconds`` → ``failed``/"uncertain", never re-sent.
     Safe to run on several hosts at once; every change is conditional on the row's state.
     """
-    engine = engine or get_engine()
     resumed = _resume_stale_claims(engine, lease_seconds)
     if provider is not None and hasattr(provider, "find_sent"):
-        vault = vault_for(settings.secret_key) if settings is not None else get_vault()
+        if settings is None:
+            raise TypeError("looking up sends at the provider needs the settings (the vault)")
+        vault = vault_for(settings.secret_key)
         resumed += _settle_unanswered(engine, provider, vault, lookup_after_seconds)
     _give_up_unanswered(engine, uncertain_after_seconds)
     return sorted(resumed)

@@ -1,7 +1,7 @@
 """console: named users, their sessions, failed sign-ins (issue 14)
 
 Revision ID: 0004_console
-Revises: 0002
+Revises: 0003
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 
 
 revision = "0004_console"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -3,17 +3,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import select
 
-from api.deps import SessionDep, Viewer
+from api.deps import SessionDep, VaultDep, Viewer
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import MessageOut
+from core.enums import MessageKind
 from core.models import Message
-from core.phones import get_vault, mask
+from core.phones import PhoneVault, mask
 
 router = APIRouter(prefix="/api/v1/messages", tags=["messages"])
 
 
-def message_out(message: Message) -> MessageOut:
-    to = mask(get_vault().open(message.to_enc)) if message.to_enc else ""
+def message_out(message: Message, vault: PhoneVault) -> MessageOut:
+    to = mask(vault.open(message.to_enc)) if message.to_enc else ""
     return MessageOut(
         id=message.id,
         subscriber_id=message.subscriber_id,
@@ -31,12 +32,13 @@ def message_out(message: Message) -> MessageOut:
 @router.get("")
 def list_messages(
     session: SessionDep,
+    vault: VaultDep,
     _: Viewer,
     cursor: Cursor = None,
     limit: Limit = 100,
     subscriber_id: Annotated[int | None, Query()] = None,
     incident_id: Annotated[int | None, Query()] = None,
-    kind: Annotated[str | None, Query(pattern="^(opt_in|alert|update|reply|broadcast)$")] = None,
+    kind: Annotated[MessageKind | None, Query()] = None,
 ) -> Page[MessageOut]:
     query = select(Message)
     for column, value in (
@@ -47,4 +49,4 @@ def list_messages(
         if value is not None:
             query = query.where(column == value)
     rows, next_cursor = paginate(session, query, Message, cursor, limit)
-    return Page(items=[message_out(m) for m in rows], next_cursor=next_cursor)
+    return Page(items=[message_out(m, vault) for m in rows], next_cursor=next_cursor)

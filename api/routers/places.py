@@ -1,11 +1,12 @@
 """Coordinator-added places and aliases ("el Home Depot de Slauson"), used before the gazetteer."""
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from sqlmodel import select
 
-from api.deps import Coordinator, SessionDep, Viewer, get_or_404
+from api.deps import Coordinator, SessionDep, Viewer
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import PlaceIn, PlaceOut
+from core import places
 from core.models import Place
 
 router = APIRouter(prefix="/api/v1/places", tags=["places"])
@@ -13,10 +14,7 @@ router = APIRouter(prefix="/api/v1/places", tags=["places"])
 
 @router.post("", status_code=201)
 def create_place(body: PlaceIn, session: SessionDep, _: Coordinator) -> PlaceOut:
-    if session.exec(select(Place).where(Place.name == body.name)).first():
-        raise HTTPException(409, "name: a place with this name exists")
-    place = Place(**body.model_dump())
-    session.add(place)
+    place = places.create(session, **body.model_dump())
     session.commit()
     return PlaceOut.model_validate(place, from_attributes=True)
 
@@ -26,13 +24,11 @@ def list_places(
     session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100
 ) -> Page[PlaceOut]:
     rows, next_cursor = paginate(session, select(Place), Place, cursor, limit)
-    return Page(
-        items=[PlaceOut.model_validate(p, from_attributes=True) for p in rows],
-        next_cursor=next_cursor,
-    )
+    items = [PlaceOut.model_validate(p, from_attributes=True) for p in rows]
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.delete("/{place_id}", status_code=204)
 def delete_place(place_id: int, session: SessionDep, _: Coordinator) -> None:
-    session.delete(get_or_404(session, Place, place_id))
+    places.delete(session, place_id)
     session.commit()

@@ -2,12 +2,10 @@
 
 from fastapi import APIRouter, HTTPException, Response
 
-from api.deps import SessionDep, TwilioForm
-from api.intake import queue_for_intake, sender_of
-from api.twiml import xml_response
-from core import inbound
-from core.language import detect
-from messaging.keywords import parse_keyword, parse_responder_answer
+from api.deps import SessionDep, TwilioForm, VaultDep
+from api.webhooks import queue_for_intake, sender_of, xml_response
+from core import inbound, routing
+from core.enums import Channel
 from messaging.templates import render
 from messaging.twiml import sms_reply
 
@@ -15,17 +13,16 @@ router = APIRouter(tags=["twilio"])
 
 
 @router.post("/twilio/sms")
-def receive_sms(form: TwilioForm, session: SessionDep) -> Response:
+def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Response:
     sid, body = form.get("MessageSid") or form.get("SmsSid"), form.get("Body", "")
     if not sid or not form.get("From"):
         raise HTTPException(400, "MessageSid and From are required")
     row, created = inbound.record(
-        session, sid=sid, channel="sms", from_e164=sender_of(form), body=body
+        session, vault, sid=sid, channel=Channel.SMS, from_e164=sender_of(form), body=body
     )
     session.commit()
     if not created:
         return xml_response(sms_reply(None))  # a retry: the first answer already went out
     queue_for_intake(session, row.id)
-    if parse_keyword(body) or parse_responder_answer(body):
-        return xml_response(sms_reply(None))  # commands are answered by the worker
-    return xml_response(sms_reply(render("report_ack", detect(body))))
+    reply = routing.immediate_reply(body)
+    return xml_response(sms_reply(render(*reply) if reply else None))

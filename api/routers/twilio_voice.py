@@ -23,12 +23,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Response
 from sqlmodel import Session
 
-from api.deps import SessionDep, SettingsDep, TwilioForm
-from api.intake import queue_for_intake, sender_of
-from api.twiml import xml_response
+from api.deps import SessionDep, SettingsDep, TwilioForm, get_vault
+from api.webhooks import queue_for_intake, sender_of, xml_response
 from core import voice
 from core.settings import Settings
-from messaging import voice_twiml
+from messaging import twiml as voice_twiml
 from messaging.voice_prompts import LANGUAGE_KEYS
 
 router = APIRouter(tags=["twilio"])
@@ -96,10 +95,10 @@ def nothing_recorded(form: TwilioForm, session: SessionDep, settings: SettingsDe
 
 
 @router.post("/twilio/voice/status")
-def call_status(form: TwilioForm, session: SessionDep) -> Response:
+def call_status(form: TwilioForm, session: SessionDep, settings: SettingsDep) -> Response:
     """The caller may hang up after giving the place: the end of the call finalises it if no step did."""
     if form.get("CallStatus", "") in ENDED:
-        _finish(session, form)
+        _finish(session, form, settings)
     return xml_response(voice_twiml.empty())
 
 
@@ -115,7 +114,9 @@ def _answer(
 ) -> Response:
     """Keep what this request heard, then the TwiML for the caller's next step."""
     if turn.step == "done":
-        return xml_response(voice_twiml.goodbye(turn.language, received=_finish(session, form)))
+        return xml_response(
+            voice_twiml.goodbye(turn.language, received=_finish(session, form, settings))
+        )
     session.commit()
     if turn.step == "place":
         action = _url(settings, PLACE, attempt=turn.failures)
@@ -132,9 +133,11 @@ def _answer(
     )
 
 
-def _finish(session: Session, form: dict[str, str]) -> bool:
+def _finish(session: Session, form: dict[str, str], settings: Settings) -> bool:
     """Finalise the call (once) and queue its report; True when we hold the caller's report."""
-    row, created = voice.finalise(session, call_sid(form), caller=sender_of(form))
+    row, created = voice.finalise(
+        session, get_vault(settings), call_sid(form), caller=sender_of(form)
+    )
     session.commit()
     if created:
         log.info("call %s became inbound %s", call_sid(form), row.id)

@@ -1,9 +1,10 @@
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from sqlmodel import select
 
-from api.deps import Coordinator, SessionDep, Viewer, get_or_404
+from api.deps import Coordinator, SessionDep, Viewer
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import Point, ZoneIn, ZoneOut
+from core import zones
 from core.models import Zone
 
 router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
@@ -11,7 +12,9 @@ router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
 
 def zone_out(zone: Zone) -> ZoneOut:
     center = (
-        Point(lat=zone.center_lat, lon=zone.center_lon) if zone.center_lat is not None else None
+        Point(lat=zone.center_lat, lon=zone.center_lon)
+        if zone.center_lat is not None and zone.center_lon is not None
+        else None
     )
     return ZoneOut(
         id=zone.id,
@@ -26,17 +29,14 @@ def zone_out(zone: Zone) -> ZoneOut:
 
 @router.post("", status_code=201)
 def create_zone(body: ZoneIn, session: SessionDep, _: Coordinator) -> ZoneOut:
-    if session.exec(select(Zone).where(Zone.name == body.name)).first():
-        raise HTTPException(409, "name: a zone with this name exists")
-    zone = Zone(
+    zone = zones.create(
+        session,
         name=body.name,
         zips=body.zips,
+        center=(body.center.lat, body.center.lon) if body.center else None,
         radius_m=body.radius_m,
         geometry=body.geometry,
-        center_lat=body.center.lat if body.center else None,
-        center_lon=body.center.lon if body.center else None,
     )
-    session.add(zone)
     session.commit()
     return zone_out(zone)
 
@@ -51,4 +51,4 @@ def list_zones(
 
 @router.get("/{zone_id}")
 def get_zone(zone_id: int, session: SessionDep, _: Viewer) -> ZoneOut:
-    return zone_out(get_or_404(session, Zone, zone_id))
+    return zone_out(zones.get(session, zone_id))

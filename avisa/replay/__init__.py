@@ -24,16 +24,16 @@ from avisa.replay.stream import Inbound, StreamError, read_stream
 def replay(messages: list[Inbound]) -> dict:
     """Run ``messages`` through a throwaway Avisa in ``at`` order; returns the result dict.
 
-    Sets and restores ``AVISA_*`` infrastructure variables in ``os.environ``, and runs RQ jobs in
-    this thread: call it from the main thread, with no other thread relying on those variables.
+    Puts the sandbox's settings in force for the process while it runs (``core.settings.using``),
+    and runs RQ jobs in this thread: call it from the main thread.
     Raises ``avisa.replay.pipeline.PipelineError`` when a job fails.
     """
     from avisa.replay.pipeline import Pipeline
     from avisa.replay.result import collect
     from avisa.replay.sandbox import sandbox, silenced_stdout
 
-    with sandbox(), silenced_stdout():
-        with Pipeline() as pipeline:
+    with sandbox() as settings, silenced_stdout():
+        with Pipeline(settings) as pipeline:
             pipeline.feed_all(sorted(messages, key=lambda m: m.at))  # stable: ties keep their order
         return collect()
 

@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from avisa.replay.stream import Inbound
 from core.clock import frozen_at
-from core.settings import get_settings
+from core.settings import Settings
 
 with warnings.catch_warnings():
     # Starlette nags that its TestClient will move to httpx2; the replay's stderr is for its own errors.
@@ -70,14 +70,13 @@ class ReplayWorker(SimpleWorker):
 class Pipeline:
     """The API app and a worker over the sandbox's Redis; use as a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
         from api.app import create_app
         from workers.queues import ALL_QUEUES, get_redis
 
-        settings = get_settings()
         self._signer = RequestValidator(settings.signing_token)
         self._url = settings.public_url.rstrip("/") + WEBHOOK
-        self._client = TestClient(create_app(), base_url=settings.public_url)
+        self._client = TestClient(create_app(settings), base_url=settings.public_url)
         redis: Redis = get_redis()
         self._queues = [Queue(name, connection=redis) for name in ALL_QUEUES]
         # One worker for the whole replay: registering a new one per message would cost more than the job.

@@ -3,8 +3,8 @@ became no incident, and every text Avisa wrote — read back from the sandbox's 
 
 from sqlmodel import Session, col, select
 
-from core.db import session_scope
 from core.models import InboundMessage, Incident, Message, Report
+from workers import runtime
 
 
 def build(session: Session) -> dict:
@@ -52,5 +52,5 @@ def _fold(session: Session) -> tuple[dict[int, list[str]], list[str]]:
 
 
 def collect() -> dict:
-    with session_scope() as session:
+    with runtime.session() as session:
         return build(session)

@@ -1,5 +1,6 @@
 """A throwaway Avisa for one replay: a migrated SQLite file in a temp dir, a private redis-server,
-the process's settings pointed at them, and every one of those put back afterwards.
+and a settings object of its own put in force for the replay (``core.settings.using``) — the
+process's environment is never edited.
 
 Only the infrastructure settings are replaced. The tuning knobs a coordinator rehearses with
 (``AVISA_DEDUP_RADIUS_M``, ``AVISA_DEDUP_WINDOW_MIN``, ``AVISA_REGION`` …) are read from the
@@ -11,51 +12,28 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from avisa.migrations import upgrade
 from avisa.redis_server import RedisServer
-from core.settings import get_settings
+from core.settings import Settings, using
 
 PUBLIC_URL = "http://replay.invalid"  # only signed over, never dialled
 
 
-@dataclass(frozen=True)
-class Sandbox:
-    database_url: str
-    redis_url: str
-    public_url: str
-
-
-def overrides(database_url: str, redis_url: str) -> dict[str, str]:
-    return {
-        "AVISA_DATABASE_URL": database_url,
-        "AVISA_REDIS_URL": redis_url,
-        "AVISA_PUBLIC_URL": PUBLIC_URL,
-        "AVISA_SECRET_KEY": secrets.token_urlsafe(32),
+def replay_settings(database_url: str, redis_url: str) -> Settings:
+    """The environment's settings with the sandbox's infrastructure in place of its own."""
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        public_url=PUBLIC_URL,
+        secret_key=secrets.token_urlsafe(32),
+        env="development",
         # Never a real text from a drill, whatever the shell says.
-        "AVISA_SMS_BACKEND": "local",
+        sms_backend="local",
         # Replies go through the real sender; its shared rate limit would only add wall-clock waits.
-        "AVISA_SEND_RATE": "100000",
-    }
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """Set ``values`` in ``os.environ`` (and re-read settings); restore both on exit."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()
+        send_rate=100000,
+    )
 
 
 @contextlib.contextmanager
@@ -70,14 +48,14 @@ def silenced_stdout() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def sandbox() -> Iterator[Sandbox]:
-    """Start the throwaway database and Redis, point settings at them, tear all down after."""
+def sandbox() -> Iterator[Settings]:
+    """Start the throwaway database and Redis, put settings for them in force, tear all down."""
     with tempfile.TemporaryDirectory(prefix="avisa-replay-") as tmp, RedisServer() as redis:
         database_url = f"sqlite:///{Path(tmp) / 'replay.db'}"
         upgrade(database_url)
-        with environment(overrides(database_url, redis.url)):
+        with using(replay_settings(database_url, redis.url)) as settings:
             try:
-                yield Sandbox(database_url, redis.url, PUBLIC_URL)
+                yield settings
             finally:
                 _release(database_url, redis.url)
 

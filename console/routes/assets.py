@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, Response
 
 from console.basemap import basemap_path
 from console.errors import ConsoleRoute
-from console.web import HERE, PREFIX, Viewer
+from console.web import HERE, PREFIX, SettingsDep, Viewer
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 STATIC = (HERE / "static").resolve()
@@ -29,8 +29,8 @@ def static(path: str):
 
 
 @router.get("/basemap.pmtiles")
-def basemap(_: Viewer):
-    path = basemap_path()
+def basemap(settings: SettingsDep, _: Viewer):
+    path = basemap_path(settings)
     if path is None:
         return Response(status_code=404)
     return FileResponse(

@@ -41,7 +41,7 @@ def _login_page(request: Request, *, error: str | None = None, status_code: int 
         error=error,
         next=_safe_next(request.query_params.get("next", "")),
     )
-    set_cookie(response, LOGIN_COOKIE, token, max_age=LOGIN_FORM_SECONDS)
+    set_cookie(request, response, LOGIN_COOKIE, token, max_age=LOGIN_FORM_SECONDS)
     return response
 
 
@@ -69,17 +69,23 @@ def login(
         key = "login.locked" if refused.locked else "login.wrong"
         return _login_page(request, error=say(request, key), status_code=401)
     session.commit()
-    response = redirect(_safe_next(next))
-    set_cookie(response, SESSION_COOKIE, token, max_age=int(users.SESSION_LIFETIME.total_seconds()))
+    response = redirect(request, _safe_next(next))
+    set_cookie(
+        request,
+        response,
+        SESSION_COOKIE,
+        token,
+        max_age=int(users.SESSION_LIFETIME.total_seconds()),
+    )
     response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
     return response
 
 
 @router.post("/logout")
-def logout(session: SessionDep, who: Viewer):
+def logout(request: Request, session: SessionDep, who: Viewer):
     users.sign_out(session, who)
     session.commit()
-    response = redirect(PREFIX + "/login")
+    response = redirect(request, PREFIX + "/login")
     response.delete_cookie(SESSION_COOKIE, path=PREFIX)
     return response
 
@@ -88,4 +94,4 @@ def logout(session: SessionDep, who: Viewer):
 def switch_language(request: Request, session: SessionDep, who: Viewer):
     users.set_language(session, who.user, "en" if who.user.language == "es" else "es")
     session.commit()
-    return redirect(back(request))
+    return redirect(request, back(request))

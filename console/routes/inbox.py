@@ -6,7 +6,17 @@ from fastapi import APIRouter, Form, Request
 
 from console import actions
 from console.errors import ConsoleRoute
-from console.web import PREFIX, Coordinator, SessionDep, Viewer, redirect, render, say
+from console.web import (
+    PREFIX,
+    Coordinator,
+    SessionDep,
+    SettingsDep,
+    VaultDep,
+    Viewer,
+    redirect,
+    render,
+    say,
+)
 from core import board, inbox, users
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
@@ -36,17 +46,20 @@ def place(
     report_id: int,
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     who: Coordinator,
     place: Annotated[str, Form(max_length=300)] = "",
     lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
 ):
     placed = actions.place_report(
-        session, report_id, actor=users.actor(who.user), text=place, lat=lat, lon=lon
+        session, settings, report_id, actor=users.actor(who.user), text=place, lat=lat, lon=lon
     )
     if placed is None:
-        return redirect(INBOX + f"#report-{report_id}", flash=say(request, "inbox.not_found"))
-    return redirect(INBOX, flash=say(request, "inbox.placed", id=placed.incident.id))
+        return redirect(
+            request, INBOX + f"#report-{report_id}", flash=say(request, "inbox.not_found")
+        )
+    return redirect(request, INBOX, flash=say(request, "inbox.placed", id=placed.incident.id))
 
 
 @router.post("/inbox/{report_id}/attach")
@@ -58,7 +71,7 @@ def attach(
     incident_id: Annotated[int, Form()],
 ):
     incident = actions.attach_report(session, report_id, incident_id, actor=users.actor(who.user))
-    return redirect(INBOX, flash=say(request, "inbox.attached", id=incident.id))
+    return redirect(request, INBOX, flash=say(request, "inbox.attached", id=incident.id))
 
 
 @router.post("/inbox/{report_id}/reply")
@@ -66,8 +79,9 @@ def reply(
     report_id: int,
     request: Request,
     session: SessionDep,
+    vault: VaultDep,
     who: Coordinator,
     text: Annotated[str, Form(max_length=1000)] = "",
 ):
-    actions.reply_to_reporter(session, report_id, text, actor=users.actor(who.user))
-    return redirect(INBOX + f"#report-{report_id}", flash=say(request, "inbox.replied"))
+    actions.reply_to_reporter(session, vault, report_id, text, actor=users.actor(who.user))
+    return redirect(request, INBOX + f"#report-{report_id}", flash=say(request, "inbox.replied"))

@@ -8,12 +8,25 @@ from fastapi.responses import Response
 
 from console import actions
 from console.errors import ConsoleRoute
-from console.web import PREFIX, Coordinator, SessionDep, Viewer, redirect, render, say
-from core import board, inbox, users
-from core.settings import get_settings
+from console.web import (
+    PREFIX,
+    Coordinator,
+    SessionDep,
+    SettingsDep,
+    Viewer,
+    redirect,
+    render,
+    say,
+)
+from core import board, inbox, incidents, users
+from core.enums import IncidentStatus
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
-STATUSES = {"confirm": "confirmed", "dismiss": "dismissed", "resolve": "resolved"}
+STATUSES = {
+    "confirm": IncidentStatus.CONFIRMED,
+    "dismiss": IncidentStatus.DISMISSED,
+    "resolve": IncidentStatus.RESOLVED,
+}
 
 
 def _page(incident_id: int) -> str:
@@ -22,7 +35,7 @@ def _page(incident_id: int) -> str:
 
 @router.get("/incidents/{incident_id}")
 def incident_page(incident_id: int, request: Request, session: SessionDep, _: Viewer):
-    view = board.incident_view(session, actions.get_incident(session, incident_id))
+    view = board.incident_view(session, incidents.get(session, incident_id))
     return render(request, "incident.html", view=view, nav="board")
 
 
@@ -35,7 +48,7 @@ def merge(
     into: Annotated[int, Form()],
 ):
     target = actions.merge(session, incident_id, into=into, actor=users.actor(who.user))
-    return redirect(_page(target.id), flash=say(request, "incident.done"))
+    return redirect(request, _page(target.id), flash=say(request, "incident.done"))
 
 
 @router.post("/incidents/{incident_id}/split")
@@ -49,7 +62,7 @@ def split(
     new = actions.split(
         session, incident_id, report_ids=list(report_ids), actor=users.actor(who.user)
     )
-    return redirect(_page(new.id), flash=say(request, "incident.done"))
+    return redirect(request, _page(new.id), flash=say(request, "incident.done"))
 
 
 @router.post("/incidents/{incident_id}/notes")
@@ -61,17 +74,16 @@ def add_note(
     text: Annotated[str, Form(max_length=2000)] = "",
 ):
     actions.add_note(session, incident_id, author=users.actor(who.user), text=text)
-    return redirect(_page(incident_id) + "#notes", flash=say(request, "incident.done"))
+    return redirect(request, _page(incident_id) + "#notes", flash=say(request, "incident.done"))
 
 
 @router.get("/reports/{report_id}/recording")
-def recording(report_id: int, session: SessionDep, _: Viewer):
+def recording(report_id: int, session: SessionDep, settings: SettingsDep, _: Viewer):
     """A caller's recording, fetched from the provider with Avisa's credentials: the browser
     never talks to another host, and the provider's URL is never shown."""
     report = inbox.get_report(session, report_id)
     if not report.recording_url:
         return Response(status_code=404)
-    settings = get_settings()
     answer = httpx.get(
         report.recording_url + ".mp3",
         auth=(settings.twilio_account_sid, settings.twilio_auth_token),
@@ -98,4 +110,4 @@ def act(
     actions.change_status(
         session, incident_id, STATUSES[action], actor=users.actor(who.user), reason=reason
     )
-    return redirect(_page(incident_id), flash=say(request, "incident.done"))
+    return redirect(request, _page(incident_id), flash=say(request, "incident.done"))

@@ -7,7 +7,17 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile
 
 from console import actions
 from console.errors import ConsoleRoute
-from console.web import PREFIX, Admin, Coordinator, SessionDep, Viewer, redirect, render, say
+from console.web import (
+    PREFIX,
+    Admin,
+    Coordinator,
+    SessionDep,
+    VaultDep,
+    Viewer,
+    redirect,
+    render,
+    say,
+)
 from core import board, subscribers, users
 from core.enums import AccessRole
 from core.errors import Invalid, NotFound
@@ -18,10 +28,13 @@ SUBSCRIBERS = PREFIX + "/subscribers"
 MAX_IMPORT_BYTES = 5_000_000
 
 
-def _subscribers_page(request: Request, session, *, preview=None, csv_text: str = "", **status):
+def _subscribers_page(
+    request: Request, session, vault, *, preview=None, csv_text: str = "", **status
+):
     q = request.query_params
     rows = board.subscribers(
         session,
+        vault,
         status=q.get("status") or None,
         role=q.get("role") or None,
         zone_id=int(q["zone"]) if q.get("zone", "").isdigit() else None,
@@ -43,14 +56,15 @@ def _subscribers_page(request: Request, session, *, preview=None, csv_text: str 
 
 
 @router.get("/subscribers")
-def subscribers_page(request: Request, session: SessionDep, _: Viewer):
-    return _subscribers_page(request, session)
+def subscribers_page(request: Request, session: SessionDep, vault: VaultDep, _: Viewer):
+    return _subscribers_page(request, session, vault)
 
 
 @router.post("/subscribers")
 def add_subscriber(
     request: Request,
     session: SessionDep,
+    vault: VaultDep,
     who: Coordinator,
     phone: Annotated[str, Form(max_length=40)],
     name: Annotated[str, Form(max_length=120)],
@@ -69,14 +83,15 @@ def add_subscriber(
         zone_ids=tuple(zone_ids),
         confirmed=confirmed,
     )
-    actions.add_subscriber(session, data, actor=users.actor(who.user))
-    return redirect(SUBSCRIBERS, flash=say(request, "subs.created"))
+    actions.add_subscriber(session, vault, data, actor=users.actor(who.user))
+    return redirect(request, SUBSCRIBERS, flash=say(request, "subs.created"))
 
 
 @router.post("/subscribers/import")
 async def import_subscribers(
     request: Request,
     session: SessionDep,
+    vault: VaultDep,
     who: Coordinator,
     csv_text: Annotated[str, Form(max_length=MAX_IMPORT_BYTES)] = "",
     csv_file: UploadFile | None = None,
@@ -88,6 +103,7 @@ async def import_subscribers(
         raise Invalid("csv: paste the rows or choose a file")
     result = actions.import_subscribers(
         session,
+        vault,
         csv_text,
         actor=users.actor(who.user),
         allow_confirmed=users.may(who.user, AccessRole.ADMIN),
@@ -100,13 +116,16 @@ async def import_subscribers(
     return _subscribers_page(
         request,
         session,
+        vault,
         preview={"summary": say(request, key, **counts), "errors": result.errors},
         csv_text=csv_text if preview else "",
     )
 
 
 @router.get("/subscribers/{subscriber_id}")
-def subscriber_page(subscriber_id: int, request: Request, session: SessionDep, _: Viewer):
+def subscriber_page(
+    subscriber_id: int, request: Request, session: SessionDep, vault: VaultDep, _: Viewer
+):
     subscriber = session.get(Subscriber, subscriber_id)
     if subscriber is None:
         raise NotFound("no such subscriber")
@@ -114,8 +133,10 @@ def subscriber_page(subscriber_id: int, request: Request, session: SessionDep, _
         request,
         "subscriber.html",
         subscriber=subscriber,
-        phone=board.masked_phone(subscriber),
-        zone_ids=subscribers.zone_ids_of(session, subscriber.id),
+        phone=board.masked_phone(vault, subscriber),
+        zone_ids=subscribers.zone_ids_by_subscriber(session, [subscriber.id]).get(
+            subscriber.id, []
+        ),
         zones=board.zones(session),
         roles=subscribers.SUBSCRIBER_ROLES,
         nav="subscribers",
@@ -150,7 +171,7 @@ def update_subscriber(
         actor=users.actor(who.user),
         **{k: v for k, v in changes.items() if v is not None},
     )
-    return redirect(f"{SUBSCRIBERS}/{subscriber_id}", flash=say(request, "subs.saved"))
+    return redirect(request, f"{SUBSCRIBERS}/{subscriber_id}", flash=say(request, "subs.saved"))
 
 
 @router.get("/zones")
@@ -171,23 +192,23 @@ def create_zone(
     radius_m: Annotated[float | None, Form()] = None,
     geometry: Annotated[str, Form(max_length=200_000)] = "",
 ):
-    shapes = {
-        "zips": lambda: {
-            "zips": [z.strip() for z in zips.replace(";", ",").split(",") if z.strip()]
-        },
-        "circle": lambda: {
-            "center": (lat, lon) if lat is not None and lon is not None else None,
-            "radius_m": radius_m,
-        },
-        "polygon": lambda: {"geometry": _geometry(geometry)},
-    }
-    if shape not in shapes:
+    if shape == "zips":
+        codes = [z.strip() for z in zips.replace(";", ",").split(",") if z.strip()]
+        if not codes or not all(len(z) == 5 and z.isdigit() for z in codes):
+            raise Invalid("zips: five-digit ZIP codes, separated by commas")
+        shaped = {"zips": codes}
+    elif shape == "circle":
+        if lat is None or lon is None:
+            raise Invalid("center: tap the map for the circle's centre")
+        if not radius_m or not 0 < radius_m <= 100_000:
+            raise Invalid("radius_m: between 1 and 100000 metres")
+        shaped = {"center": (lat, lon), "radius_m": radius_m}
+    elif shape == "polygon":
+        shaped = {"geometry": _geometry(geometry)}
+    else:
         raise Invalid("shape: zips, circle or polygon")
-    shaped = shapes[shape]()
-    if shape == "circle" and shaped["center"] is None:
-        raise Invalid("center: tap the map for the circle's centre")
     actions.create_zone(session, actor=users.actor(who.user), name=name, **shaped)
-    return redirect(PREFIX + "/zones", flash=say(request, "zones.created"))
+    return redirect(request, PREFIX + "/zones", flash=say(request, "zones.created"))
 
 
 def _geometry(text: str) -> dict:

@@ -65,3 +65,35 @@ def test_geojson_for_maps(api, twilio_post, work):
     assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 1
     lon, lat = collection["features"][0]["geometry"]["coordinates"]
     assert 33.9 < lat < 34.0 and -118.3 < lon < -118.2
+
+
+def test_an_action_with_redis_down_takes_effect_once_and_its_texts_follow(
+    api, twilio_post, work, monkeypatch, db
+):
+    """Never both a 500 and an effect: the answer is 200, and the sweep sends what it decided."""
+    from sqlmodel import Session, select
+
+    from core.models import Alert
+    from workers import effects, maintenance
+
+    _report(twilio_post, "+13105550001", "ICE at Pacific and Florence")
+    work()
+    incident = api.get("/api/v1/incidents").json()["items"][0]["id"]
+
+    def redis_down(*_args, **_kwargs):
+        from redis.exceptions import ConnectionError
+
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(effects, "enqueue_dispatch", redis_down)
+    resolved = api.post(f"/api/v1/incidents/{incident}/resolve")
+    assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
+    assert api.post(f"/api/v1/incidents/{incident}/resolve").status_code == 409
+    with Session(db) as session:
+        [all_clear] = session.exec(select(Alert).where(Alert.reason == "resolved")).all()
+        assert all_clear.dispatched_at is None  # decided and stored, not yet fanned out
+    monkeypatch.setattr(maintenance, "GRACE_S", -1)
+    maintenance.sweep_outbound()
+    work()
+    with Session(db) as session:
+        assert session.get(Alert, all_clear.id).dispatched_at is not None

@@ -2,7 +2,6 @@
 (Gather and Record actions, Redirects), answering with Digits / SpeechResult / RecordingUrl, then
 the status callback; the report is checked through the coordinator API after a real RQ worker ran."""
 
-import inspect
 import secrets
 import xml.etree.ElementTree as ET
 from math import cos, radians, sqrt
@@ -10,18 +9,8 @@ from math import cos, radians, sqrt
 import pytest
 from sqlmodel import Session, select
 
-from core.models import InboundMessage, Report
-from core.voice import VoiceCall
+from core.models import InboundMessage, Report, VoiceCall
 from tests.conftest import PUBLIC_URL, sign, sms_form
-from workers import intake
-
-# Two tests need a change to workers/intake.py (voice calls skip command parsing, and the intake
-# copies the call's recording and language onto the report with core.voice.complete_report);
-# until it is in, they are skipped.
-needs_intake_hook = pytest.mark.skipif(
-    "complete_report" not in inspect.getsource(intake),
-    reason="workers/intake.py does not handle voice calls yet",
-)
 
 RESIDENT = "+13235550177"
 LINE = "+13235550000"
@@ -296,7 +285,6 @@ def test_speech_failing_twice_falls_back_to_a_recording_kept_for_coordinators(
     assert rows(db, VoiceCall, call_sid=call.sid)[0].recording_url == RECORDING
 
 
-@needs_intake_hook
 def test_the_recording_reaches_the_report_in_the_callers_language(api, twilio_post, work, db):
     call = Call(twilio_post)
     call.dial()
@@ -311,7 +299,6 @@ def test_the_recording_reaches_the_report_in_the_callers_language(api, twilio_po
     assert rows(db, Report)[0].recording_url == RECORDING
 
 
-@needs_intake_hook
 def test_a_caller_saying_a_keyword_still_makes_a_report_not_a_command(api, twilio_post, work, db):
     call = Call(twilio_post)
     call.dial()

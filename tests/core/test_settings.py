@@ -32,3 +32,26 @@ def test_twilio_backend_needs_credentials(monkeypatch):
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     with pytest.raises(ValidationError, match="TWILIO"):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("AVISA_REGION", "south gate"),
+        ("AVISA_REGION", "33.9,-118.2"),
+        ("AVISA_ONLINE_GEOCODER", "googel"),
+        ("AVISA_LOG_LEVEL", "LOUD"),
+        ("AVISA_PUBLIC_URL", "hotline.example.org"),
+    ],
+)
+def test_a_bad_value_fails_at_parse_naming_the_setting(monkeypatch, name, value):
+    """Parsed once at start-up: a typo must stop the process there, not in a raid's first job."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=name.removeprefix("AVISA_").lower()):
+        Settings()
+
+
+def test_the_region_is_parsed_once_into_the_settings(monkeypatch):
+    monkeypatch.setenv("AVISA_REGION", "41.88,-87.63,30")
+    region = Settings().service_region
+    assert (region.lat, region.lon, region.radius_m) == (41.88, -87.63, 30_000)

@@ -13,9 +13,9 @@ from avisa.migrations import alembic_config, upgrade
 from core import voice
 from core.clock import frozen_at, now
 from core.db import make_engine, session_scope
-from core.models import InboundMessage, Report
-from core.phones import get_vault
-from core.voice import VoiceCall
+from core.models import InboundMessage, Report, VoiceCall
+from core.speech import spoken_place
+from workers import runtime
 
 CALLER = "+13235550177"
 
@@ -35,7 +35,7 @@ CALLER = "+13235550177"
     ],
 )
 def test_spoken_place_joins_digits_read_one_by_one(heard, expected):
-    assert voice.spoken_place(heard) == expected
+    assert spoken_place(heard) == expected
 
 
 @pytest.mark.parametrize(
@@ -83,20 +83,20 @@ def test_failures_count_once_per_prompt_and_the_second_one_records(db):
 def test_finalise_waits_for_content_then_makes_one_inbound_message(db):
     with session_scope(db) as session:
         voice.open_call(session, "CA2")
-        assert voice.finalise(session, "CA2", caller=CALLER) == (None, False)
+        assert voice.finalise(session, runtime.vault(), "CA2", caller=CALLER) == (None, False)
         assert (
             voice.get_call(session, "CA2").finalised_at is None
         )  # a late recording can still finish it
         voice.hear_place(session, "CA2", speech="pacific y florence", digits="", attempt=0)
         voice.hear_description(session, "CA2", speech="tres camionetas", attempt=0)
-        row, created = voice.finalise(session, "CA2", caller=CALLER)
+        row, created = voice.finalise(session, runtime.vault(), "CA2", caller=CALLER)
         assert created and row.channel == "voice" and row.provider_sid == "CA2"
         assert row.body == "pacific y florence\ntres camionetas"
-        assert get_vault().open(row.from_enc) == CALLER and row.from_hash == get_vault().index(
-            CALLER
-        )
+        assert runtime.vault().open(
+            row.from_enc
+        ) == CALLER and row.from_hash == runtime.vault().index(CALLER)
     with session_scope(db) as session:  # the status callback, later, in another request
-        again, created = voice.finalise(session, "CA2", caller=CALLER)
+        again, created = voice.finalise(session, runtime.vault(), "CA2", caller=CALLER)
         assert not created and again.id == row.id
         voice.hear_description(
             session, "CA2", speech="otra cosa", attempt=0
@@ -109,7 +109,7 @@ def test_finalise_waits_for_content_then_makes_one_inbound_message(db):
 def test_a_recording_after_the_report_goes_onto_the_report(db):
     with session_scope(db) as session:
         voice.hear_place(session, "CA3", speech="gage y miles", digits="", attempt=0)
-        row, _ = voice.finalise(session, "CA3", caller=CALLER)
+        row, _ = voice.finalise(session, runtime.vault(), "CA3", caller=CALLER)
         report = Report(channel="voice", reporter_hash=row.from_hash, text=row.body)
         session.add(report)
         session.flush()
@@ -123,7 +123,7 @@ def test_complete_report_copies_the_recording_and_the_chosen_language(db):
     with session_scope(db) as session:
         voice.set_language(session, "CA4", "en")
         voice.keep_recording(session, "CA4", "https://api.twilio.com/Recordings/RE4")
-        row, _ = voice.finalise(session, "CA4", caller=CALLER)
+        row, _ = voice.finalise(session, runtime.vault(), "CA4", caller=CALLER)
         report = Report(channel="voice", reporter_hash=row.from_hash, language="es")
         voice.complete_report(session, row, report)
         assert (report.recording_url, report.language) == (

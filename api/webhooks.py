@@ -1,7 +1,8 @@
-"""What every Twilio webhook that brings a report shares: who sent it, and handing it to the workers."""
+"""What every Twilio webhook shares: who sent it, handing it to the workers, answering in TwiML."""
 
 import logging
 
+from fastapi import Response
 from redis.exceptions import RedisError
 from sqlmodel import Session
 
@@ -10,6 +11,11 @@ from core.phones import InvalidPhone, normalize
 from workers.queues import RedisNotConfigured, enqueue_intake
 
 log = logging.getLogger(__name__)
+
+
+def xml_response(document: str) -> Response:
+    """A TwiML document (Twilio wants an XML content type, never an empty 200)."""
+    return Response(content=document, media_type="application/xml")
 
 
 def sender_of(form: dict[str, str]) -> str:

@@ -1,0 +1,115 @@
+"""Subscriber commands by SMS: YES/SI, STOP/PARA, START/ALTA, HELP/AYUDA, and answers to alerts.
+
+Each handler changes the subscriber or the incident and returns the outcome's name with the
+texts and alerts that follow (``Decisions``); the caller stores and sends them after commit.
+"""
+
+from sqlmodel import Session, col, select
+
+from core import policy
+from core.decisions import Decisions
+from core.enums import OPEN_INCIDENT, IncidentStatus, Language, MessageKind, SubscriberStatus
+from core.keywords import Command, fold
+from core.models import Acknowledgement, InboundMessage, Incident, Message, Subscriber
+from core.subscribers import set_status
+
+# A responder's answer moves the incident: their verification is what the state machine waits for.
+ACTION_STATUS = {
+    "confirm": IncidentStatus.CONFIRMED,
+    "false": IncidentStatus.DISMISSED,
+    "clear": IncidentStatus.RESOLVED,
+}
+ANSWERS = ("yes", "confirm", "false", "on_my_way", "clear")
+
+
+def handle(
+    session: Session, subscriber: Subscriber, command: Command, inbound: InboundMessage
+) -> tuple[str, Decisions]:
+    """What ``command`` from ``subscriber`` does; returns (outcome, decisions)."""
+    decisions = Decisions()
+    key, lang = f"reply:{inbound.id}", subscriber.language
+
+    def reply(template: str, **params: object) -> None:
+        decisions.text(template, lang, dedupe_key=key, subscriber=subscriber, **params)
+
+    if command.name == "opt_out":
+        set_status(session, subscriber, SubscriberStatus.OPTED_OUT)
+        reply("opted_out")
+    elif command.name == "opt_in":
+        set_status(session, subscriber, SubscriberStatus.ACTIVE)
+        reply("opted_in_again")
+    elif command.name == "help":
+        reply("help")
+    elif subscriber.status == SubscriberStatus.PENDING and command.name in ("yes", "confirm"):
+        set_status(session, subscriber, SubscriberStatus.ACTIVE)
+        reply("opt_in_done")
+    elif subscriber.status == SubscriberStatus.ACTIVE and command.name in ANSWERS:
+        return _answer(session, subscriber, command, inbound)
+    else:
+        return "command:ignored", decisions
+    return f"command:{command.name}", decisions
+
+
+def handle_resident(
+    sender: str, command: Command, inbound: InboundMessage
+) -> tuple[str, Decisions]:
+    """Keywords from someone who is not a subscriber: HELP is answered; STOP/START need no record."""
+    decisions = Decisions()
+    if command.name == "help":
+        # Answer in the word's language.
+        language = Language.EN if fold(inbound.body) in ("HELP", "INFO") else Language.ES
+        decisions.text("help", language, dedupe_key=f"reply:{inbound.id}", to_e164=sender)
+    return f"command:{command.name}", decisions
+
+
+def _answer(
+    session: Session, subscriber: Subscriber, command: Command, inbound: InboundMessage
+) -> tuple[str, Decisions]:
+    decisions = Decisions()
+    action = "confirm" if command.name == "yes" else command.name
+    key, lang = f"reply:{inbound.id}", subscriber.language
+    open_ids = _open_incidents_alerted(session, subscriber)
+    incident_id = command.incident_id
+    if incident_id is None:
+        if len(open_ids) != 1:
+            word = "SI" if lang == Language.ES else "YES"
+            example = f"{max(open_ids) if open_ids else 12} {word}"
+            template = "ack_which_incident" if open_ids else "ack_no_incident"
+            decisions.text(template, lang, dedupe_key=key, subscriber=subscriber, example=example)
+            return "command:ambiguous", decisions
+        incident_id = open_ids[0]
+    incident = session.get(Incident, incident_id)
+    if incident is None or incident.id not in open_ids:
+        decisions.text("ack_no_incident", lang, dedupe_key=key, subscriber=subscriber)
+        return "command:unknown_incident", decisions
+    session.add(
+        Acknowledgement(incident_id=incident.id, subscriber_id=subscriber.id, action=action)
+    )
+    status = ACTION_STATUS.get(action)
+    if status:
+        actor = f"subscriber:{subscriber.id}"
+        decisions.alerts(policy.transition_if_still(session, incident, status, actor=actor))
+    decisions.text(
+        "ack_recorded",
+        lang,
+        dedupe_key=key,
+        subscriber=subscriber,
+        incident_id=incident.id,
+        action=action,
+        incident=incident.id,
+    )
+    return f"command:{action}:{incident.id}", decisions
+
+
+def _open_incidents_alerted(session: Session, subscriber: Subscriber) -> list[int]:
+    """Open incidents this subscriber was alerted about: the ones an answer can refer to."""
+    alerted = select(Message.incident_id).where(
+        Message.subscriber_id == subscriber.id,
+        col(Message.kind).in_((MessageKind.ALERT, MessageKind.UPDATE)),
+    )
+    rows = session.exec(
+        select(Incident.id).where(
+            col(Incident.id).in_(alerted), col(Incident.status).in_(OPEN_INCIDENT)
+        )
+    )
+    return sorted(rows)

@@ -1,0 +1,55 @@
+"""Escalation: a new incident nobody has answered within ``AVISA_ACK_MINUTES`` goes wider — to
+the responders of neighbouring zones and to the coordinators.
+
+Idempotent: ``escalated_at`` is claimed with a conditional update, so an incident escalates once
+however many timers and sweeps ask.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from core.clock import now
+from core.decisions import Decisions
+from core.enums import IncidentStatus
+from core.models import Acknowledgement, Alert, Incident
+
+
+def escalate_if_unanswered(session: Session, incident_id: int) -> Decisions:
+    """Escalate the incident if it is still unverified and no responder answered; the decisions
+    hold the escalation alert (empty when nothing was due)."""
+    decisions = Decisions()
+    incident = session.get(Incident, incident_id)
+    if (
+        incident is None
+        or incident.status != IncidentStatus.REPORTED
+        or incident.escalated_at is not None
+    ):
+        return decisions
+    answered = select(Acknowledgement.id).where(Acknowledgement.incident_id == incident_id)
+    if session.exec(answered).first():
+        return decisions
+    claim = (
+        update(Incident)
+        .where(col(Incident.id) == incident_id, col(Incident.escalated_at).is_(None))
+        .values(escalated_at=now())
+    )
+    if session.exec(claim).rowcount != 1:  # type: ignore[call-overload]
+        return decisions
+    alert = Alert(incident_id=incident_id, reason="escalated", audience="escalation")
+    session.add(alert)
+    session.flush()
+    decisions.alerts([alert])
+    return decisions
+
+
+def overdue(session: Session, *, ack_minutes: float) -> list[int]:
+    """Unverified, unescalated incidents older than the answer deadline (their timer was lost)."""
+    deadline = now() - timedelta(minutes=ack_minutes)
+    query = select(Incident.id).where(
+        Incident.status == IncidentStatus.REPORTED,
+        col(Incident.escalated_at).is_(None),
+        Incident.first_seen <= deadline,
+    )
+    return [i for i in session.exec(query) if i is not None]

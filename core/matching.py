@@ -1,0 +1,147 @@
+"""Folding reports into incidents by place and time.
+
+A located report joins the nearest open incident within the dedup radius (widened by both
+places' own uncertainty) whose last report is within the dedup window; otherwise it opens one.
+Callers hold the area lock (``workers.locks``) around ``match_or_create`` so that concurrent
+reports of one raid cannot open two incidents.
+"""
+
+import math
+from datetime import timedelta
+
+from sqlmodel import Session, col, func, select
+
+from core.clock import now
+from core.enums import OPEN_INCIDENT, IncidentStatus
+from core.geo import bounding_box, haversine_m
+from core.models import Incident, Report
+
+
+def candidates(
+    session: Session, lat: float, lon: float, reach_m: float, since, *, coarse: bool | None = None
+) -> list[tuple[int, float, float, float]]:
+    """``(id, lat, lon, precision_m)`` of open incidents active since ``since`` inside a box around
+    the point (indexed lat/lon); ``coarse`` True/False keeps only incidents less/more precise than
+    ``SHARP_INCIDENT_M``. Columns, not ORM objects: most candidates are looked at once and dropped.
+    """
+    min_lat, min_lon, max_lat, max_lon = bounding_box(lat, lon, reach_m)
+    query = select(Incident.id, Incident.lat, Incident.lon, Incident.precision_m).where(
+        col(Incident.status).in_(OPEN_INCIDENT),
+        Incident.last_seen >= since,
+        Incident.lat.between(min_lat, max_lat),
+        Incident.lon.between(min_lon, max_lon),
+    )
+    if coarse is not None:
+        sharp = Incident.precision_m <= SHARP_INCIDENT_M
+        query = query.where(~sharp if coarse else sharp)
+    return list(session.exec(query))
+
+
+# The coarsest incident we let a report join (a ZIP or city centroid): bounds the search box.
+MAX_INCIDENT_PRECISION_M = 5000.0
+# Most incidents are this sharp or sharper (a corner, a station, a place); the few coarser ones (a
+# ZIP or city guess) are searched in a box of their own, so a busy day's many corner incidents are
+# not all loaded for every report.
+SHARP_INCIDENT_M = 500.0
+
+
+def reach_m(radius_m: float, *precisions: float) -> float:
+    return radius_m + sum(precisions)
+
+
+def search_reach_m(radius_m: float, report_precision_m: float) -> float:
+    """How far from a report an incident it could join may lie; the area lock covers this much."""
+    return reach_m(radius_m, report_precision_m, MAX_INCIDENT_PRECISION_M)
+
+
+def match(
+    session: Session, report: Report, *, radius_m: float, window_min: float
+) -> Incident | None:
+    """The nearest open incident this located report belongs to, or None."""
+    since = now() - timedelta(minutes=window_min)
+    own = report.precision_m or 0
+    found = candidates(
+        session,
+        report.lat,
+        report.lon,
+        reach_m(radius_m, own, SHARP_INCIDENT_M),
+        since,
+        coarse=False,
+    ) + candidates(
+        session, report.lat, report.lon, search_reach_m(radius_m, own), since, coarse=True
+    )
+    best, best_distance = None, math.inf
+    for incident_id, lat, lon, precision in found:
+        distance = haversine_m(report.lat, report.lon, lat, lon)
+        if distance <= reach_m(radius_m, own, precision) and distance < best_distance:
+            best, best_distance = incident_id, distance
+    return session.get(Incident, best) if best is not None else None
+
+
+def open_from(session: Session, report: Report) -> Incident:
+    incident = Incident(
+        lat=report.lat,
+        lon=report.lon,
+        precision_m=report.precision_m,
+        label=report.matched,
+        zip=report.zip,
+        first_seen=now(),
+        last_seen=now(),
+    )
+    session.add(incident)
+    session.flush()
+    attach(session, incident, report)
+    return incident
+
+
+def attach(session: Session, incident: Incident, report: Report) -> None:
+    """Make ``report`` part of ``incident`` and refine the incident's place and counts."""
+    report.incident_id = incident.id
+    session.add(report)
+    session.flush()
+    refine(session, incident)
+    incident.last_seen = now()
+    session.add(incident)
+
+
+def refine(session: Session, incident: Incident) -> None:
+    """Place = precision-weighted mean of its reports; precision = the best single report's."""
+    reports = session.exec(
+        select(Report).where(Report.incident_id == incident.id, col(Report.lat).is_not(None))
+    ).all()
+    weights = [1.0 / (r.precision_m or 1.0) ** 2 for r in reports]
+    total = sum(weights)
+    incident.lat = sum(w * r.lat for w, r in zip(weights, reports, strict=True)) / total
+    incident.lon = sum(w * r.lon for w, r in zip(weights, reports, strict=True)) / total
+    sharpest = min(reports, key=lambda r: r.precision_m or math.inf)
+    incident.precision_m, incident.label = sharpest.precision_m, sharpest.matched or incident.label
+    incident.zip = incident.zip or sharpest.zip
+    incident.report_count = len(reports)
+    incident.reporter_count = session.exec(
+        select(func.count(func.distinct(Report.reporter_hash))).where(
+            Report.incident_id == incident.id
+        )
+    ).one()
+
+
+def match_or_create(
+    session: Session, report: Report, *, radius_m: float, window_min: float
+) -> tuple[Incident, bool]:
+    """Attach the located ``report`` to its incident; returns (incident, created)."""
+    incident = match(session, report, radius_m=radius_m, window_min=window_min)
+    if incident is None:
+        return open_from(session, report), True
+    attach(session, incident, report)
+    return incident, False
+
+
+def expire_quiet(session: Session, *, quiet_min: float) -> list[Incident]:
+    """Open incidents with no report for ``quiet_min`` become ``expired``."""
+    cutoff = now() - timedelta(minutes=quiet_min)
+    stale = session.exec(
+        select(Incident).where(col(Incident.status).in_(OPEN_INCIDENT), Incident.last_seen < cutoff)
+    ).all()
+    for incident in stale:
+        incident.status, incident.closed_at = IncidentStatus.EXPIRED, now()
+        session.add(incident)
+    return list(stale)
