@@ -74,6 +74,16 @@ def _user_add(args) -> int:
     return 0
 
 
+def _user_revoke(args) -> int:
+    from core import users
+    from workers import runtime
+
+    with runtime.session() as session:
+        ended = users.revoke_all(session, args.username.strip().lower())
+    print(f"ended {ended} console sessions of {args.username!r}")
+    return 0
+
+
 def _text(args) -> int:
     from avisa.resident import send_text
 
@@ -157,6 +167,9 @@ def parser() -> argparse.ArgumentParser:
     user_add.add_argument("--role", required=True, choices=["viewer", "coordinator", "admin"])
     user_add.add_argument("--language", default="es", choices=["es", "en"])
     user_add.set_defaults(func=_user_add)
+    user_revoke = user.add_parser("revoke", help="sign a user out everywhere (a lost phone)")
+    user_revoke.add_argument("username")
+    user_revoke.set_defaults(func=_user_revoke)
 
     text = sub.add_parser(
         "text", help="play a resident: sign and post an SMS to the running server"

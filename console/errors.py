@@ -4,6 +4,7 @@
     Forbidden (403)                   → a 403 page naming why (a viewer's POST, a bad CSRF token)
     core.errors.NotFound              → back with a flash message (a GET: a 404 page)
     core.errors.AvisaError (others)   → back to the page the form was on, with its message flashed
+    a form field of the wrong type    → back with the field named
     a Redis outage                    → back with "the queue is not answering"
 
 so a coordinator never meets a 500 for something the domain refused.
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from redis.exceptions import RedisError
 
@@ -39,10 +41,19 @@ class ConsoleRoute(APIRoute):
                 return redirect(request, back(request), flash=str(exc))
             except AvisaError as exc:
                 return redirect(request, back(request), flash=str(exc))
+            except RequestValidationError as exc:
+                if request.method == "GET":
+                    return render(request, "error.html", 400, message=_fields(exc))
+                return redirect(request, back(request), flash=_fields(exc))
             except RedisError:
                 return redirect(request, back(request), flash=say(request, "error.redis"))
 
         return guarded
+
+
+def _fields(exc: RequestValidationError) -> str:
+    """ "lat: Input should be a valid number" for each field a form got wrong."""
+    return "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors())
 
 
 def _to_sign_in(request: Request) -> Response:

@@ -29,6 +29,16 @@ LOGIN_COOKIE = "avisa_login"
 FLASH_COOKIE = "avisa_flash"
 PREFIX = "/console"
 
+# Pages may load nothing from another host, and may not be framed. MapLibre starts its worker
+# from a blob: URL and sets element styles; everything else is this origin's own files.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; worker-src 'self' blob:; "
+    "child-src blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -144,7 +154,7 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
         has_basemap=basemap_path(app_settings(request)) is not None,
         **context,
     )
-    response = HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
     if flash and not name.startswith("_"):  # fragments (htmx polls) leave the flash for the page
         response.delete_cookie(FLASH_COOKIE, path=PREFIX)
     return response

@@ -79,20 +79,6 @@ def board(session: Session, *, limit: int = 200) -> list[BoardRow]:
     return [BoardRow(i, on_the_way.get(i.id, 0), minutes_since(i.last_seen)) for i in incidents]
 
 
-def board_version(session: Session) -> str:
-    """Changes whenever something on the board would: lets a poll answer "nothing new" cheaply."""
-    latest_report = session.exec(select(func.max(Report.updated_at))).one()
-    latest_ack = session.exec(select(func.max(Acknowledgement.id))).one()
-    statuses = session.exec(
-        select(
-            func.count(col(Incident.id)),
-            func.max(Incident.confirmed_at),
-            func.max(Incident.closed_at),
-        )
-    ).one()
-    return "|".join(str(v) for v in (latest_report, latest_ack, *statuses))
-
-
 def incident_view(session: Session, incident: Incident) -> IncidentView:
     """Everything about one incident, each list oldest first."""
     acks = session.exec(

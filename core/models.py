@@ -241,8 +241,9 @@ class ConsoleSession(SQLModel, table=True):
 
 
 class ConsoleLoginFailure(SQLModel, table=True):
-    """One wrong password (or unknown name): counted per username for the lockout window."""
+    """One wrong password (or unknown name), counted per name for the lockout window. The name is
+    kept only as a SHA-256: people type passwords and phone numbers into the name field."""
 
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(index=True)
+    username_hash: str = Field(index=True)
     created_at: datetime = Field(default_factory=now, index=True)

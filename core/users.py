@@ -84,7 +84,8 @@ def locked_out(session: Session, username: str) -> bool:
     since = now() - LOCKOUT_WINDOW
     failures = session.exec(
         select(func.count(col(ConsoleLoginFailure.id))).where(
-            ConsoleLoginFailure.username == username, ConsoleLoginFailure.created_at >= since
+            ConsoleLoginFailure.username_hash == _digest(username),
+            ConsoleLoginFailure.created_at >= since,
         )
     ).one()
     return failures >= MAX_FAILURES
@@ -104,12 +105,11 @@ def sign_in(session: Session, username: str, password: str) -> tuple[ConsoleUser
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        session.add(ConsoleLoginFailure(username=username[:40]))
-        session.add(
-            AuditEvent(
-                actor=f"user:{username[:40]}", action="user.sign_in_failed", target="console"
+        session.add(ConsoleLoginFailure(username_hash=_digest(username)))
+        if user is not None:  # an unknown name is not written down: it may be a mistyped secret
+            session.add(
+                AuditEvent(actor=actor(user), action="user.sign_in_failed", target="console")
             )
-        )
         raise SignInRefused(locked=False)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -167,6 +167,7 @@ def revoke_all(session: Session, username: str) -> int:
     for row in live:
         row.revoked_at = now()
         session.add(row)
+    session.add(AuditEvent(actor="cli", action="user.revoke_sessions", target=actor(user)))
     return len(live)
 
 

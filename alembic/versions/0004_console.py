@@ -48,12 +48,14 @@ def upgrade() -> None:
     op.create_table(
         "consoleloginfailure",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("username", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("username_hash", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("consoleloginfailure", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_consoleloginfailure_username"), ["username"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_consoleloginfailure_username_hash"), ["username_hash"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_consoleloginfailure_created_at"), ["created_at"], unique=False
         )

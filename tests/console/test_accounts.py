@@ -59,6 +59,9 @@ def test_five_failures_in_fifteen_minutes_lock_the_name_out(client, make_user, d
     assert locked.status_code == 401 and "15" in locked.text  # right password, still refused
     with session_scope(db) as session, frozen_at(now() + timedelta(minutes=16)):
         assert not users.locked_out(session, "ana")
+    sign_in(client, "+13235550199", "x")  # a number typed as the name is never written down
+    with Session(db) as session:
+        assert not [e for e in session.exec(select(AuditEvent)) if "0199" in e.actor]
 
 
 def test_sign_out_revokes_and_sessions_expire(client, make_user, db):

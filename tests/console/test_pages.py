@@ -86,3 +86,57 @@ def test_static_files_stay_inside_their_folder(client):
     assert client.get("/console/static/console.css").status_code == 200
     assert client.get("/console/static/../web.py").status_code == 404
     assert client.get("/console/static/%2e%2e/web.py").status_code == 404
+
+
+def test_the_inbox_attaches_and_pins_reports(client, make_user, twilio_post, work, db):
+    from core.models import Incident, Report
+    from tests.conftest import sms_form
+
+    for sender, body in [
+        ("+13235550151", "ICE en la Pacific y Florence"),
+        ("+13235550152", "hay migra aqui"),
+        ("+13235550153", "vi la migra por aqui"),
+    ]:
+        assert twilio_post("/twilio/sms", sms_form(sender, body)).status_code == 200
+    work()
+    csrf = signed_in(client, make_user, "coordinator")
+    with Session(db) as session:
+        incident = session.exec(select(Incident)).one()
+        waiting = [r.id for r in session.exec(select(Report).where(Report.lat == None))]  # noqa: E711
+    assert len(waiting) == 2 and f"report-{waiting[0]}" in client.get("/console/inbox").text
+    inbox = "http://testserver/console/inbox"
+
+    attached = client.post(
+        f"/console/inbox/{waiting[0]}/attach",
+        data={"csrf": csrf, "incident_id": incident.id},
+        headers={"referer": inbox},
+    )
+    assert f"incident #{incident.id}" in attached.text
+    unknown = client.post(
+        f"/console/inbox/{waiting[1]}/place",
+        data={"csrf": csrf, "place": "zzzz qqqq"},
+        headers={"referer": inbox},
+    )
+    assert "not found" in unknown.text
+    malformed = client.post(
+        f"/console/inbox/{waiting[1]}/place",
+        data={"csrf": csrf, "lat": "north", "lon": "-118.2"},
+        headers={"referer": inbox},
+    )
+    assert malformed.status_code == 200 and "lat:" in malformed.text
+    pinned = client.post(
+        f"/console/inbox/{waiting[1]}/place",
+        data={"csrf": csrf, "lat": "33.9500", "lon": "-118.1500"},  # far from the first: its own
+        headers={"referer": inbox},
+    )
+    assert "Report placed in incident #" in pinned.text
+    work()
+    with Session(db) as session:
+        assert session.get(Incident, incident.id).report_count == 2
+        placed = session.get(Report, waiting[1])
+        assert placed.geo_source == "coordinator" and placed.incident_id != incident.id
+        assert {e.action for e in session.exec(select(AuditEvent))} >= {
+            "report.attach",
+            "report.place",
+        }
+    assert "hay migra aqui" not in client.get("/console/inbox").text
