@@ -99,6 +99,11 @@ class Settings(BaseSettings):
     # An opted-out subscriber's name, number, zones and texts are erased this long after they left.
     opted_out_grace_days: int = Field(30, ge=0)
 
+    # issue 14
+    # Path of the console's .pmtiles basemap; empty means the one shipped with the console
+    # (Southeast LA), "off" means no basemap (the map still shows incidents and zones).
+    basemap: str = ""
+
     # Every value that could fail later is checked here, so a typo stops start-up naming the
     # setting instead of failing inside the first intake job of a raid.
     @field_validator("region")
