@@ -50,8 +50,7 @@ def split(session: Session, incident_id: int, *, report_ids: list[int], actor: s
 def add_note(session: Session, incident_id: int, *, author: str, text: str) -> IncidentNote:
     if not text.strip():
         raise Invalid("note: must not be empty")
-    note = incidents.add_note(session, incident_id, author=author, text=text.strip())
-    session.add(AuditEvent(actor=author, action="incident.note", target=f"incident:{incident_id}"))
+    note = incidents.add_note(session, incident_id, author=author, text=text.strip())  # audited
     session.commit()
     return note
 
@@ -159,7 +158,6 @@ def update_subscriber(session: Session, subscriber_id: int, *, actor: str, **cha
 
 def create_zone(session: Session, *, actor: str, **shape) -> Zone:
     """A zone of ZIPs, a circle or a polygon (``core.zones.create``); audited."""
-    zone = zones.create(session, **shape)
-    session.add(AuditEvent(actor=actor, action="zone.create", target=f"zone:{zone.id}"))
+    zone = zones.create(session, actor=actor, **shape)  # the service audits it
     session.commit()
     return zone
