@@ -4,6 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.routers import (
+    drills,
     health,
     incidents,
     messages,
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         incidents,
         messages,
         places,
+        drills,
     ):
         app.include_router(module.router)
     app.state.settings = settings

@@ -125,6 +125,7 @@ class IncidentOut(BaseModel):
     last_seen: datetime
     confirmed_at: datetime | None
     closed_at: datetime | None
+    drill: bool = False
 
 
 class IncidentDetail(IncidentOut):
@@ -184,3 +185,28 @@ class NoteOut(BaseModel):
     author: str
     text: str
     created_at: datetime
+
+
+class DrillIn(Strict):
+    zone_id: int
+    place: Annotated[str, Field(min_length=2, max_length=120)] | None = None
+    full: bool = False  # legal aid and escalation too, as in a raid
+
+
+class DrillOut(BaseModel):
+    """What a drill measured; ``*_ack_s`` are seconds from a responder's alert to their answer."""
+
+    id: int
+    incident_id: int
+    zone_id: int
+    full: bool
+    status: str
+    started_at: datetime
+    sent: int
+    delivered: int
+    failed: int
+    acknowledged: int
+    confirmed: int
+    on_my_way: int
+    first_ack_s: float | None
+    median_ack_s: float | None

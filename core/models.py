@@ -119,6 +119,7 @@ class Incident(SQLModel, table=True):
     closed_at: datetime | None = None
     escalated_at: datetime | None = None
     merged_into: int | None = None
+    drill: bool = False  # a rehearsal (core.drills): never a real incident in lists or metrics
 
 
 class IncidentNote(SQLModel, table=True):
@@ -211,3 +212,14 @@ class VoiceCall(SQLModel, table=True):
     speech_failures: int = 0
     finalised_at: datetime | None = None
     created_at: datetime = Field(default_factory=now, index=True)
+
+
+class Drill(SQLModel, table=True):
+    """A rehearsal a coordinator started: one synthetic incident sent down a zone's real chain."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", unique=True)
+    zone_id: int = Field(foreign_key="zone.id", index=True)
+    full: bool = False  # legal aid and escalation fire too, as in a real raid
+    actor: str
+    created_at: datetime = Field(default_factory=now)

@@ -11,6 +11,7 @@ responders. Dismissed → stand-down, resolved → all-clear, to everyone alread
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from core import drills
 from core.clock import now
 from core.enums import IncidentStatus
 from core.errors import Conflict
@@ -36,6 +37,7 @@ class InvalidTransition(Conflict):
 
 
 def _alerts(session: Session, incident: Incident, plans: list[tuple[str, str]]) -> list[Alert]:
+    plans = drills.keep_plans(session, incident, plans)  # a drill keeps to its responders
     alerts = [
         Alert(incident_id=incident.id, reason=reason, audience=audience)
         for reason, audience in plans

@@ -1,0 +1,45 @@
+"""Issue 15, beyond one SMS: drills (incident.drill, drill).
+
+Revision ID: 0006_beyond
+Revises: 0003
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+
+from alembic import op
+
+revision = "0006_beyond"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("incident") as batch:
+        batch.add_column(
+            sa.Column("drill", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    op.create_table(
+        "drill",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("zone_id", sa.Integer(), nullable=False),
+        sa.Column("full", sa.Boolean(), nullable=False),
+        sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["incident_id"], ["incident.id"]),
+        sa.ForeignKeyConstraint(["zone_id"], ["zone.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("incident_id"),
+    )
+    with op.batch_alter_table("drill") as batch:
+        batch.create_index(batch.f("ix_drill_zone_id"), ["zone_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("drill") as batch:
+        batch.drop_index(batch.f("ix_drill_zone_id"))
+    op.drop_table("drill")
+    with op.batch_alter_table("incident") as batch:
+        batch.drop_column("drill")
