@@ -65,6 +65,19 @@ class Channel(StrEnum):
     VOICE = "voice"
 
 
+class AlertCallStatus(StrEnum):
+    """A phone call placed because an alert text could not reach a subscriber (core.alert_calls)."""
+
+    PENDING = "pending"  # decided, not yet placed
+    PLACING = "placing"  # claimed by a worker: never placed a second time
+    PLACED = "placed"  # Twilio took it
+    ANSWERED = "answered"  # the call was picked up and our TwiML asked
+    ACKNOWLEDGED = "acknowledged"  # they pressed 1
+    UNANSWERED = "unanswered"  # busy, no answer, failed, or hung up without pressing
+    FAILED = "failed"  # could not be placed
+    UNCERTAIN = "uncertain"  # Twilio may have placed it: not tried again
+
+
 class AccessRole(StrEnum):
     """What an API key (or, later, a console user) may do: each role includes the ones below."""
 

@@ -13,6 +13,7 @@ from sqlmodel import AutoString, Field, SQLModel
 from core.clock import now
 from core.enums import (
     AccessRole,
+    AlertCallStatus,
     Channel,
     IncidentStatus,
     Language,
@@ -223,3 +224,23 @@ class Drill(SQLModel, table=True):
     full: bool = False  # legal aid and escalation fire too, as in a real raid
     actor: str
     created_at: datetime = Field(default_factory=now)
+
+
+class AlertCall(SQLModel, table=True):
+    """A call placed because an alert or update text came back unreachable (core.alert_calls).
+
+    One per message, ever: ``message_id`` is unique and the worker claims the row before dialling.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", unique=True)
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    error_code: str | None = None  # the text's reachability error that caused the call
+    status: AlertCallStatus = Field(default=AlertCallStatus.PENDING, sa_type=Vocab, index=True)
+    call_sid: str | None = Field(default=None, unique=True)
+    attempts: int = 0
+    detail: str | None = None
+    created_at: datetime = Field(default_factory=now, index=True)
+    placed_at: datetime | None = None
+    acknowledged_at: datetime | None = None

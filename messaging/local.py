@@ -18,3 +18,8 @@ class LocalProvider:
         stream = self._stream or sys.stdout
         print(f"📱 SMS → {mask(to)}  [{idempotency_key}]\n   {body}", file=stream, flush=True)
         return Receipt(provider_sid="LO" + uuid.uuid4().hex, status="delivered")
+
+    def place_call(self, to: str, url: str, *, idempotency_key: str) -> Receipt:
+        stream = self._stream or sys.stdout
+        print(f"📞 call → {mask(to)}  [{idempotency_key}]\n   {url}", file=stream, flush=True)
+        return Receipt(provider_sid="LC" + uuid.uuid4().hex, status="queued")

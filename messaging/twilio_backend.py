@@ -41,6 +41,7 @@ from messaging.provider import (
 STATUS_PATH = "/twilio/status"
 REF_PARAM = "ref"  # query parameter of the status callback URL naming our message
 TIMEOUT_S = 10.0  # connect and read; the SDK's default is to wait forever
+CALL_RING_S = 30  # then Twilio gives up on an unanswered alert call (voicemail aside)
 LOOKUP_LIMIT = 20  # recent texts to one number searched for a lost answer
 CLOCK_SKEW = timedelta(minutes=2)  # our clock vs Twilio's date_created
 # Credentials or account problems: every text fails the same way until an operator fixes it, so
@@ -94,6 +95,9 @@ class TwilioProvider:
             else {"from_": settings.twilio_from_number}
         )
         self.status_callback = settings.public_url.rstrip("/") + STATUS_PATH
+        self._calls = self.client.api.v2010.accounts(settings.twilio_account_sid).calls
+        # A call needs a voice number (a Messaging Service cannot ring anyone).
+        self._caller = settings.call_from_number or settings.twilio_from_number
 
     def callback_url(self, idempotency_key: str) -> str:
         return f"{self.status_callback}?{REF_PARAM}={quote(idempotency_key, safe='')}"
@@ -121,6 +125,28 @@ class TwilioProvider:
         except (TwilioException, requests.RequestException) as exc:
             raise translate(exc) from None
         return None
+
+    def place_call(self, to: str, url: str, *, idempotency_key: str) -> Receipt:
+        """POST one Calls create; Twilio fetches the call's TwiML from ``url`` when it is answered
+        and reports its end to ``url``'s ``/status`` sibling. Errors as for ``send``; no number
+        to call from is a PermanentSendError (nothing to retry until an operator sets one)."""
+        if not self._caller:
+            raise PermanentSendError("no number to call from", code="no_caller_number")
+        base, _, query = url.partition("?")
+        status_url = f"{base}/status" + (f"?{query}" if query else "")
+        try:
+            call = self._calls.create(
+                to=to,
+                from_=self._caller,
+                url=url,
+                status_callback=status_url,
+                status_callback_event=["completed"],
+                timeout=CALL_RING_S,
+            )
+        except (TwilioException, requests.RequestException) as exc:
+            raise translate(exc) from None
+        # Calls have no idempotency key: the AlertCall claim (core.alert_calls) is the guard.
+        return Receipt(provider_sid=call.sid, status=call.status or "queued")
 
 
 def translate(exc: Exception) -> SendError:

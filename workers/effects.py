@@ -18,7 +18,7 @@ from core.outbox import add_message, new_message
 from core.phones import PhoneVault
 from messaging.segments import count_segments
 from messaging.templates import render, render_bilingual
-from workers import escalation
+from workers import calls, escalation
 from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_send
 from workers.runtime import vault
 
@@ -32,11 +32,13 @@ class Effects:
     alert_ids: list[int] = field(default_factory=list)
     message_ids: list[int] = field(default_factory=list)
     escalation_timers: list[int] = field(default_factory=list)
+    calls: list[int] = field(default_factory=list)  # AlertCall ids (workers.calls)
 
     @classmethod
     def record(cls, session: Session, decisions: Decisions) -> "Effects":
         """Store the decided texts (each once per dedupe key) in ``session``; nothing is sent yet."""
         effects = cls(list(decisions.alert_ids), [], list(decisions.escalation_timers))
+        effects.calls = list(decisions.calls)
         texts = decisions.texts
         if len(texts) > BATCH:
             effects.message_ids += _store_batch(session, texts, vault())
@@ -56,6 +58,8 @@ class Effects:
             enqueue_send(self.message_ids)
             for incident_id in self.escalation_timers:
                 escalation.schedule(incident_id)
+            for call_id in self.calls:
+                calls.enqueue_call(call_id)
         except (RedisError, RedisNotConfigured) as exc:
             log.warning(
                 "%d alerts, %d texts stored but not enqueued (%s); the sweep will send them",

@@ -1,4 +1,5 @@
-"""Issue 15, beyond one SMS: drills (incident.drill, drill).
+"""Issue 15, beyond one SMS: drills (incident.drill, drill), calls after undelivered alerts
+(alertcall).
 
 Revision ID: 0006_beyond
 Revises: 0003
@@ -35,9 +36,34 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("drill") as batch:
         batch.create_index(batch.f("ix_drill_zone_id"), ["zone_id"], unique=False)
+    op.create_table(
+        "alertcall",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("subscriber_id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=True),
+        sa.Column("error_code", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("call_sid", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("placed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("acknowledged_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["incident_id"], ["incident.id"]),
+        sa.ForeignKeyConstraint(["message_id"], ["message.id"]),
+        sa.ForeignKeyConstraint(["subscriber_id"], ["subscriber.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("call_sid"),
+        sa.UniqueConstraint("message_id"),
+    )
+    with op.batch_alter_table("alertcall") as batch:
+        for column in ("created_at", "incident_id", "status", "subscriber_id"):
+            batch.create_index(batch.f(f"ix_alertcall_{column}"), [column], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("alertcall")
     with op.batch_alter_table("drill") as batch:
         batch.drop_index(batch.f("ix_drill_zone_id"))
     op.drop_table("drill")

@@ -5,7 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import SessionDep, TwilioForm
+from core import alert_calls
 from core.delivery import apply_status
+from workers.effects import carry_out
 
 router = APIRouter(tags=["twilio"])
 
@@ -24,7 +26,7 @@ def receive_status(
     )
     if not sid or not status:
         raise HTTPException(400, "MessageSid and MessageStatus are required")
-    apply_status(
+    message = apply_status(
         session,
         provider_sid=sid,
         status=status,
@@ -32,5 +34,6 @@ def receive_status(
         error_message=form.get("ErrorMessage") or None,
         message_id=ref,
     )
-    session.commit()
+    # An alert that cannot reach the phone is followed by a call (core.alert_calls).
+    carry_out(session, alert_calls.after_status(session, message))
     return Response(status_code=204)

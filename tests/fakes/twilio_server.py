@@ -11,6 +11,7 @@ errors, its latency, and the signed status callbacks that follow.
     fake.drop_number("+13235550104")                           # accept, then hang up, no answer
     fake.callback_outcome("+13235550103", "undelivered", 30003)
     ... fake.accepted  (every text it took: sid, to, body, time accepted)
+    ... fake.calls  (every call placed with POST …/Calls.json: sid, to, from, url)
     fake.stop()
 
 It records numbers because assertions need them; it never prints or logs them.
@@ -49,6 +50,15 @@ class Accepted:
     body: str
     status_callback: str | None
     accepted_at: float  # time.time() when the fake decided to accept it
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    sid: str
+    to: str
+    sender: str
+    url: str
+    status_callback: str | None
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,7 @@ class FakeTwilio:
         self.responses: Counter[int] = Counter()  # HTTP status → how many answered
         self.callbacks_sent: list[tuple[str, dict[str, str]]] = []
         self._accepted: list[Accepted] = []
+        self.calls: list[PlacedCall] = []
         self._number_faults: dict[str, Fault] = {}
         self._hangs: dict[str, float] = {}
         self._outcomes: dict[str, tuple[str, int | None]] = {}
@@ -247,6 +258,38 @@ class FakeTwilio:
             0.0,
         )
 
+    def handle_call_create(
+        self, account_sid: str, auth: str | None, form: dict[str, str]
+    ) -> tuple[int, dict, float]:
+        """``POST /2010-04-01/Accounts/{sid}/Calls.json``: queued, as Twilio answers; the test
+        plays Twilio's side of the call by posting to ``url`` itself."""
+        if account_sid != self.account_sid or auth != self._expected_auth():
+            return self._fault(Fault(401, 20003, "Authenticate"))
+        to, sender, url = form.get("To", ""), form.get("From", ""), form.get("Url", "")
+        if not to or not sender or not (url or form.get("Twiml")):
+            return self._fault(Fault(400, 21201, "A 'To', a 'From' and a 'Url' are required"))
+        fault = self._pick_fault(to)
+        if fault is not None:
+            return self._fault(fault)
+        call = PlacedCall("CA" + uuid.uuid4().hex, to, sender, url, form.get("StatusCallback"))
+        with self._lock:
+            self.calls.append(call)
+            self.responses[201] += 1
+        return (
+            201,
+            {
+                "sid": call.sid,
+                "account_sid": self.account_sid,
+                "to": call.to,
+                "from": call.sender,
+                "status": "queued",
+                "direction": "outbound-api",
+                "api_version": "2010-04-01",
+                "uri": f"/2010-04-01/Accounts/{self.account_sid}/Calls/{call.sid}.json",
+            },
+            0.0,
+        )
+
     def _pick_fault(self, to: str) -> Fault | None:
         with self._lock:
             if self._scripted:
@@ -389,6 +432,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) == 4 and parts[:2] == ["2010-04-01", "Accounts"] and parts[3] == "Calls.json":
+            auth = self.headers.get("Authorization")
+            self._send(*self.fake.handle_call_create(parts[2], auth, form)[:2])
+            return
         account_sid = self._account_sid()
         if account_sid is None:
             return
