@@ -67,6 +67,7 @@ class SubscriberIn(Strict):
     )
     zone_ids: list[int] = Field(default_factory=list)
     confirmed: bool = False
+    channel: Literal["sms", "whatsapp"] = "sms"
 
 
 class SubscriberPatch(Strict):
@@ -75,6 +76,7 @@ class SubscriberPatch(Strict):
     roles: list[Literal["responder", "legal_aid", "coordinator"]] | None = None
     zone_ids: list[int] | None = None
     status: Literal["opted_out"] | None = None
+    channel: Literal["sms", "whatsapp"] | None = None
 
 
 class SubscriberOut(BaseModel):
@@ -88,6 +90,7 @@ class SubscriberOut(BaseModel):
     confirmed_in_person: bool
     flag: str | None
     created_at: datetime
+    channel: str = "sms"
 
 
 class ImportOut(BaseModel):
@@ -147,6 +150,7 @@ class MessageOut(BaseModel):
     segments: int
     error_code: str | None
     created_at: datetime
+    channel: str = "sms"
 
 
 class PlaceIn(Strict):

@@ -6,7 +6,8 @@ from fastapi import Response
 from redis.exceptions import RedisError
 from sqlmodel import Session
 
-from core import inbound
+from core import channels, inbound
+from core.enums import Channel
 from core.phones import InvalidPhone, normalize
 from workers.queues import RedisNotConfigured, enqueue_intake
 
@@ -19,11 +20,17 @@ def xml_response(document: str) -> Response:
 
 
 def sender_of(form: dict[str, str]) -> str:
-    raw = form.get("From", "")
+    """The sender's number (E.164), whatever channel it wrote on (``channel_of``)."""
+    raw = channels.number(form.get("From", ""))
     try:
         return normalize(raw)
     except InvalidPhone:
         return raw.strip()  # short codes, channel prefixes: still a sender, still encrypted
+
+
+def channel_of(form: dict[str, str]) -> Channel:
+    """SMS, or WhatsApp for ``From: whatsapp:+1…`` (the same webhook serves both)."""
+    return channels.parse(form.get("From", ""))[0]
 
 
 def queue_for_intake(session: Session, inbound_id: int) -> None:

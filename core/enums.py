@@ -63,6 +63,7 @@ class Language(StrEnum):
 class Channel(StrEnum):
     SMS = "sms"
     VOICE = "voice"
+    WHATSAPP = "whatsapp"  # Twilio's WhatsApp senders, same webhooks as SMS (core.channels)
 
 
 class AlertCallStatus(StrEnum):

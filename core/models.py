@@ -55,6 +55,7 @@ class Subscriber(SQLModel, table=True):
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: SubscriberStatus = Field(default=SubscriberStatus.PENDING, sa_type=Vocab, index=True)
     confirmed_in_person: bool = False
+    channel: Channel = Field(default=Channel.SMS, sa_type=Vocab)  # where alerts go: sms, whatsapp
     flag: str | None = None  # why a coordinator should look: invalid number, landline …
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
@@ -169,6 +170,8 @@ class Message(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     segments: int = 1
     status: MessageStatus = Field(default=MessageStatus.PENDING, sa_type=Vocab, index=True)
+    channel: Channel = Field(default=Channel.SMS, sa_type=Vocab)  # sms or whatsapp (core.channels)
+    content_sid: str | None = None  # an approved WhatsApp template sent instead of the body
     provider_sid: str | None = Field(default=None, unique=True)
     attempts: int = 0
     claimed_at: datetime | None = None

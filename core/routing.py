@@ -7,7 +7,7 @@ to act. Both read the same keyword parsers, so they never disagree about what a 
 
 from sqlmodel import Session
 
-from core import commands, incidents, matching, policy, voice
+from core import channels, commands, incidents, matching, policy, voice
 from core.decisions import Decisions
 from core.enums import Channel
 from core.geo import GeoResult
@@ -41,10 +41,11 @@ def route(
     The caller holds the reporter's and the area's locks (``workers.locks``) and marks the
     message processed in the same transaction.
     """
-    sender = vault.open(inbound.from_enc) if inbound.from_enc else ""
+    number = vault.open(inbound.from_enc) if inbound.from_enc else ""
+    sender = channels.address(inbound.channel, number)  # answers go back where it came from
     if inbound.channel == Channel.VOICE:  # a call is always a report: spoken words are not commands
         return _report(session, inbound, geo, sender, settings)
-    subscriber = find_by_phone(session, vault, sender)
+    subscriber = find_by_phone(session, vault, number)
     keyword = parse_keyword(inbound.body)
     if subscriber is not None:
         answer = keyword or parse_responder_answer(inbound.body)
@@ -75,7 +76,7 @@ def _report(
     report = outcome.report
     if inbound.channel == Channel.VOICE:
         voice.complete_report(session, inbound, report)
-    if outcome.needs_location and inbound.channel == Channel.SMS:
+    if outcome.needs_location and inbound.channel in channels.MESSAGING:
         decisions.text(
             "ask_location", report.language, dedupe_key=f"reply:{inbound.id}", to_e164=sender
         )

@@ -9,12 +9,13 @@ from sqlmodel import Session, col, select
 
 from core.clock import now
 from core.decisions import Decisions
-from core.enums import Language, MessageKind, SubscriberRole, SubscriberStatus
+from core.enums import Channel, Language, MessageKind, SubscriberRole, SubscriberStatus
 from core.errors import Conflict, Invalid
 from core.models import AuditEvent, Subscriber, SubscriberZone, Zone
 from core.phones import InvalidPhone, PhoneVault, normalize
 
 LANGUAGES = tuple(Language)
+SUBSCRIBER_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
 SUBSCRIBER_ROLES = tuple(SubscriberRole)
 
 
@@ -34,6 +35,7 @@ class SubscriberInput:
     roles: tuple[str, ...] = ("responder",)
     zone_ids: tuple[int, ...] = ()
     confirmed: bool = False
+    channel: str = Channel.SMS  # where their alerts go (core.channels)
 
 
 @dataclass
@@ -59,6 +61,8 @@ def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput
     unknown = [z for z in data.zone_ids if z not in known_zone_ids]
     if unknown:
         raise SubscriberError(f"zones: unknown zone ids {unknown}")
+    if data.channel not in SUBSCRIBER_CHANNELS:
+        raise SubscriberError(f"channel: must be one of {', '.join(SUBSCRIBER_CHANNELS)}")
     return SubscriberInput(
         phone,
         data.name.strip(),
@@ -66,6 +70,7 @@ def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput
         tuple(dict.fromkeys(data.roles)),
         tuple(dict.fromkeys(data.zone_ids)),
         data.confirmed,
+        Channel(data.channel),
     )
 
 
@@ -197,6 +202,7 @@ def _insert_many(
             roles=list(d.roles),
             status=SubscriberStatus.ACTIVE if d.confirmed else SubscriberStatus.PENDING,
             confirmed_in_person=d.confirmed,
+            channel=d.channel,
         )
         for d in rows
     ]
@@ -236,6 +242,7 @@ def _row_input(row: dict, zones: dict[str, int], allow_confirmed: bool) -> Subsc
         roles=roles,
         zone_ids=tuple(zone_ids),
         confirmed=confirmed,
+        channel=(cell("channel") or Channel.SMS).lower(),
     )
 
 
@@ -245,6 +252,7 @@ def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> 
         data.language,
         list(data.roles),
     )
+    subscriber.channel = data.channel
     subscriber.updated_at = now()
     session.add(subscriber)
     set_zones(session, subscriber, data.zone_ids)
@@ -273,6 +281,7 @@ def update(
     roles: Sequence[str] | None = None,
     zone_ids: Sequence[int] | None = None,
     status: str | None = None,
+    channel: str | None = None,
 ) -> None:
     """Change what a coordinator may change; a coordinator can opt someone out, never in."""
     if zone_ids is not None:
@@ -288,5 +297,7 @@ def update(
         subscriber.roles = list(dict.fromkeys(roles))
     if status is not None:
         subscriber.status = status
+    if channel is not None:
+        subscriber.channel = Channel(channel)
     subscriber.updated_at = now()
     session.add(subscriber)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from redis.exceptions import RedisError
 from sqlmodel import Session, col, select
 
+from core import channels
 from core.decisions import Decisions, Text
 from core.models import Message
 from core.outbox import add_message, new_message
@@ -20,7 +21,7 @@ from messaging.segments import count_segments
 from messaging.templates import render, render_bilingual
 from workers import calls, escalation
 from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_send
-from workers.runtime import vault
+from workers.runtime import settings, vault
 
 log = logging.getLogger(__name__)
 # Above this many texts in one decision (an import's confirmations) they are written as one batch.
@@ -44,7 +45,7 @@ class Effects:
             effects.message_ids += _store_batch(session, texts, vault())
         else:
             for text in texts:
-                message = add_message(session, vault(), **_fields(text))
+                message = add_message(session, vault(), settings=settings(), **_fields(text))
                 if message is not None:
                     session.flush()
                     effects.message_ids.append(message.id)
@@ -92,12 +93,22 @@ def _fields(text: Text) -> dict:
     )
 
 
+def _route(session: Session, text: Text) -> channels.Route | None:
+    if text.subscriber is None:
+        return None
+    return channels.route(session, settings(), text.subscriber, text.kind)
+
+
 def _store_batch(session: Session, texts: list[Text], phone_vault: PhoneVault) -> list[int]:
     """Many texts with one look-up and one flush. If two runs race, the unique dedupe key fails
     the later batch, whose retry then finds every text already there."""
     keys = [t.dedupe_key for t in texts]
     done = set(session.exec(select(Message.dedupe_key).where(col(Message.dedupe_key).in_(keys))))
-    messages = [new_message(phone_vault, **_fields(t)) for t in texts if t.dedupe_key not in done]
+    messages = [
+        new_message(phone_vault, **_fields(t), route=_route(session, t))
+        for t in texts
+        if t.dedupe_key not in done
+    ]
     session.add_all(messages)
     session.flush()
     return [m.id for m in messages if m.id is not None]

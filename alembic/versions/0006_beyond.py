@@ -1,5 +1,5 @@
 """Issue 15, beyond one SMS: drills (incident.drill, drill), calls after undelivered alerts
-(alertcall).
+(alertcall), WhatsApp (subscriber.channel, message.channel, message.content_sid).
 
 Revision ID: 0006_beyond
 Revises: 0003
@@ -61,8 +61,29 @@ def upgrade() -> None:
         for column in ("created_at", "incident_id", "status", "subscriber_id"):
             batch.create_index(batch.f(f"ix_alertcall_{column}"), [column], unique=False)
 
+    with op.batch_alter_table("subscriber") as batch:
+        batch.add_column(
+            sa.Column(
+                "channel", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default="sms"
+            )
+        )
+    with op.batch_alter_table("message") as batch:
+        batch.add_column(
+            sa.Column(
+                "channel", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default="sms"
+            )
+        )
+        batch.add_column(
+            sa.Column("content_sid", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("message") as batch:
+        batch.drop_column("content_sid")
+        batch.drop_column("channel")
+    with op.batch_alter_table("subscriber") as batch:
+        batch.drop_column("channel")
     op.drop_table("alertcall")
     with op.batch_alter_table("drill") as batch:
         batch.drop_index(batch.f("ix_drill_zone_id"))

@@ -3,9 +3,8 @@
 from fastapi import APIRouter, HTTPException, Response
 
 from api.deps import SessionDep, TwilioForm, VaultDep
-from api.webhooks import queue_for_intake, sender_of, xml_response
+from api.webhooks import channel_of, queue_for_intake, sender_of, xml_response
 from core import inbound, routing
-from core.enums import Channel
 from messaging.templates import render
 from messaging.twiml import sms_reply
 
@@ -18,7 +17,7 @@ def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Respo
     if not sid or not form.get("From"):
         raise HTTPException(400, "MessageSid and From are required")
     row, created = inbound.record(
-        session, vault, sid=sid, channel=Channel.SMS, from_e164=sender_of(form), body=body
+        session, vault, sid=sid, channel=channel_of(form), from_e164=sender_of(form), body=body
     )
     session.commit()
     if not created:

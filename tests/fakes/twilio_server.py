@@ -10,6 +10,7 @@ errors, its latency, and the signed status callbacks that follow.
     fake.hang_number("+13235550102", 2.0)                      # accept, then answer too late
     fake.drop_number("+13235550104")                           # accept, then hang up, no answer
     fake.callback_outcome("+13235550103", "undelivered", 30003)
+    fake.fail_call("+13235550105", status=400, code=21215)    # refuse calls, not texts
     ... fake.accepted  (every text it took: sid, to, body, time accepted)
     ... fake.calls  (every call placed with POST …/Calls.json: sid, to, from, url)
     fake.stop()
@@ -50,6 +51,8 @@ class Accepted:
     body: str
     status_callback: str | None
     accepted_at: float  # time.time() when the fake decided to accept it
+    content_sid: str | None = None  # a WhatsApp template sent instead of a Body
+    content_variables: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class FakeTwilio:
         self.callbacks_sent: list[tuple[str, dict[str, str]]] = []
         self._accepted: list[Accepted] = []
         self.calls: list[PlacedCall] = []
+        self._call_faults: dict[str, Fault] = {}
         self._number_faults: dict[str, Fault] = {}
         self._hangs: dict[str, float] = {}
         self._outcomes: dict[str, tuple[str, int | None]] = {}
@@ -127,6 +131,10 @@ class FakeTwilio:
     def fail_next(self, count: int, *, status: int = 429, code: int = 20429) -> None:
         with self._lock:
             self._scripted.extend(Fault(status, code, f"Injected {status}") for _ in range(count))
+
+    def fail_call(self, to: str, *, status: int = 400, code: int = 21215) -> None:
+        """Refuse calls to ``to`` (texts to it are unaffected)."""
+        self._call_faults[to] = Fault(status, code, "Injected")
 
     def hang_number(self, to: str, seconds: float) -> None:
         """Accept texts to ``to`` but answer only after ``seconds`` (past the client's timeout)."""
@@ -213,7 +221,7 @@ class FakeTwilio:
             return self._fault(Fault(401, 20003, "Authenticate"))
         to, body = form.get("To", ""), form.get("Body", "")
         sender = form.get("MessagingServiceSid") or form.get("From")
-        if not to or not body or not sender:
+        if not to or not (body or form.get("ContentSid")) or not sender:
             return self._fault(
                 Fault(
                     400,
@@ -225,7 +233,14 @@ class FakeTwilio:
         if fault is not None:
             return self._fault(fault)
         record = Accepted(
-            "SM" + uuid.uuid4().hex, to, sender, body, form.get("StatusCallback"), time.time()
+            "SM" + uuid.uuid4().hex,
+            to,
+            sender,
+            body,
+            form.get("StatusCallback"),
+            time.time(),
+            form.get("ContentSid"),
+            form.get("ContentVariables"),
         )
         with self._lock:
             self._accepted.append(record)
@@ -268,7 +283,7 @@ class FakeTwilio:
         to, sender, url = form.get("To", ""), form.get("From", ""), form.get("Url", "")
         if not to or not sender or not (url or form.get("Twiml")):
             return self._fault(Fault(400, 21201, "A 'To', a 'From' and a 'Url' are required"))
-        fault = self._pick_fault(to)
+        fault = self._call_faults.get(to) or self._pick_fault(to)
         if fault is not None:
             return self._fault(fault)
         call = PlacedCall("CA" + uuid.uuid4().hex, to, sender, url, form.get("StatusCallback"))
