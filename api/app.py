@@ -3,6 +3,7 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api.middleware import RequestIdMiddleware
 from api.routers import (
     drills,
     health,
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.state.settings = settings
     app.add_exception_handler(AvisaError, domain_error)
+    app.add_middleware(RequestIdMiddleware)
     return app
 
 

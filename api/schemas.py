@@ -62,7 +62,7 @@ class SubscriberIn(Strict):
     phone: PhoneE164
     name: Annotated[str, Field(min_length=1, max_length=120)]
     language: Language = "es"
-    roles: list[Literal["responder", "legal_aid", "coordinator"]] = Field(
+    roles: list[Literal["responder", "legal_aid", "coordinator", "community"]] = Field(
         default_factory=lambda: ["responder"], min_length=1
     )
     zone_ids: list[int] = Field(default_factory=list)
@@ -73,7 +73,7 @@ class SubscriberIn(Strict):
 class SubscriberPatch(Strict):
     name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
     language: Language | None = None
-    roles: list[Literal["responder", "legal_aid", "coordinator"]] | None = None
+    roles: list[Literal["responder", "legal_aid", "coordinator", "community"]] | None = None
     zone_ids: list[int] | None = None
     status: Literal["opted_out"] | None = None
     channel: Literal["sms", "whatsapp"] | None = None
@@ -123,7 +123,8 @@ class IncidentOut(BaseModel):
     label: str | None
     zip: str | None
     report_count: int
-    reporter_count: int
+    reporter_count: int  # distinct residents whose word counts towards confirmation
+    negative_count: int = 0  # responders on scene who saw nothing
     first_seen: datetime
     last_seen: datetime
     confirmed_at: datetime | None
@@ -186,8 +187,10 @@ class NoteIn(Strict):
 class NoteOut(BaseModel):
     id: int
     incident_id: int
-    author: str
+    author: str  # an API key's name, or subscriber:<id> for a responder's text
     text: str
+    kind: str = "coordinator"  # coordinator | responder
+    negative: bool = False  # a responder on scene saw nothing
     created_at: datetime
 
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from fastapi import Response
+from fastapi import HTTPException, Response
 from redis.exceptions import RedisError
 from sqlmodel import Session
 
@@ -31,6 +31,21 @@ def sender_of(form: dict[str, str]) -> str:
 def channel_of(form: dict[str, str]) -> Channel:
     """SMS, or WhatsApp for ``From: whatsapp:+1…`` (the same webhook serves both)."""
     return channels.parse(form.get("From", ""))[0]
+
+
+CHANNEL_PREFIXES = ("whatsapp:",)
+
+
+def sms_sender(form: dict[str, str]) -> str:
+    """The texter's address: a phone number in E.164, or a channel address of its own
+    (``whatsapp:+13235550101``). Anything else raises HTTPException 400, before anything is
+    stored: a made-up ``From`` must not count as one more reporter."""
+    raw = form.get("From", "").strip()
+    prefix = next((p for p in CHANNEL_PREFIXES if raw.lower().startswith(p)), "")
+    try:
+        return prefix + normalize(raw[len(prefix) :])
+    except InvalidPhone:
+        raise HTTPException(400, "From is not a phone number or a known channel address") from None
 
 
 def queue_for_intake(session: Session, inbound_id: int) -> None:

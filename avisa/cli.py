@@ -15,18 +15,18 @@ def _dev(args) -> int:
 def _serve(args) -> int:
     import uvicorn
 
-    from avisa.logs import configure
+    from avisa.logs import uvicorn_config
 
-    configure()
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
+        log_config=uvicorn_config(),  # applied in each worker process, unlike a root handler
         log_level="warning",
         access_log=False,
-    )  # access logs would carry webhook query strings
+    )  # uvicorn's access logs would carry webhook query strings (api.middleware logs paths)
     return 0
 
 

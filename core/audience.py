@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from core import drills
 from core.clock import now
-from core.enums import SubscriberStatus
+from core.enums import RESPONDING_ROLES, SubscriberStatus
 from core.models import Alert, Incident, Message, Report, Subscriber, SubscriberZone, Zone
 from core.policy import STATUS_CHANGES
 from core.subscribers import active_in_zones
@@ -18,6 +18,8 @@ TEMPLATE = {
     ("new", "responders"): ("alert_new", "alert"),
     ("confirmed", "legal_aid"): ("alert_confirmed", "alert"),
     ("confirmed", "responders"): ("update_confirmed", "update"),
+    # Residents who signed up by text hear of a raid once it is confirmed, never before.
+    ("confirmed", "community"): ("alert_community", "alert"),
     ("dismissed", "alerted"): ("update_dismissed", "update"),
     ("resolved", "alerted"): ("update_resolved", "update"),
     ("escalated", "escalation"): ("alert_escalated", "alert"),
@@ -80,6 +82,13 @@ def recipients(
             for s in active_in_zones(session, zone_ids, "responder")
             + coordinators(session, zone_ids)
             if s.id not in alerted
+        ]
+    elif alert.audience == "community":
+        # Someone who also responds already got the responders' update.
+        candidates = [
+            s
+            for s in active_in_zones(session, zone_ids_for(session, incident), "community")
+            if not set(RESPONDING_ROLES) & set(s.roles)
         ]
     else:
         role = "legal_aid" if alert.audience == "legal_aid" else "responder"

@@ -8,7 +8,14 @@ from sqlmodel import Session, col, select
 
 from core import policy
 from core.decisions import Decisions
-from core.enums import OPEN_INCIDENT, IncidentStatus, Language, MessageKind, SubscriberStatus
+from core.enums import (
+    ALERTED_INCIDENT,
+    IncidentStatus,
+    Language,
+    MessageKind,
+    SubscriberRole,
+    SubscriberStatus,
+)
 from core.keywords import Command, fold
 from core.models import Acknowledgement, InboundMessage, Incident, Message, Subscriber
 from core.subscribers import set_status
@@ -42,12 +49,20 @@ def handle(
         reply("help")
     elif subscriber.status == SubscriberStatus.PENDING and command.name in ("yes", "confirm"):
         set_status(session, subscriber, SubscriberStatus.ACTIVE)
-        reply("opt_in_done")
-    elif subscriber.status == SubscriberStatus.ACTIVE and command.name in ANSWERS:
+        reply("join_done" if _community_only(subscriber) else "opt_in_done")
+    elif (
+        subscriber.status == SubscriberStatus.ACTIVE
+        and command.name in ANSWERS
+        and not _community_only(subscriber)  # residents hear of raids; they do not move them
+    ):
         return _answer(session, subscriber, command, inbound)
     else:
         return "command:ignored", decisions
     return f"command:{command.name}", decisions
+
+
+def _community_only(subscriber: Subscriber) -> bool:
+    return set(subscriber.roles) <= {SubscriberRole.COMMUNITY}
 
 
 def handle_resident(
@@ -68,7 +83,7 @@ def _answer(
     decisions = Decisions()
     action = "confirm" if command.name == "yes" else command.name
     key, lang = f"reply:{inbound.id}", subscriber.language
-    open_ids = _open_incidents_alerted(session, subscriber)
+    open_ids = open_incidents_alerted(session, subscriber)
     incident_id = command.incident_id
     if incident_id is None:
         if len(open_ids) != 1:
@@ -101,7 +116,7 @@ def _answer(
     return f"command:{action}:{incident.id}", decisions
 
 
-def _open_incidents_alerted(session: Session, subscriber: Subscriber) -> list[int]:
+def open_incidents_alerted(session: Session, subscriber: Subscriber) -> list[int]:
     """Open incidents this subscriber was alerted about: the ones an answer can refer to."""
     alerted = select(Message.incident_id).where(
         Message.subscriber_id == subscriber.id,
@@ -109,7 +124,7 @@ def _open_incidents_alerted(session: Session, subscriber: Subscriber) -> list[in
     )
     rows = session.exec(
         select(Incident.id).where(
-            col(Incident.id).in_(alerted), col(Incident.status).in_(OPEN_INCIDENT)
+            col(Incident.id).in_(alerted), col(Incident.status).in_(ALERTED_INCIDENT)
         )
     )
     return sorted(rows)

@@ -12,9 +12,13 @@ class IncidentStatus(StrEnum):
     EXPIRED = "expired"
     DISMISSED = "dismissed"
     MERGED = "merged"
+    HELD = "held"  # a flood or a limited number: stored, shown to coordinators, nobody alerted
 
 
-OPEN_INCIDENT = (IncidentStatus.REPORTED, IncidentStatus.CONFIRMED)
+# Open for matching (more reports of a held flood join it) and for the expiry sweep.
+OPEN_INCIDENT = (IncidentStatus.REPORTED, IncidentStatus.CONFIRMED, IncidentStatus.HELD)
+# Open incidents someone was told about: what a responder's answer or note can refer to.
+ALERTED_INCIDENT = (IncidentStatus.REPORTED, IncidentStatus.CONFIRMED)
 
 
 class ReportStatus(StrEnum):
@@ -47,6 +51,24 @@ class SubscriberRole(StrEnum):
     RESPONDER = "responder"
     LEGAL_AID = "legal_aid"
     COORDINATOR = "coordinator"
+    COMMUNITY = "community"  # a resident who signed up by text: confirmed raids only
+
+
+# Roles whose free text is a note on the incident they were alerted about, not a report.
+RESPONDING_ROLES = (SubscriberRole.RESPONDER, SubscriberRole.LEGAL_AID)
+
+
+class ReportFlag(StrEnum):
+    """Why a report does not count towards corroboration (``AVISA_CONFIRM_REPORTERS``)."""
+
+    LIMITED = "limited"  # its number went past the per-number limit
+    HELD = "held"  # part of a held incident (a flood, a number's far second place)
+    RESPONDER = "responder"  # sent by a responder or legal aid volunteer
+
+
+class NoteKind(StrEnum):
+    COORDINATOR = "coordinator"
+    RESPONDER = "responder"  # a responder's own words, texted in
 
 
 class SubscriberStatus(StrEnum):

@@ -47,11 +47,14 @@ def escalate_if_unanswered(session: Session, incident_id: int) -> Decisions:
 
 
 def overdue(session: Session, *, ack_minutes: float) -> list[int]:
-    """Unverified, unescalated incidents older than the answer deadline (their timer was lost)."""
+    """Unverified, unescalated incidents whose responders were alerted longer ago than the answer
+    deadline (their timer was lost). Counted from the new-incident alert, not the first report:
+    a held incident a coordinator released late gets its full time to be answered."""
     deadline = now() - timedelta(minutes=ack_minutes)
+    alerted = select(Alert.incident_id).where(Alert.reason == "new", Alert.created_at <= deadline)
     query = select(Incident.id).where(
         Incident.status == IncidentStatus.REPORTED,
         col(Incident.escalated_at).is_(None),
-        Incident.first_seen <= deadline,
+        col(Incident.id).in_(alerted),
     )
     return [i for i in session.exec(query) if i is not None]

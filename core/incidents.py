@@ -53,6 +53,26 @@ def resolve(session: Session, incident_id: int, *, actor: str, reason: str = "")
     return change_status(session, incident_id, IncidentStatus.RESOLVED, actor=actor, reason=reason)
 
 
+def release(session: Session, incident_id: int, *, actor: str, reason: str = "") -> Decisions:
+    """A coordinator vouches for a held incident: it becomes ``reported`` and the new-incident
+    alert goes out (once: the status change is conditional), with its escalation timer.
+    Audited as ``incident.release``; Conflict unless it is held."""
+    incident = get(session, incident_id)
+    decisions = Decisions()
+    decisions.alerts(
+        policy.transition(
+            session,
+            incident,
+            IncidentStatus.REPORTED,
+            actor=actor,
+            reason=reason,
+            action="incident.release",
+        )
+    )
+    decisions.escalation_timers.append(incident_id)
+    return decisions
+
+
 def add_note(session: Session, incident_id: int, *, author: str, text: str) -> IncidentNote:
     note = IncidentNote(incident_id=get(session, incident_id).id, author=author, text=text)
     session.add(note)

@@ -39,12 +39,96 @@ RESPONDER_ACTIONS = {
 _ANSWER = re.compile(r"^#?(?P<num>\d{1,7})?\s*(?P<word>[A-Z ]{1,20})\s*#?(?P<num2>\d{1,7})?$")
 
 
+JOIN = {"JOIN", "UNIRSE", "UNIRME", "INSCRIBIR", "INSCRIBIRME"}
+ENGLISH_JOIN = {"JOIN"}
+_JOIN = re.compile(r"^(?P<word>[A-Z]+)(?:\s+(?P<zip>\d{5}))?$")
+_ZIP = re.compile(r"\b(\d{5})\b")
+
+# Signs of a sighting, folded (upper case, no accents); a word matches at its start, so
+# "AGENTE" covers "agentes", "DETEN" covers "detenido/deteniendo". Kept small on purpose: a text
+# that names a place is a report too, so this only has to catch the placeless first message of
+# a report ("hay migra!!", "ICE here, 2 vans", "they are taking people").
+SIGHTING_WORDS = (
+    "MIGRA",
+    "ICE",
+    "AGENTE",
+    "REDADA",
+    "RAID",
+    "INMIGRACION",
+    "IMMIGRATION",
+    "FEDERALES",
+    "FEDS",
+    "PATRULLA",
+    "BORDER PATROL",
+    "CAMIONETA",
+    "VANS",
+    "DETIENEN",
+    "DETEN",
+    "DETAIN",
+    "ARREST",
+    "AGARRA",
+    "LEVANTA",
+    "SE LLEVARON",
+    "SE LLEVAN",
+    "TAKING PEOPLE",
+    "TOOK",
+    "ENMASCARADO",
+    "MASKED",
+    "AGENTS",
+    "CHECKPOINT",
+    "RETEN",
+    # Word of a raid going on or ending is about a sighting too ("ya se fueron?", "siguen ahi").
+    "SE FUERON",
+    "THEY LEFT",
+    "SIGUEN",
+    "STILL THERE",
+)
+_SIGHTING = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in SIGHTING_WORDS) + r")")
+
+# A question about rights or the line ("que hago si la migra toca mi puerta?") is not a
+# sighting even when it names the migra: it gets the help answer unless it names a place.
+_QUESTION = re.compile(
+    r"^(?:QUE HAGO|QUE DEBO|QUE PASA SI|QUE PUEDO|COMO|CUALES|TENGO DERECHO|PUEDO|DEBO|"
+    r"WHAT DO|WHAT SHOULD|WHAT CAN|WHAT IF|WHAT ARE|HOW|CAN I|DO I|SHOULD I)\b"
+)
+
+# A responder on scene who sees nothing: coordinators must see it, it never confirms anything.
+NEGATIVE_PHRASES = (
+    "NO HAY NADA",
+    "NO HAY NADIE",
+    "NO VEO NADA",
+    "NO VEO A NADIE",
+    "NO VEO NADIE",
+    "NO ESTAN",
+    "YA NO ESTAN",
+    "NADA AQUI",
+    "NADIE AQUI",
+    "NO HAY AGENTES",
+    "NO HAY MIGRA",
+    "FALSO",
+    "FALSA",
+    "NOTHING HERE",
+    "NOBODY HERE",
+    "NO ONE HERE",
+    "NOBODY THERE",
+    "NOTHING THERE",
+    "DON T SEE ANYONE",
+    "DONT SEE ANYONE",
+    "SEE NOTHING",
+    "SEE NOBODY",
+    "NO AGENTS",
+    "NO ICE",
+    "FALSE ALARM",
+)
+_NEGATIVE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in NEGATIVE_PHRASES) + r")\b")
+
+
 @dataclass(frozen=True)
 class Command:
-    name: (
-        str  # opt_out, opt_in, help, yes, or a responder action (confirm, false, on_my_way, clear)
-    )
+    name: str  # opt_out, opt_in, help, yes, join, or a responder action (confirm, false, …)
     incident_id: int | None = None
+    zip_code: str | None = None  # JOIN 90255
+    language: str | None = None  # the language of the word, where it tells (JOIN/UNIRSE)
 
 
 def fold(body: str) -> str:
@@ -80,3 +164,30 @@ def parse_responder_answer(body: str) -> Command | None:
         if word in words:
             return Command(action, int(number) if number else None)
     return None
+
+
+def parse_join(body: str) -> Command | None:
+    """``JOIN 90255`` / ``UNIRSE 90255`` (or the word alone): a resident signing up by text."""
+    match = _JOIN.match(fold(body))
+    if not match or match["word"] not in JOIN:
+        return None
+    language = "en" if match["word"] in ENGLISH_JOIN else "es"
+    return Command("join", zip_code=match["zip"], language=language)
+
+
+def zip_in(body: str) -> str | None:
+    """The first five-digit number in the text (the ZIP a sign-up question asked for)."""
+    match = _ZIP.search(body)
+    return match[1] if match else None
+
+
+def has_sighting_words(body: str) -> bool:
+    """The text says agents are about ("hay migra", "ICE here", "se llevaron a 2"), and is not
+    a question about what to do."""
+    text = fold(body)
+    return _SIGHTING.search(text) is not None and _QUESTION.match(text) is None
+
+
+def is_negative(body: str) -> bool:
+    """A responder's "no hay nada" / "nothing here" / "no veo a nadie de ICE"."""
+    return _NEGATIVE.search(fold(body)) is not None

@@ -9,12 +9,14 @@ reports of one raid cannot open two incidents.
 import math
 from datetime import timedelta
 
-from sqlmodel import Session, col, func, select
+from rapidfuzz import fuzz
+from sqlmodel import Session, col, select
 
 from core.clock import now
 from core.enums import OPEN_INCIDENT, IncidentStatus
 from core.geo import bounding_box, haversine_m
 from core.models import Incident, Report
+from core.text_similarity import MIN_SIMILAR_CHARS, normalised
 
 
 def candidates(
@@ -38,6 +40,8 @@ def candidates(
     return list(session.exec(query))
 
 
+# AVISA_FLOOD_SIMILAR_RATIO's default, for callers without settings (merge, split).
+SIMILAR_RATIO = 90.0
 # The coarsest incident we let a report join (a ZIP or city centroid): bounds the search box.
 MAX_INCIDENT_PRECISION_M = 5000.0
 # Most incidents are this sharp or sharper (a corner, a station, a place); the few coarser ones (a
@@ -79,8 +83,15 @@ def match(
     return session.get(Incident, best) if best is not None else None
 
 
-def open_from(session: Session, report: Report) -> Incident:
+def open_from(
+    session: Session,
+    report: Report,
+    *,
+    status: IncidentStatus = IncidentStatus.REPORTED,
+    similar_ratio: float = SIMILAR_RATIO,
+) -> Incident:
     incident = Incident(
+        status=status,
         lat=report.lat,
         lon=report.lon,
         precision_m=report.precision_m,
@@ -91,21 +102,23 @@ def open_from(session: Session, report: Report) -> Incident:
     )
     session.add(incident)
     session.flush()
-    attach(session, incident, report)
+    attach(session, incident, report, similar_ratio=similar_ratio)
     return incident
 
 
-def attach(session: Session, incident: Incident, report: Report) -> None:
+def attach(
+    session: Session, incident: Incident, report: Report, *, similar_ratio: float = SIMILAR_RATIO
+) -> None:
     """Make ``report`` part of ``incident`` and refine the incident's place and counts."""
     report.incident_id = incident.id
     session.add(report)
     session.flush()
-    refine(session, incident)
+    refine(session, incident, similar_ratio=similar_ratio)
     incident.last_seen = now()
     session.add(incident)
 
 
-def refine(session: Session, incident: Incident) -> None:
+def refine(session: Session, incident: Incident, *, similar_ratio: float = SIMILAR_RATIO) -> None:
     """Place = precision-weighted mean of its reports; precision = the best single report's."""
     reports = session.exec(
         select(Report).where(Report.incident_id == incident.id, col(Report.lat).is_not(None))
@@ -118,20 +131,52 @@ def refine(session: Session, incident: Incident) -> None:
     incident.precision_m, incident.label = sharpest.precision_m, sharpest.matched or incident.label
     incident.zip = incident.zip or sharpest.zip
     incident.report_count = len(reports)
-    incident.reporter_count = session.exec(
-        select(func.count(func.distinct(Report.reporter_hash))).where(
-            Report.incident_id == incident.id
-        )
-    ).one()
+    incident.reporter_count = voices(
+        session.exec(
+            select(Report.reporter_hash, Report.text)
+            .where(Report.incident_id == incident.id, col(Report.flag).is_(None))
+            .order_by(col(Report.id))
+        ).all(),
+        similar_ratio=similar_ratio,
+    )
+
+
+def voices(reports: list[tuple[str, str]], *, similar_ratio: float = SIMILAR_RATIO) -> int:
+    """Distinct residents whose word counts towards confirmation, from (reporter, text) pairs.
+
+    Flagged reports (a limited number, a responder, a held flood) are left out by the caller.
+    Numbers sending the same long text ("ICE at X, pass it on") are one voice however many
+    there are: three copies of a chain text must not confirm a raid. People who saw something
+    write their own words.
+    """
+    counted: dict[str, str] = {}
+    for reporter, text in reports:
+        if reporter in counted:
+            continue
+        words = normalised(text)
+        if len(words) >= MIN_SIMILAR_CHARS and any(
+            fuzz.ratio(words, other) >= similar_ratio for other in counted.values()
+        ):
+            continue
+        counted[reporter] = words
+    return len(counted)
 
 
 def match_or_create(
-    session: Session, report: Report, *, radius_m: float, window_min: float
-) -> tuple[Incident, bool]:
-    """Attach the located ``report`` to its incident; returns (incident, created)."""
+    session: Session,
+    report: Report,
+    *,
+    radius_m: float,
+    window_min: float,
+    new_status: IncidentStatus | None = IncidentStatus.REPORTED,
+) -> tuple[Incident | None, bool]:
+    """Attach the located ``report`` to its incident, or open one with ``new_status`` (None: open
+    nothing); returns (incident or None, created)."""
     incident = match(session, report, radius_m=radius_m, window_min=window_min)
     if incident is None:
-        return open_from(session, report), True
+        if new_status is None:
+            return None, False
+        return open_from(session, report, status=new_status), True
     attach(session, incident, report)
     return incident, False
 

@@ -19,6 +19,8 @@ from core.enums import (
     Language,
     MessageKind,
     MessageStatus,
+    NoteKind,
+    ReportFlag,
     ReportStatus,
     SubscriberStatus,
 )
@@ -100,6 +102,7 @@ class Report(SQLModel, table=True):
     matched: str | None = None
     zip: str | None = None
     recording_url: str | None = None
+    flag: ReportFlag | None = Field(default=None, sa_type=Vocab)  # set: it corroborates nothing
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now, index=True)
@@ -122,6 +125,7 @@ class Incident(SQLModel, table=True):
     escalated_at: datetime | None = None
     merged_into: int | None = None
     drill: bool = False  # a rehearsal (core.drills): never a real incident in lists or metrics
+    negative_count: int = 0  # responders on scene who texted that they see nothing
 
 
 class IncidentNote(SQLModel, table=True):
@@ -130,6 +134,8 @@ class IncidentNote(SQLModel, table=True):
     author: str
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=now)
+    kind: NoteKind = Field(default=NoteKind.COORDINATOR, sa_type=Vocab)
+    negative: bool = False  # a responder on scene saw nothing
 
 
 class Acknowledgement(SQLModel, table=True):

@@ -1,11 +1,12 @@
 """Who must hear what, and when an incident's status may change.
 
-    reported ──▶ confirmed ──▶ resolved
-        │            │
-        ├──▶ dismissed ◀┘        (and any open incident ──▶ expired when quiet)
+    held ──(release)──▶ reported ──▶ confirmed ──▶ resolved
+      │                    │            │
+      └──────────────────▶ ├──▶ dismissed ◀┘   (and any open incident ──▶ expired when quiet)
 
-New → unverified alert to responders in zone. Confirmed → legal aid in zone, update to
-responders. Dismissed → stand-down, resolved → all-clear, to everyone already alerted.
+New → unverified alert to responders in zone (a held one: nothing, until released).
+Confirmed → legal aid and community in zone, update to responders. Dismissed → stand-down,
+resolved → all-clear, to everyone already alerted.
 """
 
 from sqlalchemy import update
@@ -19,12 +20,17 @@ from core.models import Alert, AuditEvent, Incident
 
 S = IncidentStatus
 TRANSITIONS = {
+    S.HELD: {S.REPORTED, S.DISMISSED, S.EXPIRED},
     S.REPORTED: {S.CONFIRMED, S.DISMISSED, S.RESOLVED, S.EXPIRED},
     S.CONFIRMED: {S.DISMISSED, S.RESOLVED, S.EXPIRED},
 }
 # (alert reason, audience) pairs a status change sends; see core.audience for the audiences.
 STATUS_ALERTS = {
-    S.CONFIRMED: [("confirmed", "legal_aid"), ("confirmed", "responders")],
+    S.CONFIRMED: [
+        ("confirmed", "legal_aid"),
+        ("confirmed", "responders"),
+        ("confirmed", "community"),
+    ],
     S.DISMISSED: [("dismissed", "alerted")],
     S.RESOLVED: [("resolved", "alerted")],
 }
@@ -52,9 +58,16 @@ def on_new_incident(session: Session, incident: Incident) -> list[Alert]:
 
 
 def transition(
-    session: Session, incident: Incident, status: IncidentStatus, *, actor: str, reason: str = ""
+    session: Session,
+    incident: Incident,
+    status: IncidentStatus,
+    *,
+    actor: str,
+    reason: str = "",
+    action: str | None = None,
 ) -> list[Alert]:
-    """Move ``incident`` to ``status``, audit it, and return the alerts that follow (already stored).
+    """Move ``incident`` to ``status``, audit it (as ``action``, default ``incident.<status>``),
+    and return the alerts that follow (already stored).
 
     The change is a conditional update on the status read, so when two workers or a worker and a
     coordinator move one incident at once, exactly one succeeds and the other gets InvalidTransition:
@@ -64,7 +77,10 @@ def transition(
     if status not in TRANSITIONS.get(old, set()):
         raise InvalidTransition(f"an incident that is {old} cannot become {status}")
     moment = now()
-    stamp = {"confirmed_at": moment} if status == "confirmed" else {"closed_at": moment}
+    stamp = {
+        S.CONFIRMED: {"confirmed_at": moment},
+        S.REPORTED: {},  # a held incident released: it is open, not closed
+    }.get(status, {"closed_at": moment})
     changed = session.exec(
         update(Incident)
         .where(col(Incident.id) == incident.id, Incident.status == old)
@@ -76,11 +92,15 @@ def transition(
     session.add(
         AuditEvent(
             actor=actor,
-            action=f"incident.{status}",
+            action=action or f"incident.{status}",
             target=f"incident:{incident.id}",
             detail=reason or None,
         )
     )
+    if old == S.HELD:
+        # Nobody was told of a held incident: its release is its first alert, and dismissing it
+        # needs no stand-down.
+        return on_new_incident(session, incident) if status == S.REPORTED else []
     return _alerts(session, incident, STATUS_ALERTS.get(status, []))
 
 

@@ -52,9 +52,11 @@ def receive(
     followup_min: float,
     addition_min: float,
     channel: str = "sms",
-) -> ReportOutcome:
+    may_start: bool = True,
+) -> ReportOutcome | None:
     """Attach ``inbound`` (whose place, if any, is ``geo``) to the reporter's open question or
-    recent report, or start a new report.
+    recent report, or start a new report — unless ``may_start`` is False (the text shows no sign
+    of a sighting): then None, and nothing is stored.
 
     The reporter's next message within ``followup_min`` of our question is its answer, place or
     not (we ask once). A message without a place within ``addition_min`` of a located report joins it.
@@ -90,6 +92,8 @@ def receive(
             return ReportOutcome(
                 _extend(session, recent, inbound, None, answering=False), "addition"
             )
+    if not may_start:
+        return None
     report = Report(
         channel=channel,
         reporter_hash=inbound.from_hash,

@@ -1,31 +1,79 @@
 """What an inbound text or call is, decided once for every front door: a subscriber's command,
-a resident's keyword, or (part of) a report — and what follows from it.
+a responder's note, a resident's keyword or sign-up, (part of) a report, or none of these — and
+what follows from it.
 
-The webhook uses ``immediate_reply`` to answer Twilio at once; the intake job uses ``route``
-to act. Both read the same keyword parsers, so they never disagree about what a text is.
+The webhook uses ``answer_now`` to answer Twilio at once; the intake job uses ``route`` to act.
+Both read the same parsers, and ``route`` knows what the webhook already said (the same pure
+``immediate_reply``), so a resident gets one honest answer: the webhook only says "we got your
+message" to a text that speaks of a sighting; anything the job finds out — it went to the
+responders, it was held, it was not a report, where is it — the job says.
 """
 
 from sqlmodel import Session
 
-from core import channels, commands, incidents, matching, policy, voice
+from core import (
+    channels,
+    commands,
+    incidents,
+    matching,
+    policy,
+    responder_notes,
+    signup,
+    trust,
+    voice,
+)
+from core.audience import zone_ids_for
 from core.decisions import Decisions
-from core.enums import Channel
+from core.enums import (
+    ALERTED_INCIDENT,
+    RESPONDING_ROLES,
+    Channel,
+    IncidentStatus,
+    ReportFlag,
+    SubscriberStatus,
+)
 from core.geo import GeoResult
-from core.keywords import parse_keyword, parse_responder_answer
+from core.keywords import (
+    Command,
+    has_sighting_words,
+    parse_join,
+    parse_keyword,
+    parse_responder_answer,
+    zip_in,
+)
 from core.language import detect
-from core.models import InboundMessage
+from core.models import InboundMessage, Incident, Report, Subscriber
 from core.phones import PhoneVault
 from core.reports import receive
 from core.settings import Settings
-from core.subscribers import find_by_phone
+from core.subscribers import active_in_zones, find_by_phone
 
 
-def immediate_reply(body: str) -> tuple[str, str] | None:
+def immediate_reply(body: str, *, responder: bool = False) -> tuple[str, str] | None:
     """The (template, language) the webhook answers with at once, or None when the intake job
-    answers instead (commands are answered after they take effect)."""
-    if parse_keyword(body) or parse_responder_answer(body):
+    answers instead: commands and sign-ups after they take effect, a responder's note once it is
+    attached, and texts only the job can read (a place, an answer, a greeting)."""
+    if responder or parse_keyword(body) or parse_responder_answer(body) or parse_join(body):
         return None
-    return "report_ack", detect(body)
+    if has_sighting_words(body):
+        return "report_received", detect(body)
+    return None
+
+
+def answer_now(
+    session: Session, vault: PhoneVault, sender: str, body: str
+) -> tuple[str, str] | None:
+    """``immediate_reply`` for ``sender``: the webhook's one look-up (is it a responder?)."""
+    subscriber = find_by_phone(session, vault, channels.number(sender))
+    return immediate_reply(body, responder=_responding(subscriber))
+
+
+def _responding(subscriber: Subscriber | None) -> bool:
+    return (
+        subscriber is not None
+        and subscriber.status == SubscriberStatus.ACTIVE
+        and bool(set(RESPONDING_ROLES) & set(subscriber.roles))
+    )
 
 
 def route(
@@ -44,16 +92,34 @@ def route(
     number = vault.open(inbound.from_enc) if inbound.from_enc else ""
     sender = channels.address(inbound.channel, number)  # answers go back where it came from
     if inbound.channel == Channel.VOICE:  # a call is always a report: spoken words are not commands
-        return _report(session, inbound, geo, sender, settings)
+        return _report(session, inbound, geo, sender, settings, vault)
     subscriber = find_by_phone(session, vault, number)
     keyword = parse_keyword(inbound.body)
+    join = parse_join(inbound.body)
+    flag = None
     if subscriber is not None:
+        if join is not None:
+            return signup.join_again(session, subscriber, join, inbound)
         answer = keyword or parse_responder_answer(inbound.body)
         if answer is not None:
             return commands.handle(session, subscriber, answer, inbound)
+        if _responding(subscriber):
+            noted = responder_notes.add(session, subscriber, inbound, geo)
+            if noted is not None:
+                return noted
+            flag = ReportFlag.RESPONDER  # their own sighting: alerted, never corroborating
     elif keyword is not None and keyword.name != "yes":
         return commands.handle_resident(sender, keyword, inbound)
-    return _report(session, inbound, geo, sender, settings)
+    elif join is not None:
+        return signup.join(
+            session, vault, sender, join, inbound, language=join.language or detect(inbound.body)
+        )
+    elif not has_sighting_words(inbound.body):
+        asked = signup.question_answered(session, inbound, followup_min=settings.followup_minutes)
+        if asked is not None:
+            command = Command("join", zip_code=zip_in(inbound.body))
+            return signup.join(session, vault, sender, command, inbound, language=asked)
+    return _report(session, inbound, geo, sender, settings, vault, flag=flag)
 
 
 def _report(
@@ -62,24 +128,41 @@ def _report(
     geo: GeoResult | None,
     sender: str,
     settings: Settings,
+    vault: PhoneVault,
+    *,
+    flag: ReportFlag | None = None,
 ) -> tuple[str, Decisions]:
     decisions = Decisions()
+    sms = inbound.channel in channels.MESSAGING  # texts: SMS or WhatsApp, answered alike
+    acked = sms and immediate_reply(inbound.body, responder=flag is not None) is not None
+    language = detect(inbound.body)
+    key = f"reply:{inbound.id}"
+
+    def reply(template: str, **params: object) -> None:
+        if sms:
+            decisions.text(template, language, dedupe_key=key, to_e164=sender, **params)
+
     outcome = receive(
         session,
         inbound,
         geo,
-        language=detect(inbound.body),
+        language=language,
         followup_min=settings.followup_minutes,
         addition_min=settings.dedup_window_min,
         channel=inbound.channel,
+        may_start=not sms or geo is not None or has_sighting_words(inbound.body),
     )
+    if outcome is None:  # no place, no word of agents, no report of theirs it continues
+        line = settings.legal_aid_line.strip()
+        reply("not_report_legal" if line else "not_report", line=line)
+        return "not_report", decisions
     report = outcome.report
+    if flag is not None:
+        report.flag = flag
     if inbound.channel == Channel.VOICE:
         voice.complete_report(session, inbound, report)
-    if outcome.needs_location and inbound.channel in channels.MESSAGING:
-        decisions.text(
-            "ask_location", report.language, dedupe_key=f"reply:{inbound.id}", to_e164=sender
-        )
+    if outcome.needs_location and sms:
+        reply("ask_location")
         return "report:asked_location", decisions
     if outcome.step == "addition":
         if report.incident_id is not None:
@@ -87,9 +170,15 @@ def _report(
         return "report:addition", decisions
     if not outcome.located:
         return "report:unlocated", decisions
-    incident, created = matching.match_or_create(
-        session, report, radius_m=settings.dedup_radius_m, window_min=settings.dedup_window_min
-    )
+    incident, created, verdict = _match(session, report, settings, vault)
+    if verdict.first_limit and sms:
+        decisions.text("reporter_limited", language, dedupe_key=key, to_e164=sender, bilingual=True)
+    elif not acked and not verdict.limited:
+        reply("report_alerted" if _reaches_responders(session, incident) else "report_received")
+    if incident is None:
+        return "report:limited", decisions
+    if created and incident.status == IncidentStatus.HELD:
+        return f"report:held:{incident.id}", decisions
     if created:
         decisions.alerts(policy.on_new_incident(session, incident))
         decisions.escalation_timers.append(incident.id)
@@ -98,3 +187,40 @@ def _report(
             policy.transition_if_still(session, incident, "confirmed", actor="reporters")
         )
     return f"report:incident:{incident.id}", decisions
+
+
+def _match(
+    session: Session, report: Report, settings: Settings, vault: PhoneVault
+) -> tuple[Incident | None, bool, trust.Verdict]:
+    """(incident or None, created, verdict): the report joins its incident, or opens one —
+    ``held`` when the limits or a flood say so, none at all past its number's limit."""
+    verdict = trust.assess(session, report, settings=settings)
+    if verdict.limited:
+        report.flag = ReportFlag.LIMITED
+    incident = matching.match(
+        session, report, radius_m=settings.dedup_radius_m, window_min=settings.dedup_window_min
+    )
+    if incident is not None:
+        if incident.status == IncidentStatus.HELD:
+            report.flag = report.flag or ReportFlag.HELD
+        matching.attach(session, incident, report, similar_ratio=settings.flood_similar_ratio)
+        return incident, False, verdict
+    if verdict.limited:
+        session.add(report)
+        return None, False, verdict
+    hold = verdict.hold or trust.flood_reason(session, report, settings=settings, vault=vault)
+    ratio = settings.flood_similar_ratio
+    if hold is None:
+        return matching.open_from(session, report, similar_ratio=ratio), True, verdict
+    report.flag = report.flag or ReportFlag.HELD
+    incident = matching.open_from(session, report, status=IncidentStatus.HELD, similar_ratio=ratio)
+    trust.audit_hold(session, incident, hold)
+    return incident, True, verdict
+
+
+def _reaches_responders(session: Session, incident: Incident | None) -> bool:
+    """The incident was (or is being) told to responders, and some active ones cover its place:
+    only then may a resident read "we alerted the response network"."""
+    if incident is None or incident.status not in ALERTED_INCIDENT:
+        return False
+    return bool(active_in_zones(session, zone_ids_for(session, incident), "responder"))

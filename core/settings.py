@@ -55,6 +55,38 @@ class Settings(BaseSettings):
     twilio_messaging_service_sid: str = Field("", validation_alias="TWILIO_MESSAGING_SERVICE_SID")
     twilio_from_number: str = Field("", validation_alias="TWILIO_FROM_NUMBER")
 
+    # Issue 11 (trust): what counts as a report, and the limits that hold a flood.
+    legal_aid_line: str = Field(
+        "", description="phone line residents are told to call; empty: none"
+    )
+    reporter_window_min: float = Field(
+        10.0, gt=0, description="per-number limits look this far back"
+    )
+    reporter_places_limit: int = Field(
+        3,
+        ge=1,
+        description="places one number may name per window; this one is held, past it open nothing",
+    )
+    reporter_move_m: float = Field(
+        2000.0, gt=0, description="a number's second place farther than this from its first is held"
+    )
+    flood_window_min: float = Field(10.0, gt=0, description="flood signals look this far back")
+    flood_similar_ratio: float = Field(
+        90.0,
+        gt=0,
+        le=100,
+        description="text similarity (0-100) that makes two texts near-identical",
+    )
+    flood_similar_numbers: int = Field(
+        5, ge=2, description="distinct new numbers sending near-identical texts that mark a flood"
+    )
+    flood_sequential_numbers: int = Field(
+        4, ge=2, description="reporters with consecutive numbers that mark a flood"
+    )
+    flood_incident_rate: int = Field(
+        10, ge=1, description="new incidents per flood window above which new ones are held"
+    )
+
     # Issue 15 (beyond one SMS): calls when an alert text fails, WhatsApp.
     call_from_number: str = ""  # the voice number alert calls ring from; empty: TWILIO_FROM_NUMBER
     whatsapp_from_number: str = ""  # our WhatsApp sender; empty: TWILIO_FROM_NUMBER
@@ -135,6 +167,11 @@ class Settings(BaseSettings):
     def signing_token(self) -> str:
         """The secret Twilio signs webhooks with; in local mode a stand-in derived from the secret key."""
         return self.twilio_auth_token or f"local-{self.secret_key}"
+
+    # issue 13
+    # ``json``: one JSON object a line (time, level, logger, message, request_id, job_id), for a log
+    # pipeline; ``text`` for a terminal.
+    log_format: Literal["text", "json"] = "text"
 
 
 _overrides: list[Settings] = []

@@ -102,6 +102,64 @@ CATALOGUE: dict[str, dict[Language, str]] = {
     },
 }
 
+# Issue 11 (trust): answers that promise only what happens next.
+CATALOGUE.update(
+    {
+        "report_received": {
+            "es": "Avisa: recibimos su mensaje, gracias. No abra la puerta sin una orden judicial firmada.",
+            "en": "Avisa: we got your message, thank you. Do not open the door without a judge-signed warrant.",
+        },
+        "report_alerted": {
+            "es": "Avisa: recibido. Avisamos a la red de respuesta para verificar. No abra la puerta sin una orden judicial firmada.",
+            "en": "Avisa: received. We alerted the response network to verify. Do not open the door without a judge-signed warrant.",
+        },
+        "not_report": {
+            "es": "Avisa: para reportar a la migra, escriba que ve y donde (esquina o codigo postal). Para alertas confirmadas: UNIRSE y su codigo postal. STOP para salir.",
+            "en": "Avisa: to report immigration agents, text what you see and where (corner or ZIP). For confirmed alerts: JOIN and your ZIP. STOP to leave.",
+        },
+        "not_report_legal": {
+            "es": "Avisa: para reportar a la migra, escriba que ve y donde (esquina o codigo postal). Ayuda legal: {line}. Para alertas: UNIRSE y su codigo postal.",
+            "en": "Avisa: to report immigration agents, text what you see and where (corner or ZIP). Legal help: {line}. For alerts: JOIN and your ZIP.",
+        },
+        "reporter_limited": {
+            "es": "Avisa: recibimos muchos reportes de este numero en poco tiempo. Los guardamos y un coordinador los revisara. Gracias.",
+            "en": "Avisa: we got many reports from this number in a short time. We kept them and a coordinator will review them. Thank you.",
+        },
+        "join_ask_zip": {
+            "es": "Avisa: para recibir alertas de redadas confirmadas, responda con su codigo postal (ej. 90255).",
+            "en": "Avisa: to get alerts of confirmed raids, reply with your ZIP code (e.g. 90255).",
+        },
+        "join_request": {
+            "es": "Avisa: para recibir alertas de redadas confirmadas cerca de {zip}, responda SI. STOP para no recibir mensajes.",
+            "en": "Avisa: to get alerts of confirmed raids near {zip}, reply YES. STOP to get no messages.",
+        },
+        "join_no_zone": {
+            "es": "Avisa: todavia no hay red de respuesta en {zip}. Gracias por su interes. Para reportar, escriba que ve y donde.",
+            "en": "Avisa: there is no response network in {zip} yet. Thank you for your interest. To report, text what you see and where.",
+        },
+        "join_already": {
+            "es": "Avisa: este numero ya esta en la red. AYUDA para ayuda, STOP para salir.",
+            "en": "Avisa: this number is already in the network. HELP for help, STOP to leave.",
+        },
+        "join_done": {
+            "es": "Avisa: listo, le avisaremos de redadas confirmadas en su zona. STOP para salir.",
+            "en": "Avisa: done, we will tell you about confirmed raids in your area. STOP to leave.",
+        },
+        "note_added": {
+            "es": "Avisa: nota agregada a #{incident}. Gracias.",
+            "en": "Avisa: note added to #{incident}. Thank you.",
+        },
+        "note_negative": {
+            "es": "Avisa: registramos en #{incident} que no ve a nadie. Los coordinadores lo veran. Gracias.",
+            "en": "Avisa: noted on #{incident} that you see nobody. Coordinators will see it. Thank you.",
+        },
+        "alert_community": {
+            "es": "AVISA #{incident} CONFIRMADO: agentes en {place} ({time}). Cuidado en la zona. No abra la puerta sin orden judicial firmada.",
+            "en": "AVISA #{incident} CONFIRMED: agents at {place} ({time}). Take care in the area. Do not open the door without a judge-signed warrant.",
+        },
+    }
+)
+
 ACTION_NAMES: dict[str, dict[Language, str]] = {
     "confirm": {"es": "confirmado", "en": "confirmed"},
     "false": {"es": "falsa alarma", "en": "false alarm"},

@@ -20,11 +20,34 @@ class RedisNotConfigured(RuntimeError):
     pass
 
 
+# An RQ worker blocks on its dequeue for ``worker_ttl - 15`` s (RQ's ``dequeue_timeout``) and wants
+# a read timeout 10 s longer than that; redis-py's default (5 s) cuts every idle wait short, which
+# RQ logs as an ERROR ("could not connect to Redis instance") every few seconds. RQ only raises the
+# timeout for connections it opens after the worker starts, so the worker gets its own client.
+WORKER_TTL = 420  # rq.defaults.DEFAULT_WORKER_TTL, spelled out: the read timeout below follows it
+WORKER_READ_TIMEOUT_S = WORKER_TTL + 30
+
+
 @lru_cache(maxsize=4)
 def redis_for(url: str) -> Redis:
-    # No read timeout: workers block on BLPOP for minutes. A down server still fails fast on connect.
+    """The client for the API and for jobs: a stuck server fails a call within seconds."""
     return Redis.from_url(
-        url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=30
+        url,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        socket_keepalive=True,
+        health_check_interval=30,
+    )
+
+
+def worker_redis(url: str) -> Redis:
+    """A client for one RQ worker's own loop (dequeue, heartbeats): reads outlast its dequeue."""
+    return Redis.from_url(
+        url,
+        socket_connect_timeout=2,
+        socket_timeout=WORKER_READ_TIMEOUT_S,
+        socket_keepalive=True,
+        health_check_interval=30,
     )
 
 
@@ -48,7 +71,8 @@ def enqueue_intake(inbound_id: int) -> None:
 
 
 def fanout_timeout(texts: int) -> int:
-    """Seconds a fan-out job may run: RQ's default 180 s would kill a big alert mid-way at the send rate."""
+    """Seconds a fan-out job may run: RQ's default 180 s would kill a big alert mid-way at the
+    send rate."""
     return max(180, int(2 * texts / get_settings().send_rate) + 60)
 
 

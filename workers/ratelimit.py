@@ -21,10 +21,11 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 
 DEFAULT_KEY = "avisa:ratelimit:sms"
+THROTTLED_SUFFIX = ":throttled"  # beside the bucket: a counter of tokens handed out with a wait
 NO_LIMIT_S = 3600.0  # "wait as long as it takes": a reservation is never refused below this
 REDIS_RETRY_S = 5.0  # after Redis fails, pace locally this long before asking it again
 
-# KEYS[1] bucket. ARGV: rate (tokens/s), burst (tokens), max_wait (s).
+# KEYS[1] bucket, KEYS[2] throttle counter. ARGV: rate (tokens/s), burst (tokens), max_wait (s).
 # Returns {granted (0|1), microseconds to sleep (before using the token | before asking again)}.
 _SCRIPT = """
 local rate, burst, max_wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -42,8 +43,15 @@ end
 tokens = tokens - 1
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.9f', tokens), 'at', string.format('%.0f', now))
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
+if wait > 0 then redis.call('INCR', KEYS[2]) end
 return {1, math.ceil(wait * 1000000)}
 """
+
+
+def throttled_key(key: str = DEFAULT_KEY) -> str:
+    """The Redis counter of sends that had to wait for the bucket ``key`` (never reset: a
+    Prometheus counter, the same for every reader)."""
+    return key + THROTTLED_SUFFIX
 
 
 class RateLimitTimeout(Exception):
@@ -76,7 +84,9 @@ class RateLimiter:
 
     def reserve(self, max_wait: float = NO_LIMIT_S) -> tuple[bool, float]:
         """One script call: (granted, seconds to wait). Raises ``RedisError`` if Redis is down."""
-        granted, micros = self._script(keys=[self.key], args=[self.rate, self.burst, max_wait])
+        granted, micros = self._script(
+            keys=[self.key, throttled_key(self.key)], args=[self.rate, self.burst, max_wait]
+        )
         return bool(granted), int(micros) / 1_000_000
 
     def acquire(self, timeout: float | None = None) -> float:

@@ -106,6 +106,14 @@ def resolve(
     return _act(incidents.resolve, incident_id, session, key, body)
 
 
+@router.post("/{incident_id}/release")
+def release(
+    incident_id: int, session: SessionDep, key: Coordinator, body: Reason = None
+) -> IncidentOut:
+    """A held incident (a flood, a limited number) becomes ``reported``; its alert goes out."""
+    return _act(incidents.release, incident_id, session, key, body)
+
+
 @router.post("/{incident_id}/merge")
 def merge(incident_id: int, body: MergeIn, session: SessionDep, key: Coordinator) -> IncidentOut:
     """Fold this incident into ``into`` (they were one raid)."""

@@ -3,8 +3,8 @@
 from fastapi import APIRouter, HTTPException, Response
 
 from api.deps import SessionDep, TwilioForm, VaultDep
-from api.webhooks import channel_of, queue_for_intake, sender_of, xml_response
-from core import inbound, routing
+from api.webhooks import queue_for_intake, sms_sender, xml_response
+from core import channels, inbound, routing
 from messaging.templates import render
 from messaging.twiml import sms_reply
 
@@ -16,12 +16,16 @@ def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Respo
     sid, body = form.get("MessageSid") or form.get("SmsSid"), form.get("Body", "")
     if not sid or not form.get("From"):
         raise HTTPException(400, "MessageSid and From are required")
+    sender = sms_sender(form)
+    # The number alone is stored and indexed, its channel beside it: one person on SMS and
+    # WhatsApp is one reporter (core.channels).
+    channel, number = channels.parse(sender)
     row, created = inbound.record(
-        session, vault, sid=sid, channel=channel_of(form), from_e164=sender_of(form), body=body
+        session, vault, sid=sid, channel=channel, from_e164=number, body=body
     )
     session.commit()
     if not created:
         return xml_response(sms_reply(None))  # a retry: the first answer already went out
     queue_for_intake(session, row.id)
-    reply = routing.immediate_reply(body)
+    reply = routing.answer_now(session, vault, sender, body)
     return xml_response(sms_reply(render(*reply) if reply else None))

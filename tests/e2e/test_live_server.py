@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from core.settings import get_settings
 from tests.conftest import PUBLIC_URL, avisa_env, sign, sms_form
 
 
@@ -30,7 +31,11 @@ def test_ten_concurrent_copies_of_one_sid_make_one_report(api, live_server, work
     assert len(incidents) == 1 and incidents[0]["report_count"] == 1
 
 
-def test_avisa_text_plays_a_resident(api, live_server, work, settings):
+def test_avisa_text_plays_a_resident(api, live_server, work, settings, monkeypatch):
+    # The server is reached (and configured) at live_server; the command's own AVISA_PUBLIC_URL
+    # (http://testserver) is stale: `--url` is both where it posts and what it signs.
+    monkeypatch.setenv("AVISA_PUBLIC_URL", live_server)
+    get_settings.cache_clear()
     done = subprocess.run(
         [
             sys.executable,
@@ -48,6 +53,6 @@ def test_avisa_text_plays_a_resident(api, live_server, work, settings):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "recibimos su reporte" in done.stdout
+    assert "recibimos su mensaje" in done.stdout
     work()
     assert len(api.get("/api/v1/incidents").json()["items"]) == 1
