@@ -21,6 +21,10 @@ run: $(STAMP)
 	$(VENV)/bin/avisa dev --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	scripts/ensure-test-servers.sh
 	$(PY) -m pytest -q
 

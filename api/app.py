@@ -1,10 +1,22 @@
 """The FastAPI application factory."""
 
+from pathlib import Path
+
+import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from api.middleware import RequestIdMiddleware
 from api.routers import (
+    apikeys,
+    audit,
+    broadcasts,
     drills,
     health,
     incidents,
@@ -19,6 +31,12 @@ from api.routers import (
 )
 from core.errors import AvisaError, Conflict, Invalid, NotFound, Unavailable
 from core.settings import Settings
+from core.subscribers import NotCsv
+
+# Swagger UI and ReDoc as the fastapi-offline wheel ships them (Apache-2.0 and MIT): the docs
+# open on a laptop with no network, and no page of ours loads anything from a CDN.
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+DOCS_STATIC = "/static/docs"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Avisa",
         version="0.1.0",
         description="Rapid-response alert hotline: Twilio webhooks and the coordinator API.",
+        docs_url=None,
+        redoc_url=None,
     )
     for module in (
         health,
@@ -40,16 +60,52 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         messages,
         places,
         drills,
+        broadcasts,
+        apikeys,
+        audit,
     ):
         app.include_router(module.router)
     app.state.settings = settings
     app.add_exception_handler(AvisaError, domain_error)
+    add_docs(app)
     app.add_middleware(RequestIdMiddleware)
     return app
 
 
-# One translation of the domain's errors for the whole API (core.errors).
-STATUS = {NotFound: 404, Conflict: 409, Invalid: 422, Unavailable: 503}
+def add_docs(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) and ``/redoc``, with their scripts and styles served by Avisa."""
+    app.mount(DOCS_STATIC, StaticFiles(directory=DOCS_ASSETS), name="docs-static")
+    openapi_url = app.openapi_url or "/openapi.json"
+    oauth2_redirect = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title="Avisa API",
+            oauth2_redirect_url=oauth2_redirect,
+            swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_STATIC}/favicon.png",
+        )
+
+    @app.get(oauth2_redirect, include_in_schema=False)
+    def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title="Avisa API",
+            redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_STATIC}/favicon.png",
+            with_google_fonts=False,
+        )
+
+
+# One translation of the domain's errors for the whole API (core.errors); the first match wins.
+STATUS = {NotCsv: 400, NotFound: 404, Conflict: 409, Invalid: 422, Unavailable: 503}
 
 
 async def domain_error(_request: Request, exc: Exception) -> JSONResponse:

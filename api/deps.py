@@ -58,9 +58,10 @@ def current_key(
     if key is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            "missing or invalid API key",
+            "missing, invalid or revoked API key",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    session.commit()  # when the key was last used; nothing else is pending yet
     return key
 
 

@@ -66,7 +66,8 @@ def render(session: Session) -> bytes:
     # Counters read back from the audit table: every replica reports the same totals.
     trust = Counter(
         "avisa_trust_events",
-        "automatic holds and limits, and releases (incident.held, reporter.limited, incident.release)",
+        "automatic holds and limits, and releases "
+        "(incident.held, reporter.limited, incident.release)",
         ["action"],
         registry=registry,
     )

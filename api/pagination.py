@@ -1,14 +1,18 @@
-"""Keyset pagination: newest first, ``next_cursor`` is the last id of the page (opaque to clients)."""
+"""Keyset pagination: newest first; ``next_cursor`` is the last id of the page (opaque to
+clients)."""
 
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import HTTPException, Query
+from fastapi import Query
 from pydantic import BaseModel
 from sqlmodel import Session, col
 
+from api.schemas import Id
+
 T = TypeVar("T")
 
-Cursor = Annotated[str | None, Query(description="next_cursor from the previous page")]
+# A cursor is an id this API gave out: validated like any id (out of range → 422, never a 500).
+Cursor = Annotated[Id | None, Query(description="next_cursor from the previous page")]
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
@@ -18,12 +22,10 @@ class Page(BaseModel, Generic[T]):
 
 
 def paginate(
-    session: Session, query, model, cursor: str | None, limit: int
+    session: Session, query, model, cursor: int | str | None, limit: int
 ) -> tuple[list, str | None]:
     id_column = col(model.id)
     if cursor:
-        if not cursor.isdigit():
-            raise HTTPException(422, "cursor: not a cursor this API gave out")
         query = query.where(id_column < int(cursor))
     rows = list(session.exec(query.order_by(id_column.desc()).limit(limit + 1)))
     more = len(rows) > limit

@@ -1,17 +1,81 @@
-"""Request and response bodies of the coordinator API. Phone numbers leave only masked."""
+"""Request and response bodies of the coordinator API. Phone numbers leave only masked, also
+inside free text (``core.phones.mask_numbers_in``), so a number a resident typed into a report
+never reaches an answer.
+
+Every id a client sends is an ``Id`` and every string a ``Text``: the database's limits
+(PostgreSQL's 32-bit integer, its refusal of NUL) are checked here, as a 422, not met as a 500.
+"""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from annotated_types import Ge, Le
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from core.phones import PhoneE164
+from core.enums import AccessRole, MessageStatus, SubscriberRole
+from core.inbound import CONTROL_CHARS
+from core.phones import mask_numbers_in, normalize
+from core.subscribers import NAME_MAX
 from core.zones import validate_geometry
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider, and the API keeps to the narrower
+# A row id: path, query or body. Out of range is a 422, never a database overflow.
+Id = Annotated[int, Ge(1), Le(MAX_ID)]
+
+
+def _no_controls(value: str) -> str:
+    if CONTROL_CHARS.search(value):
+        raise ValueError("must not contain control characters (NUL, ESC …)")
+    return value
+
+
+# Any string a client sends: tabs and line breaks are text, other control characters are not.
+Text = Annotated[
+    str,
+    AfterValidator(_no_controls),
+    Field(json_schema_extra={"pattern": "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"}),
+]
+# Free text that may quote a phone number (a report, a note): masked on the way out.
+MaskedText = Annotated[str, BeforeValidator(lambda v: mask_numbers_in(v) if v else v)]
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Language = Literal["es", "en"]
-ZipCode = Annotated[str, Field(pattern=r"^\d{5}$")]
+ZipCode = Annotated[Text, Field(pattern=r"^\d{5}$")]
+Name = Annotated[Text, Field(min_length=1, max_length=NAME_MAX)]
+Role = Literal["responder", "legal_aid", "coordinator", "community"]
+
+
+class Problem(BaseModel):
+    """Every error answer: a sentence, or (422 from validation) the list of what was wrong."""
+
+    detail: str | list[dict[str, Any]]
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a router: each error it may answer, documented in the OpenAPI schema."""
+    what = {
+        400: "The body cannot be read (not UTF-8 JSON, or not the UTF-8 CSV an import takes)",
+        401: "Missing, unknown or revoked API key",
+        403: "The key's role may not do this",
+        404: "No such row",
+        409: "The request clashes with the current state",
+        422: "Invalid input; the detail names the field",
+        503: "A dependency is down",
+    }
+    return {code: {"model": Problem, "description": what[code]} for code in codes}
+
+
+# The answers every coordinator route may give besides its own.
+API_ERRORS = problems(400, 401, 403, 404, 409, 422)
 
 
 class Strict(BaseModel):
@@ -24,7 +88,7 @@ class Point(Strict):
 
 
 class ZoneIn(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[Text, Field(min_length=1, max_length=120)]
     zips: list[ZipCode] | None = None
     center: Point | None = None
     radius_m: Annotated[float, Field(gt=0, le=100_000)] | None = None
@@ -59,22 +123,20 @@ class ZoneOut(BaseModel):
 
 
 class SubscriberIn(Strict):
-    phone: PhoneE164
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    phone: Annotated[Text, Field(max_length=64), AfterValidator(normalize)]
+    name: Name
     language: Language = "es"
-    roles: list[Literal["responder", "legal_aid", "coordinator", "community"]] = Field(
-        default_factory=lambda: ["responder"], min_length=1
-    )
-    zone_ids: list[int] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=lambda: ["responder"], min_length=1, max_length=4)
+    zone_ids: list[Id] = Field(default_factory=list, max_length=1000)
     confirmed: bool = False
     channel: Literal["sms", "whatsapp"] = "sms"
 
 
 class SubscriberPatch(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    name: Name | None = None
     language: Language | None = None
-    roles: list[Literal["responder", "legal_aid", "coordinator", "community"]] | None = None
-    zone_ids: list[int] | None = None
+    roles: list[Role] | None = Field(default=None, min_length=1, max_length=4)
+    zone_ids: list[Id] | None = Field(default=None, max_length=1000)
     status: Literal["opted_out"] | None = None
     channel: Literal["sms", "whatsapp"] | None = None
 
@@ -103,12 +165,12 @@ class ReportOut(BaseModel):
     id: int
     channel: str
     language: str
-    text: str
+    text: MaskedText
     status: str
     lat: float | None
     lon: float | None
     precision_m: float | None
-    matched: str | None
+    matched: MaskedText | None
     zip: str | None
     recording_url: str | None
     created_at: datetime
@@ -120,7 +182,7 @@ class IncidentOut(BaseModel):
     lat: float
     lon: float
     precision_m: float
-    label: str | None
+    label: MaskedText | None
     zip: str | None
     report_count: int
     reporter_count: int  # distinct residents whose word counts towards confirmation
@@ -137,7 +199,7 @@ class IncidentDetail(IncidentOut):
 
 
 class ActionIn(Strict):
-    reason: Annotated[str, Field(max_length=500)] = ""
+    reason: Annotated[Text, Field(max_length=500)] = ""
 
 
 class MessageOut(BaseModel):
@@ -146,6 +208,9 @@ class MessageOut(BaseModel):
     incident_id: int | None
     kind: str
     to: str  # masked
+    # Not masked: Avisa's own words (the catalogue, a coordinator's broadcast) never quote a
+    # resident, and the numbers they do hold are public ones people must be able to read
+    # (AVISA_LEGAL_AID_LINE).
     body: str
     status: str
     segments: int
@@ -155,8 +220,10 @@ class MessageOut(BaseModel):
 
 
 class PlaceIn(Strict):
-    name: Annotated[str, Field(min_length=2, max_length=120)]
-    aliases: list[Annotated[str, Field(min_length=2, max_length=120)]] = Field(default_factory=list)
+    name: Annotated[Text, Field(min_length=2, max_length=120)]
+    aliases: list[Annotated[Text, Field(min_length=2, max_length=120)]] = Field(
+        default_factory=list, max_length=50
+    )
     lat: Latitude
     lon: Longitude
     precision_m: Annotated[float, Field(gt=0, le=10_000)] = 100.0
@@ -173,24 +240,95 @@ class PlaceOut(PlaceIn):
 
 
 class MergeIn(Strict):
-    into: int
+    into: Id
 
 
 class SplitIn(Strict):
-    report_ids: list[int] = Field(min_length=1)
+    report_ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
 class NoteIn(Strict):
-    text: Annotated[str, Field(min_length=1, max_length=2000)]
+    text: Annotated[Text, Field(min_length=1, max_length=2000)]
 
 
 class NoteOut(BaseModel):
     id: int
     incident_id: int
     author: str  # an API key's name, or subscriber:<id> for a responder's text
-    text: str
+    text: MaskedText
     kind: str = "coordinator"  # coordinator | responder
     negative: bool = False  # a responder on scene saw nothing
+    created_at: datetime
+
+
+class ApiKeyIn(Strict):
+    name: Annotated[Text, Field(min_length=1, max_length=120)]
+    role: AccessRole
+
+
+class ApiKeyOut(BaseModel):
+    """A key as listed: never its secret (only its hash is stored)."""
+
+    id: int
+    name: str
+    role: AccessRole
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="the secret: shown in this answer only, store it now")
+
+
+class AuditOut(BaseModel):
+    id: int
+    actor: str
+    action: str
+    target: str
+    detail: MaskedText | None
+    created_at: datetime
+
+
+BroadcastText = Annotated[Text, Field(min_length=1, max_length=640)]
+
+
+class BroadcastBody(Strict):
+    """The text in each language; a subscriber whose language is missing gets the other."""
+
+    es: BroadcastText | None = None
+    en: BroadcastText | None = None
+
+    @model_validator(mode="after")
+    def _one_at_least(self) -> "BroadcastBody":
+        if not ((self.es or "").strip() or (self.en or "").strip()):
+            raise ValueError("body: give the text in es, en or both")
+        return self
+
+
+class BroadcastIn(Strict):
+    zone_ids: list[Id] = Field(min_length=1, max_length=1000)
+    roles: list[SubscriberRole] = Field(
+        default_factory=lambda: [SubscriberRole.RESPONDER], min_length=1, max_length=3
+    )
+    body: BroadcastBody
+    preview: bool = False
+
+
+class BroadcastPreview(BaseModel):
+    recipients: int
+    segments: int = Field(description="SMS segments all recipients together would cost")
+
+
+class BroadcastOut(BaseModel):
+    id: int
+    actor: str
+    zone_ids: list[int]
+    roles: list[str]
+    body: dict[str, str]
+    recipients: int
+    segments: int
+    delivery: dict[MessageStatus, int] = Field(description="the broadcast's texts by status")
     created_at: datetime
 
 

@@ -19,6 +19,15 @@ def xml_response(document: str) -> Response:
     return Response(content=document, media_type="application/xml")
 
 
+RETRY_AFTER_S = 2
+
+
+def busy_response() -> Response:
+    """503 with Retry-After: the message was not stored (the database stayed locked); the provider
+    is asked to send it again rather than given a 500."""
+    return Response(status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
 def sender_of(form: dict[str, str]) -> str:
     """The sender's number (E.164), whatever channel it wrote on (``channel_of``)."""
     raw = channels.number(form.get("From", ""))
@@ -50,6 +59,12 @@ def sms_sender(form: dict[str, str]) -> str:
 
 def queue_for_intake(session: Session, inbound_id: int) -> None:
     """Enqueue, and remember we did; if Redis is down the sweep enqueues it later."""
+    if hand_to_intake(inbound_id):
+        inbound.note_enqueued(session, inbound_id)
+
+
+def hand_to_intake(inbound_id: int) -> bool:
+    """Enqueue the intake job; False if Redis is down (logged: the sweep enqueues it later)."""
     try:
         enqueue_intake(inbound_id)
     except (RedisError, RedisNotConfigured) as exc:
@@ -58,6 +73,5 @@ def queue_for_intake(session: Session, inbound_id: int) -> None:
             inbound_id,
             type(exc).__name__,
         )
-        return
-    inbound.mark_enqueued(session, inbound_id)
-    session.commit()
+        return False
+    return True

@@ -55,6 +55,74 @@ def _apikey_create(args) -> int:
     return 0
 
 
+def _apikey_list(args) -> int:
+    from core.apikeys import all_keys
+    from workers import runtime
+
+    with runtime.session() as session:
+        for key in all_keys(session):
+            print(
+                json.dumps(
+                    {
+                        "id": key.id,
+                        "name": key.name,
+                        "role": key.role,
+                        "created_at": key.created_at.isoformat(),
+                        "last_used_at": key.last_used_at and key.last_used_at.isoformat(),
+                        "revoked_at": key.revoked_at and key.revoked_at.isoformat(),
+                    }
+                )
+            )
+    return 0
+
+
+def _apikey_revoke(args) -> int:
+    from core.apikeys import revoke
+    from core.errors import NotFound
+    from workers import runtime
+
+    try:
+        with runtime.session() as session:
+            key = revoke(session, args.id, actor="cli")
+    except NotFound as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"revoked key {key.id} ({key.name!r}); requests with it now answer 401")
+    return 0
+
+
+def _subscribers_import(args) -> int:
+    from core import subscribers
+    from core.errors import AvisaError
+    from workers import runtime
+    from workers.effects import carry_out
+
+    def progress(rows: int) -> None:
+        print(f"… {rows} rows read", file=sys.stderr, flush=True)
+
+    try:
+        with open(args.file, "rb") as handle:
+            text = subscribers.decode_csv(handle.read())
+        with runtime.session() as session:
+            result, decisions = subscribers.import_csv(
+                session,
+                runtime.vault(),
+                text,
+                actor="cli",
+                allow_confirmed=True,  # whoever runs the CLI holds the database: an admin
+                progress=progress,
+            )
+            carry_out(session, decisions)
+    except (OSError, AvisaError) as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 2
+    for error in result.errors:
+        print(f"row {error['row']}: {error['error']}", file=sys.stderr)
+    summary = {"created": len(result.created), "updated": len(result.updated)}
+    print(json.dumps({**summary, "errors": result.errors}))
+    return 1 if result.errors else 0
+
+
 def _text(args) -> int:
     from avisa.resident import send_text
 
@@ -127,6 +195,23 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=["admin", "coordinator", "viewer"])
     create.set_defaults(func=_apikey_create)
+    apikey.add_parser(
+        "list", help="every key, one JSON object a line (never the secret)"
+    ).set_defaults(func=_apikey_list)
+    revoke = apikey.add_parser("revoke", help="revoke a key at once (401 from then on)")
+    revoke.add_argument("id", type=int, metavar="ID")
+    revoke.set_defaults(func=_apikey_revoke)
+
+    people = sub.add_parser("subscribers", help="subscribers").add_subparsers(
+        dest="subscribers_command", required=True
+    )
+    load = people.add_parser(
+        "import",
+        help="import a UTF-8 CSV (phone,name,language,roles,zones[,confirmed]); "
+        "progress on stderr, the result as JSON on stdout",
+    )
+    load.add_argument("file", metavar="FILE")
+    load.set_defaults(func=_subscribers_import)
 
     text = sub.add_parser(
         "text", help="play a resident: sign and post an SMS to the running server"

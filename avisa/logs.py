@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from rq import get_current_job
 
 from api.middleware import request_id
-from core.phones import mask
+from core.phones import mask, mask_numbers_in
 from core.settings import get_settings
 
 # A number as written, or URL-encoded in a logged URL's query string (%2B is "+").
@@ -33,8 +33,9 @@ def mask_phones(text: str) -> str:
 class MaskPhones(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if _E164.search(message):
-            record.msg, record.args = mask_phones(message), ()
+        masked = mask_numbers_in(mask_phones(message))
+        if masked != message:  # also a number a resident typed, quoted in a log line
+            record.msg, record.args = masked, ()
         return True
 
 

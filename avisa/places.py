@@ -20,7 +20,7 @@ def add(*, name: str, lat: float, lon: float, aliases: list[str], precision_m: f
         return 2
     with runtime.session() as session:
         try:
-            place = places.create(session, **place_in.model_dump())
+            place = places.create(session, **place_in.model_dump(), actor="cli")
         except AvisaError as exc:
             print(f"not added: {exc}")
             return 1

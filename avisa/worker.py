@@ -1,4 +1,5 @@
-"""``avisa worker``: an RQ worker on all Avisa queues, with RQ's scheduler (for delayed jobs) and
+"""``avisa worker``: an RQ worker on all Avisa queues in priority order (urgent, maintenance, bulk:
+RQ takes the first job of the first non-empty one), with RQ's scheduler (for delayed jobs) and
 Avisa's periodic-job ticker.
 
 Its health is RQ's own heartbeat: a live worker keeps its ``rq:worker:<name>`` hash in Redis

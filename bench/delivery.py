@@ -21,22 +21,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from redis import Redis  # noqa: E402 — after the path fix, so the bench runs from anywhere
-from sqlalchemy import event  # noqa: E402
+# Imports after the path fix (E402 is off for bench/), so the bench runs from anywhere.
+from redis import Redis
+from sqlalchemy import event
 
-from core.db import make_engine  # noqa: E402
-from messaging.twilio_backend import TwilioProvider  # noqa: E402
-from tests.fakes.outbox import (
+from avisa.redis_server import RedisServer
+from avisa.testing.outbox import (
     add_messages,
     add_subscribers,
     make_db,
     make_settings,
     messages,
     phone,
-)  # noqa: E402
-from tests.fakes.redis_server import redis_server  # noqa: E402
-from tests.fakes.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio  # noqa: E402
-from workers.sender import send_messages  # noqa: E402
+)
+from avisa.testing.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from core.db import make_engine
+from messaging.twilio_backend import TwilioProvider
+from workers.sender import send_messages
 
 TOLERANCE = 1.15
 
@@ -107,7 +108,9 @@ def run(workers: int, args, redis_url: str) -> dict:
                     str(ids_file),
                     args.sqlite_synchronous,
                 )
-            else:  # every worker gets every id, as when RQ re-runs a job or a sweep overlaps a fan-out
+            else:
+                # Every worker gets every id, as when RQ re-runs a job or a sweep overlaps a
+                # fan-out.
                 procs = [
                     subprocess.Popen(
                         [
@@ -152,15 +155,18 @@ def report(result: dict, args) -> bool:
     ratio = result["span"] / floor
     ok = ratio <= TOLERANCE and result["duplicates"] == 0 and result["unsent"] == 0
     print(
-        f"workers={result['workers']}  texts={args.count}  rate={args.rate:g}/s  latency={args.latency * 1000:.0f} ms  "
+        f"workers={result['workers']}  texts={args.count}  rate={args.rate:g}/s  "
+        f"latency={args.latency * 1000:.0f} ms  "
         f"concurrency={args.concurrency}/worker"
     )
     print(
-        f"  floor {floor:.2f} s   span {result['span']:.2f} s   ratio {ratio:.3f} (limit {TOLERANCE})   "
+        f"  floor {floor:.2f} s   span {result['span']:.2f} s   "
+        f"ratio {ratio:.3f} (limit {TOLERANCE})   "
         f"wall {result['wall']:.2f} s"
     )
     print(
-        f"  accepted {result['sent']}   duplicates {result['duplicates']}   unsent {result['unsent']}   "
+        f"  accepted {result['sent']}   duplicates {result['duplicates']}   "
+        f"unsent {result['unsent']}   "
         f"429s {result['429s']}   statuses {result['statuses']}   {'OK' if ok else 'FAIL'}"
     )
     print(f"  accepted per second: {result['per_second']}")
@@ -197,8 +203,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     os.environ.pop("TWILIO_REGION", None), os.environ.pop("TWILIO_EDGE", None)
-    with redis_server() as redis_url:
-        results = [report(run(n, args, redis_url), args) for n in args.workers]
+    with RedisServer() as server:
+        results = [report(run(n, args, server.url), args) for n in args.workers]
     return 0 if all(results) else 1
 
 

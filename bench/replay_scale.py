@@ -68,7 +68,8 @@ def spaced_corners(gap_m: float = GAP_M) -> list[Corner]:
 def synthetic_lines(
     n: int, corners: list[Corner], *, seed: int, start: datetime = START
 ) -> list[str]:
-    """``n`` replay lines over ``min(len(corners), n // PER_CORNER)`` corners, interleaved at random."""
+    """``n`` replay lines over ``min(len(corners), n // PER_CORNER)`` corners, interleaved at
+    random."""
     rng = random.Random(seed)
     used = corners[: max(1, min(len(corners), n // PER_CORNER))]
     step = timedelta(minutes=SPAN_MIN) / n
@@ -144,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         timing = timed_replay(synthetic_lines(n, corners, seed=args.seed))
         results.append(timing)
         print(
-            f"{timing.reports:>6} reports, {timing.incidents:>4} open incidents: {timing.per_report_ms:6.2f} ms/report "
+            f"{timing.reports:>6} reports, {timing.incidents:>4} open incidents: "
+            f"{timing.per_report_ms:6.2f} ms/report "
             f"(cpu {timing.cpu_per_report_ms:.2f}; first tenth {timing.first_tenth_ms:.2f}, "
             f"last tenth {timing.last_tenth_ms:.2f})",
             flush=True,
@@ -153,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     cpu_ratio = results[1].cpu_per_report_ms / results[0].cpu_per_report_ms
     verdict = "ok" if ratio <= MAX_RATIO else "TOO HIGH"
     print(
-        f"ratio {args.sizes[1]}/{args.sizes[0]}: {ratio:.2f} (limit {MAX_RATIO}) {verdict}; cpu ratio {cpu_ratio:.2f}"
+        f"ratio {args.sizes[1]}/{args.sizes[0]}: {ratio:.2f} (limit {MAX_RATIO}) {verdict}; "
+        f"cpu ratio {cpu_ratio:.2f}"
     )
     return 0 if ratio <= MAX_RATIO else 1
 

@@ -1,4 +1,5 @@
-"""Report → alert latency through the whole running system (`avisa dev`: API, worker, Redis, SQLite).
+"""Report → alert latency through the whole running system (`avisa dev`: API, worker, Redis,
+SQLite).
 
 Starts `avisa dev` on a free port, adds a zone and an active responder, then N times: a signed SMS
 report of a new raid is posted, and the clock stops when the responder's alert has been handed to
@@ -117,7 +118,8 @@ def main(n: int) -> None:
             time.sleep(0.05)
 
         def ms(xs):
-            return f"median {statistics.median(xs) * 1000:.0f} ms, p95 {sorted(xs)[int(len(xs) * 0.95) - 1] * 1000:.0f} ms"
+            p95 = sorted(xs)[int(len(xs) * 0.95) - 1]
+            return f"median {statistics.median(xs) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
 
         print(f"reports: {n}")
         print(f"webhook answer (baseline): {ms(webhook)}")

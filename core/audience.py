@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from sqlmodel import Session, col, select
 
@@ -45,7 +46,8 @@ def zone_ids_for(session: Session, incident: Incident, *, reach_m: float = 0) ->
         for lat, lon in points
         for z in zones_containing(zones, lat, lon, zip_code=incident.zip)
     }
-    return sorted(found)
+    # Stored rows' ids are set; the model types them Optional only for rows not yet inserted.
+    return sorted(cast(set[int], found))
 
 
 def around(lat: float, lon: float, distance_m: float) -> list[tuple[float, float]]:
@@ -133,12 +135,11 @@ def _already_alerted(session: Session, incident: Incident) -> list[Subscriber]:
 
 def _recently_texted(session: Session, incident: Incident, quiet_min: float) -> set[int]:
     since = now() - timedelta(minutes=quiet_min)
-    return set(
-        session.exec(
-            select(Message.subscriber_id).where(
-                Message.incident_id == incident.id,
-                Message.created_at >= since,
-                col(Message.subscriber_id).is_not(None),
-            )
+    rows = session.exec(
+        select(Message.subscriber_id).where(
+            Message.incident_id == incident.id,
+            Message.created_at >= since,
+            col(Message.subscriber_id).is_not(None),
         )
     )
+    return cast(set[int], set(rows))  # the query keeps rows with a subscriber

@@ -9,7 +9,7 @@ WhatsApp's rule (Twilio enforces it with error 63016): a business may write free
 out. So a WhatsApp subscriber's text goes (``route``):
 
     their last WhatsApp message < 24 h ago              → WhatsApp, as written
-    else an approved template set for the text's kind   → WhatsApp, ``content_sid`` + the text as {{1}}
+    else an approved template set for the text's kind   → WhatsApp, ``content_sid``, text as {{1}}
     else                                                → SMS to the same number
 """
 

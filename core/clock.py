@@ -1,4 +1,5 @@
-"""The time, overridable per context so ``avisa replay`` can run the real pipeline on recorded time."""
+"""The time, overridable per context so ``avisa replay`` can run the real pipeline on recorded
+time."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

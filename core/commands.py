@@ -4,6 +4,9 @@ Each handler changes the subscriber or the incident and returns the outcome's na
 texts and alerts that follow (``Decisions``); the caller stores and sends them after commit.
 """
 
+from collections.abc import Iterable
+from typing import cast
+
 from sqlmodel import Session, col, select
 
 from core import policy
@@ -68,7 +71,8 @@ def _community_only(subscriber: Subscriber) -> bool:
 def handle_resident(
     sender: str, command: Command, inbound: InboundMessage
 ) -> tuple[str, Decisions]:
-    """Keywords from someone who is not a subscriber: HELP is answered; STOP/START need no record."""
+    """Keywords from someone who is not a subscriber: HELP is answered; STOP/START need no
+    record."""
     decisions = Decisions()
     if command.name == "help":
         # Answer in the word's language.
@@ -98,7 +102,9 @@ def _answer(
         decisions.text("ack_no_incident", lang, dedupe_key=key, subscriber=subscriber)
         return "command:unknown_incident", decisions
     session.add(
-        Acknowledgement(incident_id=incident.id, subscriber_id=subscriber.id, action=action)
+        Acknowledgement(
+            incident_id=incident.id, subscriber_id=cast(int, subscriber.id), action=action
+        )  # a stored subscriber: its id is set
     )
     status = ACTION_STATUS.get(action)
     if status:
@@ -127,4 +133,5 @@ def open_incidents_alerted(session: Session, subscriber: Subscriber) -> list[int
             col(Incident.id).in_(alerted), col(Incident.status).in_(ALERTED_INCIDENT)
         )
     )
-    return sorted(rows)
+    # Stored rows' ids are set; the model types them Optional only for rows not yet inserted.
+    return sorted(cast(Iterable[int], rows))

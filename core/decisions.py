@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from core.enums import MessageKind
+from core.enums import Language, MessageKind
 
 if TYPE_CHECKING:
     from core.models import Alert, Subscriber
@@ -27,7 +27,7 @@ class Text:
     """
 
     template: str
-    language: str
+    language: Language
     dedupe_key: str
     kind: MessageKind = MessageKind.REPLY
     subscriber: Subscriber | None = None
@@ -44,7 +44,7 @@ class Decisions:
     escalation_timers: list[int] = field(default_factory=list)  # incident ids
     calls: list[int] = field(default_factory=list)  # AlertCall ids to place now (core.alert_calls)
 
-    def text(self, template: str, language: str, *, dedupe_key: str, **fields: Any) -> None:
+    def text(self, template: str, language: Language, *, dedupe_key: str, **fields: Any) -> None:
         """Add a text; keyword fields are ``Text``'s, anything else is a template parameter."""
         known = {"kind", "subscriber", "to_e164", "incident_id", "bilingual"}
         params = {k: v for k, v in fields.items() if k not in known}

@@ -107,10 +107,10 @@ def apply_status(
     session.exec(
         update(Message)
         .where(
-            Message.id == message.id,
+            col(Message.id) == message.id,
             or_(
                 col(Message.status).in_(behind),
-                and_(Message.status == "failed", Message.error_code == UNCERTAIN),
+                and_(col(Message.status) == "failed", col(Message.error_code) == UNCERTAIN),
             ),
         )
         .values(**values)
@@ -128,13 +128,13 @@ def apply_error_code(session: Session, *, subscriber_id: int | None, code: str) 
     if code == OPTED_OUT_CODE:
         session.exec(
             update(Subscriber)
-            .where(Subscriber.id == subscriber_id)
+            .where(col(Subscriber.id) == subscriber_id)
             .values(status="opted_out", updated_at=now())
         )
     elif code in FLAG_CODES:
         session.exec(
             update(Subscriber)
-            .where(Subscriber.id == subscriber_id)
+            .where(col(Subscriber.id) == subscriber_id)
             .values(flag=FLAG_CODES[code], updated_at=now())
         )
 

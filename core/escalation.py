@@ -37,7 +37,7 @@ def escalate_if_unanswered(session: Session, incident_id: int) -> Decisions:
         .where(col(Incident.id) == incident_id, col(Incident.escalated_at).is_(None))
         .values(escalated_at=now())
     )
-    if session.exec(claim).rowcount != 1:  # type: ignore[call-overload]
+    if session.exec(claim).rowcount != 1:
         return decisions
     alert = Alert(incident_id=incident_id, reason="escalated", audience="escalation")
     session.add(alert)

@@ -73,10 +73,17 @@ def release(session: Session, incident_id: int, *, actor: str, reason: str = "")
     return decisions
 
 
-def add_note(session: Session, incident_id: int, *, author: str, text: str) -> IncidentNote:
-    note = IncidentNote(incident_id=get(session, incident_id).id, author=author, text=text)
+def add_note(
+    session: Session, incident_id: int, *, author: str, text: str, actor: str | None = None
+) -> IncidentNote:
+    """Add a note (audited as ``actor``, else as its author)."""
+    get(session, incident_id)  # NotFound before a note is written
+    note = IncidentNote(incident_id=incident_id, author=author, text=text)
     session.add(note)
     session.flush()
+    session.add(
+        AuditEvent(actor=actor or author, action="incident.note", target=f"incident:{incident_id}")
+    )
     return note
 
 

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from core.enums import Language
+
 OPT_OUT = {
     "STOP",
     "STOPALL",
@@ -128,7 +130,7 @@ class Command:
     name: str  # opt_out, opt_in, help, yes, join, or a responder action (confirm, false, …)
     incident_id: int | None = None
     zip_code: str | None = None  # JOIN 90255
-    language: str | None = None  # the language of the word, where it tells (JOIN/UNIRSE)
+    language: Language | None = None  # the language of the word, where it tells (JOIN/UNIRSE)
 
 
 def fold(body: str) -> str:
@@ -171,7 +173,7 @@ def parse_join(body: str) -> Command | None:
     match = _JOIN.match(fold(body))
     if not match or match["word"] not in JOIN:
         return None
-    language = "en" if match["word"] in ENGLISH_JOIN else "es"
+    language = Language.EN if match["word"] in ENGLISH_JOIN else Language.ES
     return Command("join", zip_code=match["zip"], language=language)
 
 

@@ -1,6 +1,9 @@
-"""Guessing whether a resident wrote in Spanish or English, to answer in kind (Spanish when unsure)."""
+"""Guessing whether a resident wrote in Spanish or English, to answer in kind (Spanish when
+unsure)."""
 
 import re
+
+from core.enums import Language
 
 _SPANISH = {
     "la",
@@ -70,12 +73,12 @@ _ENGLISH = {
 _WORD = re.compile(r"[a-záéíóúñü]+")
 
 
-def detect(text: str, default: str = "es") -> str:
+def detect(text: str, default: Language = Language.ES) -> Language:
     words = _WORD.findall(text.lower())
     spanish = sum(w in _SPANISH for w in words)
     english = sum(w in _ENGLISH for w in words)
     if english > spanish:
-        return "en"
+        return Language.EN
     if spanish > english:
-        return "es"
+        return Language.ES
     return default

@@ -7,7 +7,9 @@ reports of one raid cannot open two incidents.
 """
 
 import math
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import cast
 
 from rapidfuzz import fuzz
 from sqlmodel import Session, col, select
@@ -20,7 +22,13 @@ from core.text_similarity import MIN_SIMILAR_CHARS, normalised
 
 
 def candidates(
-    session: Session, lat: float, lon: float, reach_m: float, since, *, coarse: bool | None = None
+    session: Session,
+    lat: float,
+    lon: float,
+    reach_m: float,
+    since: datetime,
+    *,
+    coarse: bool | None = None,
 ) -> list[tuple[int, float, float, float]]:
     """``(id, lat, lon, precision_m)`` of open incidents active since ``since`` inside a box around
     the point (indexed lat/lon); ``coarse`` True/False keeps only incidents less/more precise than
@@ -31,13 +39,14 @@ def candidates(
         col(Incident.status).in_(OPEN_INCIDENT),
         col(Incident.drill).is_(False),  # a real report never joins a rehearsal
         Incident.last_seen >= since,
-        Incident.lat.between(min_lat, max_lat),
-        Incident.lon.between(min_lon, max_lon),
+        col(Incident.lat).between(min_lat, max_lat),
+        col(Incident.lon).between(min_lon, max_lon),
     )
     if coarse is not None:
-        sharp = Incident.precision_m <= SHARP_INCIDENT_M
+        sharp = col(Incident.precision_m) <= SHARP_INCIDENT_M
         query = query.where(~sharp if coarse else sharp)
-    return list(session.exec(query))
+    # A stored row's id is set; the model types it Optional only for rows not yet inserted.
+    return cast(list[tuple[int, float, float, float]], list(session.exec(query)))
 
 
 # AVISA_FLOOD_SIMILAR_RATIO's default, for callers without settings (merge, split).
@@ -63,6 +72,7 @@ def match(
     session: Session, report: Report, *, radius_m: float, window_min: float
 ) -> Incident | None:
     """The nearest open incident this located report belongs to, or None."""
+    assert report.lat is not None and report.lon is not None, "only a located report matches"
     since = now() - timedelta(minutes=window_min)
     own = report.precision_m or 0
     found = candidates(
@@ -90,6 +100,8 @@ def open_from(
     status: IncidentStatus = IncidentStatus.REPORTED,
     similar_ratio: float = SIMILAR_RATIO,
 ) -> Incident:
+    # A located report: ``locate`` set its place and precision together.
+    assert report.lat is not None and report.lon is not None and report.precision_m is not None
     incident = Incident(
         status=status,
         lat=report.lat,
@@ -125,10 +137,16 @@ def refine(session: Session, incident: Incident, *, similar_ratio: float = SIMIL
     ).all()
     weights = [1.0 / (r.precision_m or 1.0) ** 2 for r in reports]
     total = sum(weights)
-    incident.lat = sum(w * r.lat for w, r in zip(weights, reports, strict=True)) / total
-    incident.lon = sum(w * r.lon for w, r in zip(weights, reports, strict=True)) / total
+    # The query keeps located reports only: lat, lon (and precision) are set.
+    incident.lat = (
+        sum(w * cast(float, r.lat) for w, r in zip(weights, reports, strict=True)) / total
+    )
+    incident.lon = (
+        sum(w * cast(float, r.lon) for w, r in zip(weights, reports, strict=True)) / total
+    )
     sharpest = min(reports, key=lambda r: r.precision_m or math.inf)
-    incident.precision_m, incident.label = sharpest.precision_m, sharpest.matched or incident.label
+    incident.precision_m = cast(float, sharpest.precision_m)
+    incident.label = sharpest.matched or incident.label
     incident.zip = incident.zip or sharpest.zip
     incident.report_count = len(reports)
     incident.reporter_count = voices(
@@ -141,7 +159,7 @@ def refine(session: Session, incident: Incident, *, similar_ratio: float = SIMIL
     )
 
 
-def voices(reports: list[tuple[str, str]], *, similar_ratio: float = SIMILAR_RATIO) -> int:
+def voices(reports: Sequence[tuple[str, str]], *, similar_ratio: float = SIMILAR_RATIO) -> int:
     """Distinct residents whose word counts towards confirmation, from (reporter, text) pairs.
 
     Flagged reports (a limited number, a responder, a held flood) are left out by the caller.

@@ -1,11 +1,13 @@
-"""Avisa's tables. Phone numbers appear only as ``*_enc`` (Fernet) and ``*_hash`` (HMAC blind index).
+"""Avisa's tables. Phone numbers appear only as ``*_enc`` (Fernet) and ``*_hash`` (HMAC blind
+index).
 
-Times are timezone-aware UTC (``core.clock.now``). Statuses, kinds, roles, languages and channels are
-the ``StrEnum``s of ``core.enums``, stored as short strings (``Vocab``) so migrations stay portable
-(SQLite, PostgreSQL) and a new member needs no schema change.
+Times are timezone-aware UTC (``core.clock.now``). Statuses, kinds, roles, languages and channels
+are the ``StrEnum``s of ``core.enums``, stored as short strings (``Vocab``) so migrations stay
+portable (SQLite, PostgreSQL) and a new member needs no schema change.
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
@@ -35,6 +37,7 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(unique=True, index=True)
     created_at: datetime = Field(default_factory=now)
     revoked_at: datetime | None = None
+    last_used_at: datetime | None = None  # to the minute (core.apikeys.TOUCH_EVERY)
 
 
 class Zone(SQLModel, table=True):
@@ -44,7 +47,7 @@ class Zone(SQLModel, table=True):
     center_lat: float | None = None
     center_lon: float | None = None
     radius_m: float | None = None
-    geometry: dict | None = Field(default=None, sa_column=Column(JSON))
+    geometry: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=now)
 
 
@@ -207,6 +210,21 @@ class AuditEvent(SQLModel, table=True):
     target: str
     detail: str | None = None
     created_at: datetime = Field(default_factory=now)
+
+
+class Broadcast(SQLModel, table=True):
+    """A coordinator's text to every active subscriber of some zones and roles; its texts are
+    Messages of kind ``broadcast`` with dedupe keys ``broadcast:<id>:<subscriber>``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str
+    zone_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    body_es: str | None = Field(default=None, sa_column=Column(Text))
+    body_en: str | None = Field(default=None, sa_column=Column(Text))
+    recipients: int = 0
+    segments: int = 0  # all recipients' texts together
+    created_at: datetime = Field(default_factory=now, index=True)
 
 
 class VoiceCall(SQLModel, table=True):

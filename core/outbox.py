@@ -4,11 +4,13 @@
 finds the row it wrote the first time instead of writing a second text.
 """
 
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core import channels
-from core.enums import Channel
+from core.enums import Channel, Language, MessageKind
 from core.errors import Invalid
 from core.models import Message, Subscriber
 from core.phones import PhoneVault
@@ -21,7 +23,7 @@ def add_message(
     *,
     dedupe_key: str,
     settings: Settings | None = None,
-    **fields,
+    **fields: Any,
 ) -> Message | None:
     """Insert the text once (``fields`` as for ``new_message``). Returns the new row, or None when
     ``dedupe_key`` already exists. With ``settings``, a subscriber's text takes the channel
@@ -44,9 +46,9 @@ def new_message(
     vault: PhoneVault,
     *,
     dedupe_key: str,
-    kind: str,
+    kind: MessageKind,
     body: str,
-    language: str,
+    language: Language,
     segments: int,
     to_e164: str | None = None,
     subscriber: Subscriber | None = None,

@@ -8,6 +8,7 @@ output and logs.
 import base64
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated
@@ -51,6 +52,25 @@ def mask(e164: str | None) -> str:
     if sep and rest:
         return f"{prefix}:{mask(rest)}"
     return e164[:2] + "•" * max(len(e164) - 6, 0) + e164[-4:]
+
+
+# Number-like runs in free text: "+1 (323) 555-0101", "323-555-0101", "(323) 555 0101",
+# "555-0101", "3235550101". Not ZIPs, street numbers, times, dates or incident numbers.
+_NUMBER_LIKE = re.compile(
+    r"(?<![\w+])(?:"
+    r"\+\d[\d\s().-]{6,}\d"  # international, any punctuation
+    r"|\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}"  # North American, 10 digits
+    r"|\d{3}-\d{4}"  # a local 7-digit number written with a dash (not 118.2273, a longitude)
+    r"|\d{7,}"  # any other long run of digits
+    r")(?![\w])"
+)
+_DIGIT_BUT_LAST_FOUR = re.compile(r"\d(?=(?:\D*\d){4})")
+
+
+def mask_numbers_in(text: str) -> str:
+    """Free text (a report, a note) with every number-like run masked but its last four digits:
+    "llamen al 323-555-0101" → "llamen al •••-•••-0101". Safe to show and to log."""
+    return _NUMBER_LIKE.sub(lambda m: _DIGIT_BUT_LAST_FOUR.sub("•", m.group()), text)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from core.errors import Conflict, Invalid, NotFound
 from core.geo import CustomPlace
-from core.models import Place
+from core.models import AuditEvent, Place
 
 
 def create(
@@ -18,8 +18,10 @@ def create(
     lon: float,
     aliases: Sequence[str] = (),
     precision_m: float = 100.0,
+    actor: str = "system",
 ) -> Place:
-    """Add a place; Conflict for a name in use, Invalid for coordinates out of range."""
+    """Add a place (audited as ``actor``); Conflict for a name in use, Invalid for coordinates
+    out of range."""
     name = name.strip()
     if len(name) < 2:
         raise Invalid("name: at least 2 characters")
@@ -31,14 +33,16 @@ def create(
     place = Place(name=name, aliases=unique, lat=lat, lon=lon, precision_m=precision_m)
     session.add(place)
     session.flush()
+    session.add(AuditEvent(actor=actor, action="place.create", target=f"place:{place.id}"))
     return place
 
 
-def delete(session: Session, place_id: int) -> None:
+def delete(session: Session, place_id: int, *, actor: str = "system") -> None:
     place = session.get(Place, place_id)
     if place is None:
         raise NotFound(f"no such place {place_id}")
     session.delete(place)
+    session.add(AuditEvent(actor=actor, action="place.delete", target=f"place:{place_id}"))
 
 
 def as_custom_places(session: Session) -> list[CustomPlace]:

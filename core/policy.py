@@ -70,8 +70,8 @@ def transition(
     and return the alerts that follow (already stored).
 
     The change is a conditional update on the status read, so when two workers or a worker and a
-    coordinator move one incident at once, exactly one succeeds and the other gets InvalidTransition:
-    the alerts of a status change go out once.
+    coordinator move one incident at once, exactly one succeeds and the other gets
+    InvalidTransition: the alerts of a status change go out once.
     """
     old = incident.status
     if status not in TRANSITIONS.get(old, set()):
@@ -83,7 +83,7 @@ def transition(
     }.get(status, {"closed_at": moment})
     changed = session.exec(
         update(Incident)
-        .where(col(Incident.id) == incident.id, Incident.status == old)
+        .where(col(Incident.id) == incident.id, col(Incident.status) == old)
         .values(status=status, **stamp)
     ).rowcount
     if changed != 1:

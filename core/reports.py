@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from core.clock import now
+from core.enums import Channel, Language, ReportStatus
 from core.geo import GeoResult
 from core.models import InboundMessage, Report
 
@@ -27,7 +29,9 @@ class ReportOutcome:
         return self.report.lat is not None
 
 
-def _latest(session: Session, reporter_hash: str, *conditions) -> Report | None:
+def _latest(
+    session: Session, reporter_hash: str, *conditions: ColumnElement[bool] | bool
+) -> Report | None:
     query = select(Report).where(Report.reporter_hash == reporter_hash, *conditions)
     return session.exec(query.order_by(col(Report.updated_at).desc())).first()
 
@@ -40,7 +44,7 @@ def locate(report: Report, geo: GeoResult) -> None:
         geo.matched,
         geo.zip,
     )
-    report.status = "located"
+    report.status = ReportStatus.LOCATED
 
 
 def receive(
@@ -48,10 +52,10 @@ def receive(
     inbound: InboundMessage,
     geo: GeoResult | None,
     *,
-    language: str,
+    language: Language,
     followup_min: float,
     addition_min: float,
-    channel: str = "sms",
+    channel: Channel = Channel.SMS,
     may_start: bool = True,
 ) -> ReportOutcome | None:
     """Attach ``inbound`` (whose place, if any, is ``geo``) to the reporter's open question or
@@ -59,7 +63,8 @@ def receive(
     of a sighting): then None, and nothing is stored.
 
     The reporter's next message within ``followup_min`` of our question is its answer, place or
-    not (we ask once). A message without a place within ``addition_min`` of a located report joins it.
+    not (we ask once). A message without a place within ``addition_min`` of a located report
+    joins it.
     """
     text = inbound.body.strip()
     awaiting = _latest(
@@ -106,7 +111,7 @@ def receive(
         locate(report, geo)
     else:
         report.status, report.awaiting_until = (
-            "awaiting_location",
+            ReportStatus.AWAITING_LOCATION,
             now() + timedelta(minutes=followup_min),
         )
     session.add(report)
@@ -131,7 +136,7 @@ def _extend(
         if geo is not None:
             locate(report, geo)
         else:
-            report.status = "unlocated"
+            report.status = ReportStatus.UNLOCATED
     session.add(report)
     inbound.report_id = report.id
     session.add(inbound)

@@ -6,6 +6,8 @@ a nadie de ICE"): a note on the incident they were alerted about, never a reside
 confirms anything and never raises ``reporter_count``.
 """
 
+from typing import cast
+
 from sqlalchemy import update
 from sqlmodel import Session, col
 
@@ -30,7 +32,7 @@ def add(
     negative = is_negative(inbound.body)
     session.add(
         IncidentNote(
-            incident_id=incident.id,
+            incident_id=cast(int, incident.id),  # a stored incident: the id is set
             author=f"subscriber:{subscriber.id}",
             text=inbound.body.strip(),
             kind=NoteKind.RESPONDER,

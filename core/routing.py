@@ -9,6 +9,8 @@ message" to a text that speaks of a sighting; anything the job finds out — it 
 responders, it was held, it was not a report, where is it — the job says.
 """
 
+from typing import cast
+
 from sqlmodel import Session
 
 from core import (
@@ -181,10 +183,12 @@ def _report(
         return f"report:held:{incident.id}", decisions
     if created:
         decisions.alerts(policy.on_new_incident(session, incident))
-        decisions.escalation_timers.append(incident.id)
+        decisions.escalation_timers.append(cast(int, incident.id))  # flushed: id set
     if policy.corroborated(incident, reporters_needed=settings.confirm_reporters):
         decisions.alerts(
-            policy.transition_if_still(session, incident, "confirmed", actor="reporters")
+            policy.transition_if_still(
+                session, incident, IncidentStatus.CONFIRMED, actor="reporters"
+            )
         )
     return f"report:incident:{incident.id}", decisions
 

@@ -86,6 +86,18 @@ class Settings(BaseSettings):
     flood_incident_rate: int = Field(
         10, ge=1, description="new incidents per flood window above which new ones are held"
     )
+    # Issue 13: priorities. Opt-in confirmations and broadcasts may use at most this share of
+    # AVISA_SEND_RATE; alerts, updates and replies may always use all of it, and go first.
+    bulk_share: float = Field(
+        0.5, gt=0, le=1, description="share of the send rate bulk texts may use"
+    )
+
+    # Issue 12: the coordinators' API and its privacy.
+    # Set: GET /metrics wants "Authorization: Bearer <token>" (queue depths and counts are a map
+    # of the network's activity); empty: open, for a scraper on a private network.
+    metrics_token: str = ""
+    # An opted-out subscriber's name, number, zones and texts are erased this long after they left.
+    opted_out_grace_days: int = Field(30, ge=0)
 
     # Issue 15 (beyond one SMS): calls when an alert text fails, WhatsApp.
     call_from_number: str = ""  # the voice number alert calls ring from; empty: TWILIO_FROM_NUMBER
@@ -165,7 +177,8 @@ class Settings(BaseSettings):
 
     @property
     def signing_token(self) -> str:
-        """The secret Twilio signs webhooks with; in local mode a stand-in derived from the secret key."""
+        """The secret Twilio signs webhooks with; in local mode a stand-in derived from the secret
+        key."""
         return self.twilio_auth_token or f"local-{self.secret_key}"
 
     # issue 13

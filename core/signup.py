@@ -8,13 +8,14 @@ zones, never of unverified sightings. It is never a report.
 """
 
 from datetime import timedelta
+from typing import cast
 
 from sqlmodel import Session, col, select
 
 from core import channels
 from core.clock import now
 from core.decisions import Decisions
-from core.enums import MessageKind, SubscriberRole, SubscriberStatus
+from core.enums import Language, MessageKind, SubscriberRole, SubscriberStatus
 from core.geo import zip_centroid
 from core.keywords import Command, parse_join, zip_in
 from core.models import AuditEvent, InboundMessage, Subscriber, SubscriberZone, Zone
@@ -35,12 +36,13 @@ def zones_for_zip(session: Session, zip_code: str) -> list[int]:
                 found.append(zone.id)
         elif centroid is not None and contains(zone, *centroid, zip_code=zip_code):
             found.append(zone.id)
-    return found
+    # Stored rows' ids are set; the model types them Optional only for rows not yet inserted.
+    return cast(list[int], found)
 
 
 def question_answered(
     session: Session, inbound: InboundMessage, *, followup_min: float
-) -> str | None:
+) -> Language | None:
     """The language we asked in, when this message comes right after we asked its sender for a
     ZIP, within the follow-up window, and holds one; else None."""
     if zip_in(inbound.body) is None:
@@ -58,7 +60,7 @@ def question_answered(
     ):
         return None
     asked = parse_join(previous.body)
-    return asked.language if asked and asked.language else "es"
+    return asked.language if asked and asked.language else Language.ES
 
 
 def join(
@@ -68,7 +70,7 @@ def join(
     command: Command,
     inbound: InboundMessage,
     *,
-    language: str,
+    language: Language,
 ) -> tuple[str, Decisions]:
     """Sign ``sender`` (not yet a subscriber) up for the zones of ``command.zip_code``; without a
     ZIP, ask for it. Returns (outcome, decisions)."""
@@ -96,7 +98,8 @@ def join(
     )
     session.add(subscriber)
     session.flush()
-    session.add_all(SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in zone_ids)
+    subscriber_id = cast(int, subscriber.id)  # flushed: the id is set
+    session.add_all(SubscriberZone(subscriber_id=subscriber_id, zone_id=z) for z in zone_ids)
     session.add(
         AuditEvent(
             actor="sms",
@@ -130,7 +133,8 @@ def join_again(
             )
         )
         new = [z for z in zones_for_zip(session, command.zip_code) if z not in have]
-        session.add_all(SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in new)
+        subscriber_id = cast(int, subscriber.id)  # a stored subscriber: the id is set
+        session.add_all(SubscriberZone(subscriber_id=subscriber_id, zone_id=z) for z in new)
     if subscriber.status == SubscriberStatus.PENDING:
         if subscriber.roles != [SubscriberRole.COMMUNITY]:
             return "signup:pending", opt_in_requests([subscriber])  # stored once: never twice

@@ -9,7 +9,7 @@ from core.models import AuditEvent, InboundMessage, Incident, Message, Report, S
 from core.trust import TRUST_ACTIONS
 
 
-def _by_status(session: Session, model) -> dict[str, int]:
+def _by_status(session: Session, model: type[Incident | Message | Subscriber]) -> dict[str, int]:
     return dict(session.exec(select(model.status, func.count()).group_by(model.status)).all())
 
 
@@ -30,7 +30,7 @@ def deliveries(session: Session) -> dict[tuple[str, str], int]:
     """Outbound texts by (status, provider error code); the code is ``""`` when there is none."""
     rows = session.exec(
         select(Message.status, Message.error_code, func.count()).group_by(
-            Message.status, Message.error_code
+            col(Message.status), col(Message.error_code)
         )
     ).all()
     return {(status, code or ""): count for status, code, count in rows}
@@ -49,13 +49,13 @@ def report_to_alert_seconds(session: Session) -> list[float]:
     first_report = (
         select(Report.incident_id, func.min(Report.created_at).label("at"))
         .where(col(Report.incident_id).is_not(None))
-        .group_by(Report.incident_id)
+        .group_by(col(Report.incident_id))
         .subquery()
     )
     first_alert = (
         select(Message.incident_id, func.min(Message.sent_at).label("at"))
         .where(Message.kind == "alert", col(Message.sent_at).is_not(None))
-        .group_by(Message.incident_id)
+        .group_by(col(Message.incident_id))
         .subquery()
     )
     rows = session.exec(

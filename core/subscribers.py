@@ -2,29 +2,45 @@
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
+from sqlalchemy import String
+from sqlalchemy import cast as sql_cast
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
+from core import audit
 from core.clock import now
 from core.decisions import Decisions
 from core.enums import Channel, Language, MessageKind, SubscriberRole, SubscriberStatus
 from core.errors import Conflict, Invalid
+from core.inbound import CONTROL_CHARS
 from core.models import AuditEvent, Subscriber, SubscriberZone, Zone
-from core.phones import InvalidPhone, PhoneVault, normalize
+from core.phones import InvalidPhone, PhoneVault, mask, normalize
 
 LANGUAGES = tuple(Language)
 SUBSCRIBER_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
 SUBSCRIBER_ROLES = tuple(SubscriberRole)
+NAME_MAX = 120  # the API's SubscriberIn documents the same limit
+CELL_MAX = 1000  # any CSV cell: past this a row is refused, never stored or texted
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+PROGRESS_EVERY = 1000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SubscriberError(Invalid):
-    """Input that cannot make a subscriber; the message is safe to show (it never holds a number)."""
+    """Input that cannot make a subscriber; the message is safe to show (it never holds a
+    number)."""
 
 
 class DuplicatePhone(Conflict):
     pass
+
+
+class NotCsv(Invalid):
+    """The file is not a UTF-8 CSV with the columns an import takes (the API answers 400)."""
 
 
 @dataclass(frozen=True)
@@ -42,17 +58,17 @@ class SubscriberInput:
 class ImportResult:
     created: list[Subscriber] = field(default_factory=list)
     updated: list[Subscriber] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict[str, int | str]] = field(default_factory=list)
 
 
 def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput:
-    """Return ``data`` with the phone in E.164, or raise SubscriberError saying what is wrong."""
+    """Return ``data`` with the phone in E.164 and the name trimmed, or raise SubscriberError
+    saying what is wrong. The one check for every way in (the API, the CSV import)."""
     try:
         phone = normalize(data.phone)
     except InvalidPhone as exc:
         raise SubscriberError(f"phone: {exc}") from None
-    if not data.name.strip():
-        raise SubscriberError("name: must not be empty")
+    name = check_name(data.name)
     if data.language not in LANGUAGES:
         raise SubscriberError(f"language: must be one of {', '.join(LANGUAGES)}")
     bad_roles = [r for r in data.roles if r not in SUBSCRIBER_ROLES]
@@ -65,13 +81,28 @@ def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput
         raise SubscriberError(f"channel: must be one of {', '.join(SUBSCRIBER_CHANNELS)}")
     return SubscriberInput(
         phone,
-        data.name.strip(),
+        name,
         data.language,
         tuple(dict.fromkeys(data.roles)),
         tuple(dict.fromkeys(data.zone_ids)),
         data.confirmed,
         Channel(data.channel),
     )
+
+
+def check_name(raw: str) -> str:
+    """The name trimmed, or SubscriberError: empty, too long (it is in every opt-in text),
+    control characters, or a spreadsheet formula."""
+    name = raw.strip()
+    if not name:
+        raise SubscriberError("name: must not be empty")
+    if len(name) > NAME_MAX:
+        raise SubscriberError(f"name: at most {NAME_MAX} characters")
+    if CONTROL_CHARS.search(name):
+        raise SubscriberError("name: must not contain control characters")
+    if name.startswith(FORMULA_START):
+        raise SubscriberError("name: must not start with = + - @ (a spreadsheet formula)")
+    return name
 
 
 def find_by_phone(session: Session, vault: PhoneVault, e164: str) -> Subscriber | None:
@@ -89,6 +120,9 @@ def create(
     if find_by_phone(session, vault, data.phone) is not None:
         raise DuplicatePhone("phone: a subscriber with this number already exists")
     subscriber = _insert_many(session, vault, [data], actor=actor)[0]
+    audit.record(
+        session, actor=actor, action="subscriber.create", target=f"subscriber:{subscriber.id}"
+    )
     return subscriber, opt_in_requests([subscriber])
 
 
@@ -116,7 +150,8 @@ def set_zones(session: Session, subscriber: Subscriber, zone_ids: Sequence[int])
     ):
         session.delete(link)
     session.flush()
-    session.add_all(SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in zone_ids)
+    subscriber_id = cast(int, subscriber.id)  # stored: the model types ids Optional for new rows
+    session.add_all(SubscriberZone(subscriber_id=subscriber_id, zone_id=z) for z in zone_ids)
 
 
 def zone_ids_by_subscriber(session: Session, subscriber_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -130,7 +165,7 @@ def zone_ids_by_subscriber(session: Session, subscriber_ids: Sequence[int]) -> d
     return {i: sorted(z) for i, z in zones.items()}
 
 
-def set_status(session: Session, subscriber: Subscriber, status: str) -> None:
+def set_status(session: Session, subscriber: Subscriber, status: SubscriberStatus) -> None:
     subscriber.status = status
     subscriber.updated_at = now()
     session.add(subscriber)
@@ -147,32 +182,89 @@ def _audit_in_person(session: Session, subscriber: Subscriber, actor: str) -> No
 
 
 def _zone_ids(session: Session) -> set[int]:
-    return set(session.exec(select(Zone.id)))
+    # Stored rows' ids are set; the model types them Optional only for rows not yet inserted.
+    return cast(set[int], set(session.exec(select(Zone.id))))
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV file; NotCsv when it is not UTF-8 (a BOM is allowed)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotCsv(
+            f"not UTF-8 text (bad byte at offset {exc.start}); save the file as UTF-8 CSV"
+        ) from None
+
+
+# Rows written per commit in a big import: each commit is short (a webhook never waits ~1 s).
+IMPORT_BATCH = 500
 
 
 def import_csv(
-    session: Session, vault: PhoneVault, text: str, *, actor: str, allow_confirmed: bool
+    session: Session,
+    vault: PhoneVault,
+    text: str,
+    *,
+    actor: str,
+    allow_confirmed: bool,
+    progress: Callable[[int], None] | None = None,
+    commit: Callable[[Decisions], object] | None = None,
+    batch: int = IMPORT_BATCH,
 ) -> tuple[ImportResult, Decisions]:
     """Create or update subscribers from ``phone,name,language,roles,zones[,confirmed]`` rows.
 
-    Every row is validated whole before anything of it is written, so a bad row never
-    half-imports; good rows are kept. Row numbers count the header as row 1. The decisions
-    hold the new subscribers' confirmation texts.
+    Each row passes ``validate``, the API's own check, whole before anything of it is written, so
+    a bad row never half-imports; good rows are kept. Row numbers count the header as row 1.
+    ``progress`` is called every ``PROGRESS_EVERY`` rows with the rows read so far. Raises NotCsv
+    when the header lacks ``phone`` or ``name``. The decisions hold the new subscribers'
+    confirmation texts. Audited.
+
+    With ``commit``, rows are written ``batch`` at a time and ``commit(decisions)`` is called after
+    each full batch with that batch's texts (``workers.effects.carry_out``: store, commit,
+    enqueue), so a big import never holds SQLite's one write lock long enough to make a webhook
+    wait; the decisions returned are the last, partial batch's. Without it, everything is written
+    in the caller's one transaction.
     """
-    zones = {z.name.casefold(): z.id for z in session.exec(select(Zone))}
+    zones = {z.name.casefold(): cast(int, z.id) for z in session.exec(select(Zone))}  # stored
     zone_ids = set(zones.values())
     existing = {s.phone_hash: s for s in session.exec(select(Subscriber))}
-    result = ImportResult()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = {"phone", "name"} - set(reader.fieldnames or ())
+    result, decisions = ImportResult(), Decisions()
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header = [h.strip().casefold() for h in _next_row(reader) or []]
+    missing = {"phone", "name"} - set(header)
     if missing:
-        result.errors.append({"row": 1, "error": f"header: missing columns {sorted(missing)}"})
-        return result, Decisions()
+        raise NotCsv(f"header: missing columns {sorted(missing)} (phone,name,language,roles,zones)")
     seen: set[str] = set()
     new_rows: list[SubscriberInput] = []
-    for row_number, row in enumerate(reader, start=2):
+    updates: list[tuple[Subscriber, SubscriberInput]] = []
+
+    def write() -> None:
+        # Only here are rows written: validating the next batch holds no lock.
+        result.updated.extend(_update(session, subscriber, data) for subscriber, data in updates)
+        created = _insert_many(session, vault, new_rows, actor=actor)
+        result.created.extend(created)
+        decisions.extend(opt_in_requests(created))
+        new_rows.clear()
+        updates.clear()
+
+    row_number = 1
+    while True:
+        row_number += 1
+        if progress is not None and row_number > 2 and (row_number - 2) % PROGRESS_EVERY == 0:
+            progress(row_number - 2)
         try:
-            data = validate(_row_input(row, zones, allow_confirmed), zone_ids)
+            cells = _next_row(reader)
+        except csv.Error as exc:
+            result.errors.append({"row": row_number, "error": f"unreadable CSV: {exc}"})
+            continue
+        if cells is None:
+            break
+        if not any(c.strip() for c in cells):
+            continue  # a blank line
+        try:
+            data = validate(
+                _row_input(dict(zip(header, cells, strict=False)), zones, allow_confirmed), zone_ids
+            )
         except SubscriberError as exc:
             result.errors.append({"row": row_number, "error": str(exc)})
             continue
@@ -182,11 +274,32 @@ def import_csv(
             continue
         seen.add(phone_hash)
         if phone_hash in existing:
-            result.updated.append(_update(session, existing[phone_hash], data))
+            updates.append((existing[phone_hash], data))
         else:
             new_rows.append(data)
-    result.created = _insert_many(session, vault, new_rows, actor=actor)
-    return result, opt_in_requests(result.created)
+        if commit is not None and len(new_rows) + len(updates) >= batch:
+            write()
+            commit(decisions)
+            decisions = Decisions()
+    write()
+    audit.record(
+        session,
+        actor=actor,
+        action="subscriber.import",
+        target="subscribers",
+        detail=f"created {len(result.created)}, updated {len(result.updated)}, "
+        f"errors {len(result.errors)}",
+    )
+    return result, decisions
+
+
+def _next_row(reader) -> list[str] | None:
+    """The next row, or None at the end; csv.Error for a malformed one (e.g. a field past the
+    csv module's limit), after which the reader goes on with the next line."""
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
 
 
 def _insert_many(
@@ -198,7 +311,7 @@ def _insert_many(
             phone_enc=vault.seal(d.phone),
             phone_hash=vault.index(d.phone),
             name=d.name,
-            language=d.language,
+            language=Language(d.language),  # validated
             roles=list(d.roles),
             status=SubscriberStatus.ACTIVE if d.confirmed else SubscriberStatus.PENDING,
             confirmed_in_person=d.confirmed,
@@ -210,22 +323,28 @@ def _insert_many(
     session.flush()
     for subscriber, data in zip(created, rows, strict=True):
         session.add_all(
-            SubscriberZone(subscriber_id=subscriber.id, zone_id=z) for z in data.zone_ids
+            SubscriberZone(subscriber_id=cast(int, subscriber.id), zone_id=z)  # flushed: id set
+            for z in data.zone_ids
         )
         if data.confirmed:
             _audit_in_person(session, subscriber, actor)
     return created
 
 
-def _row_input(row: dict, zones: dict[str, int], allow_confirmed: bool) -> SubscriberInput:
+def _row_input(
+    row: Mapping[str, str | None], zones: dict[str, int], allow_confirmed: bool
+) -> SubscriberInput:
     def cell(name: str) -> str:
-        return (row.get(name) or "").strip()
+        value = (row.get(name) or "").strip()
+        if len(value) > CELL_MAX:
+            raise SubscriberError(f"{name}: at most {CELL_MAX} characters")
+        return value
 
     zone_ids = []
     for ref in filter(None, (z.strip() for z in cell("zones").split(";"))):
         if ref.casefold() in zones:
             zone_ids.append(zones[ref.casefold()])
-        elif ref.isdigit():
+        elif ref.isascii() and ref.isdigit():
             zone_ids.append(int(ref))
         else:
             raise SubscriberError(f"zones: unknown zone {ref!r}")
@@ -249,7 +368,7 @@ def _row_input(row: dict, zones: dict[str, int], allow_confirmed: bool) -> Subsc
 def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> Subscriber:
     subscriber.name, subscriber.language, subscriber.roles = (
         data.name,
-        data.language,
+        Language(data.language),  # validated
         list(data.roles),
     )
     subscriber.channel = data.channel
@@ -260,7 +379,8 @@ def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> 
 
 
 def active_in_zones(session: Session, zone_ids: Sequence[int], role: str) -> list[Subscriber]:
-    """Active subscribers with ``role`` linked to any of ``zone_ids`` (never pending or opted out)."""
+    """Active subscribers with ``role`` linked to any of ``zone_ids`` (never pending or opted
+    out)."""
     if not zone_ids:
         return []
     in_zones = select(SubscriberZone.subscriber_id).where(col(SubscriberZone.zone_id).in_(zone_ids))
@@ -277,20 +397,24 @@ def update(
     subscriber: Subscriber,
     *,
     name: str | None = None,
-    language: str | None = None,
+    language: Language | None = None,
     roles: Sequence[str] | None = None,
     zone_ids: Sequence[int] | None = None,
-    status: str | None = None,
+    status: SubscriberStatus | None = None,
+    actor: str = "system",
     channel: str | None = None,
 ) -> None:
-    """Change what a coordinator may change; a coordinator can opt someone out, never in."""
+    """Change what a coordinator may change (audited); a coordinator can opt someone out, never
+    in. SubscriberError for a bad name or an unknown zone."""
+    if name is not None:
+        name = check_name(name)
     if zone_ids is not None:
         unknown = set(zone_ids) - _zone_ids(session)
         if unknown:
             raise SubscriberError(f"zones: unknown zone ids {sorted(unknown)}")
         set_zones(session, subscriber, list(dict.fromkeys(zone_ids)))
     if name is not None:
-        subscriber.name = name.strip()
+        subscriber.name = name
     if language is not None:
         subscriber.language = language
     if roles is not None:
@@ -301,3 +425,116 @@ def update(
         subscriber.channel = Channel(channel)
     subscriber.updated_at = now()
     session.add(subscriber)
+    changed = [
+        f for f, v in (("name", name), ("language", language), ("roles", roles)) if v is not None
+    ] + [f for f, v in (("zones", zone_ids), ("status", status)) if v is not None]
+    audit.record(
+        session,
+        actor=actor,
+        action="subscriber.update",
+        target=f"subscriber:{subscriber.id}",
+        detail=f"changed {', '.join(changed) or 'nothing'}" + (f" to {status}" if status else ""),
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a coordinator narrows the list (and the CSV export) to; None means any."""
+
+    zone_id: int | None = None
+    role: str | None = None
+    status: str | None = None
+    language: str | None = None
+    name: str | None = None  # a case-insensitive part of the name
+
+
+def listing(filters: Filters) -> Select:
+    """The subscribers matching ``filters``, as a query to page through (newest first)."""
+    query = select(Subscriber)
+    if filters.zone_id is not None:
+        in_zone = select(SubscriberZone.subscriber_id).where(
+            SubscriberZone.zone_id == filters.zone_id
+        )
+        query = query.where(col(Subscriber.id).in_(in_zone))
+    if filters.role is not None:
+        # roles is a JSON list; its text holds each role quoted, on SQLite and PostgreSQL alike.
+        query = query.where(sql_cast(Subscriber.roles, String).contains(f'"{filters.role}"'))
+    if filters.status is not None:
+        query = query.where(Subscriber.status == filters.status)
+    if filters.language is not None:
+        query = query.where(Subscriber.language == filters.language)
+    if filters.name:
+        query = query.where(col(Subscriber.name).icontains(filters.name, autoescape=True))
+    return query
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "phone",
+    "name",
+    "language",
+    "roles",
+    "zones",
+    "status",
+    "confirmed",
+    "created_at",
+)
+
+
+def export_csv(
+    session: Session, vault: PhoneVault, filters: Filters, *, batch: int = 500
+) -> Iterator[str]:
+    """The matching subscribers as CSV text, a chunk at a time: numbers masked, zones by name,
+    and every cell a spreadsheet would run as a formula neutralised (``csv_safe``)."""
+    zone_names = {z.id: z.name for z in session.exec(select(Zone))}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    last_id = 0
+    while True:
+        rows = list(
+            session.exec(
+                listing(filters)
+                .where(col(Subscriber.id) > last_id)
+                .order_by(col(Subscriber.id))
+                .limit(batch)
+            )
+        )
+        zones = zone_ids_by_subscriber(session, [s.id for s in rows])
+        for s in rows:
+            cells = (
+                s.id,
+                mask(vault.open(s.phone_enc)) if s.phone_enc else "",
+                s.name,
+                s.language,
+                ";".join(s.roles),
+                ";".join(zone_names.get(z, str(z)) for z in zones.get(s.id, [])),
+                s.status,
+                "yes" if s.confirmed_in_person else "",
+                s.created_at.isoformat(),
+            )
+            writer.writerow([csv_safe(str(c)) for c in cells])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+        if len(rows) < batch:
+            return
+        last_id = rows[-1].id
+
+
+def audit_export(session: Session, *, actor: str, filters: Filters) -> None:
+    """An export holds every name: who took one, with which filters, is on record."""
+    chosen = {k: v for k, v in vars(filters).items() if v is not None}
+    audit.record(
+        session,
+        actor=actor,
+        action="subscriber.export",
+        target="subscribers",
+        detail=f"filters {chosen}" if chosen else None,
+    )
+
+
+def csv_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting with = + - @, a tab or a CR gets a
+    leading ``'`` (OWASP's advice against CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell

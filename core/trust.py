@@ -9,8 +9,8 @@ second place farther than ``AVISA_REPORTER_MOVE_M`` from the first, or its
 ``AVISA_REPORTER_PLACES_LIMIT``-th place, opens a held incident; past the limit it is limited.
 
 Across numbers, within ``AVISA_FLOOD_WINDOW_MIN``: near-identical texts from many new numbers,
-a run of consecutive numbers each opening a new place, or more new incidents than ``AVISA_FLOOD_INCIDENT_RATE`` — the new
-incident is held.
+a run of consecutive numbers each opening a new place, or more new incidents than
+``AVISA_FLOOD_INCIDENT_RATE`` — the new incident is held.
 
 Every hold and limit is an ``AuditEvent`` by ``system`` (``incident.held``, ``reporter.limited``),
 which ``core.stats`` counts for ``/metrics``. Numbers are opened with the vault only to compare
@@ -19,6 +19,7 @@ them; they are never logged, stored in the clear, or put in an audit line.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from rapidfuzz import fuzz
 from sqlmodel import Session, col, func, select
@@ -103,12 +104,14 @@ def _other_places(
         )
         .order_by(col(Report.created_at))
     )
-    return [(lat, lon) for lat, lon in rows]
+    # The query keeps located reports only: lat and lon are set.
+    return cast(list[tuple[float, float]], [(lat, lon) for lat, lon in rows])
 
 
 def _reporter_verdict(
     report: Report, others: list[tuple[float, float]], settings: Settings
 ) -> Verdict:
+    assert report.lat is not None and report.lon is not None, "only a located report has places"
     # Distinct places: a report within the dedup radius of an earlier one is the same place again.
     places: list[tuple[float, float]] = []
     for lat, lon in others:
@@ -194,7 +197,7 @@ def _sequential_run(session: Session, report: Report, since: datetime, vault: Ph
     numbers: dict[str, int] = {}
     for from_hash, from_enc in rows:
         if from_hash not in numbers:
-            digits = "".join(ch for ch in vault.open(from_enc) if ch.isdigit())
+            digits = "".join(ch for ch in vault.open(cast(str, from_enc)) if ch.isdigit())
             if digits:
                 numbers[from_hash] = int(digits)
     mine = numbers.get(report.reporter_hash)

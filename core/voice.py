@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from core import inbound
 from core.clock import now
+from core.enums import Channel, Language
 from core.models import InboundMessage, Report, VoiceCall
 from core.phones import PhoneVault
 from core.speech import spoken_place
@@ -31,7 +32,8 @@ MAX_TEXT = 800  # one answer; speech results are a sentence or two, never this l
 
 
 class Next(NamedTuple):
-    """What the caller hears next: ``step`` in ``language``; ``again`` when the last answer was empty.
+    """What the caller hears next: ``step`` in ``language``; ``again`` when the last answer was
+    empty.
 
     ``failures`` (failed prompts so far) travels in the next action URL as the ``attempt``.
     """
@@ -60,7 +62,7 @@ def open_call(session: Session, call_sid: str) -> VoiceCall:
     return call
 
 
-def set_language(session: Session, call_sid: str, language: str) -> Next:
+def set_language(session: Session, call_sid: str, language: Language) -> Next:
     call = open_call(session, call_sid)
     if call.finalised_at is None:
         call.language = language
@@ -107,7 +109,8 @@ def _failed(session: Session, call: VoiceCall, attempt: int, *, retry: Step) -> 
 
 
 def keep_recording(session: Session, call_sid: str, url: str) -> Next:
-    """Keep the fallback recording's URL for coordinators (a Twilio URL, fetched with our credentials).
+    """Keep the fallback recording's URL for coordinators (a Twilio URL, fetched with our
+    credentials).
 
     It may arrive after the call was finalised (the caller hung up while recording and the status
     callback came first): then it goes straight onto the report if the intake already made one.
@@ -155,7 +158,12 @@ def finalise(
         return _inbound_of(session, call_sid), False
     session.refresh(call)
     return inbound.record(
-        session, vault, sid=call_sid, channel="voice", from_e164=caller, body=report_text(call)
+        session,
+        vault,
+        sid=call_sid,
+        channel=Channel.VOICE,
+        from_e164=caller,
+        body=report_text(call),
     )
 
 
@@ -164,7 +172,8 @@ def _has_content(call: VoiceCall) -> bool:
 
 
 def report_text(call: VoiceCall) -> str:
-    """The InboundMessage body: the place (a typed ZIP wins), then the description on its own line."""
+    """The InboundMessage body: the place (a typed ZIP wins), then the description on its own
+    line."""
     place = call.digits or spoken_place(call.place_text or "")
     return "\n".join(part for part in (place, (call.description or "").strip()) if part)
 

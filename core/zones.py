@@ -5,12 +5,13 @@ ZIPs, or a report that names one of its ZIPs.
 """
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlmodel import Session, select
 
 from core.errors import Conflict, Invalid, NotFound
 from core.geo import haversine_m, nearest_zip
-from core.models import Zone
+from core.models import AuditEvent, Zone
 
 
 def create(
@@ -20,10 +21,12 @@ def create(
     zips: list[str] | None = None,
     center: tuple[float, float] | None = None,
     radius_m: float | None = None,
-    geometry: dict | None = None,
+    geometry: dict[str, Any] | None = None,
+    actor: str = "system",
 ) -> Zone:
     """Add a zone of exactly one shape: ZIPs, a circle (``center`` as (lat, lon) + ``radius_m``)
-    or a GeoJSON (Multi)Polygon. Invalid for a bad shape, Conflict for a name in use."""
+    or a GeoJSON (Multi)Polygon (audited as ``actor``). Invalid for a bad shape, Conflict for a
+    name in use."""
     name = name.strip()
     shapes = [zips is not None, center is not None or radius_m is not None, geometry is not None]
     if not name:
@@ -48,6 +51,7 @@ def create(
     )
     session.add(zone)
     session.flush()
+    session.add(AuditEvent(actor=actor, action="zone.create", target=f"zone:{zone.id}"))
     return zone
 
 
@@ -78,7 +82,7 @@ def zones_containing(
     return [z for z in zones if contains(z, lat, lon, zip_code=zip_code, near_zip=near)]
 
 
-def _in_geometry(geometry: dict, lat: float, lon: float) -> bool:
+def _in_geometry(geometry: dict[str, Any], lat: float, lon: float) -> bool:
     if geometry.get("type") == "Polygon":
         polygons = [geometry["coordinates"]]
     elif geometry.get("type") == "MultiPolygon":
@@ -102,7 +106,7 @@ def _in_ring(ring: Sequence[Sequence[float]], x: float, y: float) -> bool:
     return inside
 
 
-def validate_geometry(geometry: dict) -> None:
+def validate_geometry(geometry: dict[str, Any]) -> None:
     """Raise Invalid (a ValueError) with a readable reason when ``geometry`` is not a usable
     (Multi)Polygon."""
     kind = geometry.get("type")

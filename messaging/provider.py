@@ -4,8 +4,9 @@ Exception tree (a provider translates its own errors into these, in one place):
 
     SendError
     ├── TransientSendError      safe to try again later (rate limited, 5xx, refused before sending)
-    │   └── UncertainSendError  the provider may have accepted it (timeout after the request went out):
-    │                           do not resend blindly; reconcile by status callback or provider lookup
+    │   └── UncertainSendError  the provider may have accepted it (timeout after the request went
+    │                           out): do not resend blindly; reconcile by status callback or
+    │                           provider lookup
     └── PermanentSendError      will never succeed as is (opted out at carrier, invalid number …)
 """
 

@@ -96,6 +96,10 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "es": "Avisa: hay varios incidentes abiertos. Responda con el numero, ej. {example}",
         "en": "Avisa: several incidents are open. Reply with the number, e.g. {example}",
     },
+    "broadcast": {  # a coordinator's own words (core.broadcasts), after the hotline's name
+        "es": "Avisa: {body}",
+        "en": "Avisa: {body}",
+    },
     "ack_no_incident": {
         "es": "Avisa: no hay un incidente abierto con ese numero para usted.",
         "en": "Avisa: there is no open incident with that number for you.",

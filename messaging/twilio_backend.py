@@ -6,9 +6,9 @@ warm TLS connections instead of opening one each.
 
 Every failure is translated in ``translate`` (and only there) into ``messaging.provider``'s tree:
 
-    429 / 20429, 5xx, 401/403, refused or timed-out connect   → TransientSendError   (never processed)
-    read timeout, connection dropped after the request left    → UncertainSendError   (maybe sent)
-    any other 4xx (21610, 21211, 21614, 21408, 21617 …)         → PermanentSendError(code=…)
+    429 / 20429, 5xx, 401/403, refused or timed-out connect  → TransientSendError (never processed)
+    read timeout, connection dropped after the request left   → UncertainSendError (maybe sent)
+    any other 4xx (21610, 21211, 21614, 21408, 21617 …)        → PermanentSendError(code=…)
 
 Twilio has no idempotency key for Messages, so ``idempotency_key`` rides along in the status
 callback URL (``?ref=…``): if the answer to a create is lost, the status callbacks Twilio sends for
@@ -54,7 +54,8 @@ _PHONE_LIKE = re.compile(r"\+\d[\d\s().-]{6,}\d|(?<!\w)\d{10,15}(?!\w)")
 
 
 class _ScrubNumbers(logging.Filter):
-    """A lookup puts ``To=+1…`` in the query string, which the SDK (INFO) and urllib3 (DEBUG) log."""
+    """A lookup puts ``To=+1…`` in the query string, which the SDK (INFO) and urllib3 (DEBUG)
+    log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg, record.args = scrub(unquote(record.getMessage())), None
@@ -90,7 +91,8 @@ class TwilioProvider:
         )
         self.client.api.base_url = settings.twilio_api_url.rstrip("/")
         # Build the lazily created resource chain now, not racily in the first few threads.
-        self._messages = self.client.api.v2010.accounts(settings.twilio_account_sid).messages
+        self._account = self.client.api.v2010.accounts(settings.twilio_account_sid)
+        self._messages = self._account.messages
         self._sender = (
             {"messaging_service_sid": settings.twilio_messaging_service_sid}
             if settings.twilio_messaging_service_sid
@@ -170,6 +172,19 @@ class TwilioProvider:
             raise translate(exc) from None
         # Calls have no idempotency key: the AlertCall claim (core.alert_calls) is the guard.
         return Receipt(provider_sid=call.sid, status=call.status or "queued")
+
+    def delete_recording(self, recording_sid: str) -> bool:
+        """Delete a call recording at Twilio (``DELETE …/Recordings/{sid}.json``): the purge's
+        other half. True when it is gone (a 404 means it already was); raises a ``SendError``
+        when Twilio cannot be asked, so the purge keeps the URL and tries again."""
+        try:
+            return bool(self._account.recordings(recording_sid).delete())
+        except TwilioException as exc:
+            if getattr(exc, "status", None) == 404:
+                return True
+            raise translate(exc) from None
+        except requests.RequestException as exc:
+            raise translate(exc) from None
 
 
 def translate(exc: Exception) -> SendError:

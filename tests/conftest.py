@@ -95,7 +95,8 @@ def client(db):
 
 
 def avisa_env(settings) -> dict[str, str]:
-    """The environment for an ``avisa`` subprocess: this test's servers and secret, nothing else of ours."""
+    """The environment for an ``avisa`` subprocess: this test's servers and secret, nothing else
+    of ours."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AVISA_", "TWILIO_"))}
     env.update(
         AVISA_DATABASE_URL=settings.database_url,
@@ -150,7 +151,8 @@ class InProcessWorker(SimpleWorker):
 
 @pytest.fixture
 def work(redis):
-    """Run every queued job to completion in this process with a real RQ worker; returns job count."""
+    """Run every queued job to completion in this process with a real RQ worker; returns job
+    count."""
     from workers.queues import ALL_QUEUES, queue
 
     def drain() -> int:

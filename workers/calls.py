@@ -13,14 +13,14 @@ from core.models import Subscriber
 from messaging.factory import get_provider
 from messaging.provider import PermanentSendError, TransientSendError, UncertainSendError
 from workers import runtime
-from workers.queues import DISPATCH, RETRY, queue
+from workers.queues import RETRY, URGENT, queue
 
 log = logging.getLogger(__name__)
 
 
 def enqueue_call(call_id: int) -> None:
-    """At the front of the dispatch queue: the text already failed, minutes count."""
-    queue(DISPATCH).enqueue(
+    """At the front of the urgent queue: the text already failed, minutes count."""
+    queue(URGENT).enqueue(
         "workers.calls.place_alert_call",
         call_id,
         retry=RETRY,

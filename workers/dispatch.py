@@ -5,6 +5,7 @@ run finds the rows of the first and sends only those still pending.
 """
 
 import logging
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,10 +19,13 @@ from messaging.factory import get_provider
 from messaging.segments import count_segments, gsm_safe
 from messaging.templates import render
 from workers import runtime
-from workers.queues import CHUNK, enqueue_send, get_redis
+from workers.queues import CHUNK, enqueue_send, get_redis, urgent_waiting
 from workers.sender import send_messages
 
 log = logging.getLogger(__name__)
+# A bulk job waiting this long for tokens (urgent sends on other workers have the whole rate)
+# hands its texts back rather than run into its job timeout.
+BULK_PATIENCE_S = 60
 
 
 def dispatch_alert(alert_id: int) -> int:
@@ -75,11 +79,35 @@ def dispatch_alert(alert_id: int) -> int:
 
 
 def send_pending(message_ids: list[int]) -> int:
+    """The job for urgent texts (alerts, updates, replies): the whole send rate."""
     settings = runtime.settings()
     send_messages(
         message_ids, provider=get_provider(settings), redis=get_redis(), settings=settings
     )
     return len(message_ids)
+
+
+def send_bulk(message_ids: list[int]) -> int:
+    """The job for bulk texts (confirmations, broadcasts): their share of the rate, and out of the
+    way as soon as urgent work is queued — the texts not yet started go back to the front of the
+    bulk queue, so the worker takes the urgent job next. Returns how many it handled."""
+    settings, redis = runtime.settings(), get_redis()
+    deadline = time.monotonic() + BULK_PATIENCE_S
+
+    def give_way() -> bool:
+        return urgent_waiting(redis) or time.monotonic() > deadline
+
+    deferred = send_messages(
+        message_ids,
+        provider=get_provider(settings),
+        redis=redis,
+        settings=settings,
+        give_way=give_way,
+    )
+    if deferred:
+        enqueue_send(deferred, bulk=True, at_front=True)
+        log.info("bulk job gave way to urgent work: %d texts queued again", len(deferred))
+    return len(message_ids) - len(deferred)
 
 
 def _clock_time(moment: datetime) -> str:

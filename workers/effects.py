@@ -8,19 +8,22 @@ maintenance sweeps find undispatched alerts, pending texts and overdue escalatio
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from redis.exceptions import RedisError
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from core import channels
+from core.clock import now
 from core.decisions import Decisions, Text
+from core.enums import MessageStatus
 from core.models import Message
-from core.outbox import add_message, new_message
+from core.outbox import add_message
 from core.phones import PhoneVault
 from messaging.segments import count_segments
 from messaging.templates import render, render_bilingual
 from workers import calls, escalation
-from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_send
+from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_send, is_bulk
 from workers.runtime import settings, vault
 
 log = logging.getLogger(__name__)
@@ -31,24 +34,31 @@ BATCH = 20
 @dataclass
 class Effects:
     alert_ids: list[int] = field(default_factory=list)
-    message_ids: list[int] = field(default_factory=list)
+    message_ids: list[int] = field(default_factory=list)  # urgent: alerts, updates, replies
     escalation_timers: list[int] = field(default_factory=list)
     calls: list[int] = field(default_factory=list)  # AlertCall ids (workers.calls)
+    bulk_message_ids: list[int] = field(default_factory=list)  # confirmations, broadcasts
 
     @classmethod
     def record(cls, session: Session, decisions: Decisions) -> "Effects":
-        """Store the decided texts (each once per dedupe key) in ``session``; nothing is sent yet."""
+        """Store the decided texts (each once per dedupe key) in ``session``; nothing is sent
+        yet."""
         effects = cls(list(decisions.alert_ids), [], list(decisions.escalation_timers))
         effects.calls = list(decisions.calls)
         texts = decisions.texts
         if len(texts) > BATCH:
-            effects.message_ids += _store_batch(session, texts, vault())
+            stored = _store_batch(session, texts, vault())
         else:
+            stored = []
             for text in texts:
                 message = add_message(session, vault(), settings=settings(), **_fields(text))
                 if message is not None:
                     session.flush()
-                    effects.message_ids.append(message.id)
+                    stored.append(message)
+        for message in stored:
+            # Each text to the queue of its kind: an import's confirmations never delay an alert.
+            ids = effects.bulk_message_ids if is_bulk(message.kind) else effects.message_ids
+            ids.append(message.id)
         return effects
 
     def enqueue(self) -> None:
@@ -61,11 +71,12 @@ class Effects:
                 escalation.schedule(incident_id)
             for call_id in self.calls:
                 calls.enqueue_call(call_id)
+            enqueue_send(self.bulk_message_ids, bulk=True)
         except (RedisError, RedisNotConfigured) as exc:
             log.warning(
                 "%d alerts, %d texts stored but not enqueued (%s); the sweep will send them",
                 len(self.alert_ids),
-                len(self.message_ids),
+                len(self.message_ids) + len(self.bulk_message_ids),
                 type(exc).__name__,
             )
 
@@ -93,22 +104,37 @@ def _fields(text: Text) -> dict:
     )
 
 
-def _route(session: Session, text: Text) -> channels.Route | None:
-    if text.subscriber is None:
-        return None
-    return channels.route(session, settings(), text.subscriber, text.kind)
-
-
-def _store_batch(session: Session, texts: list[Text], phone_vault: PhoneVault) -> list[int]:
-    """Many texts with one look-up and one flush. If two runs race, the unique dedupe key fails
-    the later batch, whose retry then finds every text already there."""
+def _store_batch(session: Session, texts: list[Text], phone_vault: PhoneVault) -> list[Message]:
+    """Many texts with one look-up and one INSERT … RETURNING (no model instances to build: on
+    SQLite an import's batch holds the write lock meanwhile). If two runs race, the unique dedupe
+    key fails the later batch, whose retry then finds every text already there."""
     keys = [t.dedupe_key for t in texts]
     done = set(session.exec(select(Message.dedupe_key).where(col(Message.dedupe_key).in_(keys))))
-    messages = [
-        new_message(phone_vault, **_fields(t), route=_route(session, t))
-        for t in texts
-        if t.dedupe_key not in done
-    ]
-    session.add_all(messages)
-    session.flush()
-    return [m.id for m in messages if m.id is not None]
+    at = now()
+    values = [_row(phone_vault, t, at) for t in texts if t.dedupe_key not in done]
+    if not values:
+        return []
+    return list(
+        session.scalars(insert(Message).returning(Message, sort_by_parameter_order=True), values)
+    )
+
+
+def _row(phone_vault: PhoneVault, text: Text, at: datetime) -> dict:
+    """The columns ``new_message`` would give ``text``, with the defaults a bulk INSERT skips."""
+    fields = _fields(text)
+    subscriber = fields.pop("subscriber")
+    to_e164 = fields.pop("to_e164")
+    if subscriber is not None:
+        to_enc, to_hash = subscriber.phone_enc, subscriber.phone_hash
+    else:
+        to_enc, to_hash = phone_vault.seal(to_e164), phone_vault.index(to_e164)
+    return fields | dict(
+        subscriber_id=subscriber.id if subscriber is not None else None,
+        to_enc=to_enc,
+        to_hash=to_hash,
+        alert_id=None,
+        status=MessageStatus.PENDING,
+        attempts=0,
+        created_at=at,
+        updated_at=at,
+    )

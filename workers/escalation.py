@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from core import escalation
 from workers import runtime
-from workers.queues import MAINTENANCE, RETRY, queue
+from workers.queues import RETRY, URGENT, queue
 
 
 def schedule(incident_id: int) -> None:
     minutes = runtime.settings().ack_minutes
-    queue(MAINTENANCE).enqueue_in(
+    # On the urgent queue: at the deadline it must not wait behind an import's confirmations.
+    queue(URGENT).enqueue_in(
         timedelta(minutes=minutes),
         "workers.escalation.escalate_if_unanswered",
         incident_id,

@@ -2,20 +2,15 @@
 
 from functools import lru_cache
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from core.geo import CustomPlace, Geocoder, Region
-from core.models import Place
+from core.geo import Geocoder, Region
+from core.places import as_custom_places
 from core.settings import Settings
 
 
 def geocoder_for(session: Session, settings: Settings) -> Geocoder:
-    places = [
-        CustomPlace(
-            name=p.name, aliases=tuple(p.aliases), lat=p.lat, lon=p.lon, precision_m=p.precision_m
-        )
-        for p in session.exec(select(Place))
-    ]
+    places = as_custom_places(session)
     return Geocoder(region=Region.parse(settings.region), places=places, online=_online(settings))
 
 

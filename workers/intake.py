@@ -26,7 +26,8 @@ def process_inbound(inbound_id: int) -> str:
         inbound = session.get(InboundMessage, inbound_id)
         if inbound is None or inbound.processed_at is not None:
             return "skipped"
-        # Read the place before taking locks: it decides which area to lock, and takes no lock itself.
+        # Read the place before taking locks: it decides which area to lock, and takes no lock
+        # itself.
         geo = geocoder_for(session, settings).geocode(inbound.body)
         keys = [reporter_key(inbound.from_hash)]
     if geo is not None:

@@ -53,7 +53,8 @@ def reporter_key(reporter_hash: str) -> str:
 
 @contextmanager
 def held(redis: Redis, keys: Iterable[str], *, wait_s: float = 30) -> Iterator[None]:
-    """Hold all ``keys`` together; raises TimeoutError after ``wait_s`` (RQ then retries the job)."""
+    """Hold all ``keys`` together; raises TimeoutError after ``wait_s`` (RQ then retries the
+    job)."""
     names = sorted(set(keys))
     token = secrets.token_hex(16)
     acquire, release = redis.register_script(_ACQUIRE), redis.register_script(_RELEASE)

@@ -12,8 +12,9 @@ from core import inbound, matching, privacy
 from core.clock import now
 from core.models import Alert, Message
 from messaging.factory import get_provider
+from messaging.provider import SendError
 from workers import runtime
-from workers.queues import enqueue_dispatch, enqueue_intake, enqueue_send
+from workers.queues import BULK, enqueue_dispatch, enqueue_intake, enqueue_send, is_bulk, queue
 from workers.sender import sweep_stale
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,11 @@ def sweep_inbound() -> int:
 
 def sweep_outbound() -> int:
     """Re-dispatch alerts never fanned out and re-send texts left pending or half-sent."""
+    settings = runtime.settings()
+    # Stale claims first: those it puts back to pending are picked up by the query below.
+    sweep_stale(
+        runtime.engine(), lease_seconds=GRACE_S, provider=get_provider(settings), settings=settings
+    )
     cutoff = now() - timedelta(seconds=GRACE_S)
     with runtime.session() as session:
         alert_ids = list(
@@ -42,19 +48,26 @@ def sweep_outbound() -> int:
                 )
             )
         )
-        message_ids = list(
-            session.exec(
-                select(Message.id).where(Message.status == "pending", Message.created_at <= cutoff)
+        pending = session.exec(
+            select(Message.id, Message.kind).where(
+                Message.status == "pending", Message.created_at <= cutoff
             )
-        )
+        ).all()
     for alert_id in alert_ids:
         enqueue_dispatch(alert_id)
-    settings = runtime.settings()
-    resumed = sweep_stale(
-        runtime.engine(), lease_seconds=GRACE_S, provider=get_provider(settings), settings=settings
-    )
-    enqueue_send(sorted(set(message_ids) | set(resumed)))
-    return len(alert_ids) + len(message_ids)
+    enqueue_send(sorted(i for i, kind in pending if not is_bulk(kind)))
+    bulk = sorted(i for i, kind in pending if is_bulk(kind))
+    # A bulk backlog is pending by design (it drains at its share of the rate): while bulk jobs
+    # are queued or running they hold these texts, and queuing them again every sweep would grow
+    # the queue without end. Once the bulk queue is idle, what is still pending was lost: resend.
+    if bulk and not _bulk_busy():
+        enqueue_send(bulk, bulk=True)
+    return len(alert_ids) + len(pending)
+
+
+def _bulk_busy() -> bool:
+    bulk = queue(BULK)
+    return bulk.count > 0 or bulk.started_job_registry.count > 0
 
 
 def expire_incidents() -> int:
@@ -64,5 +77,38 @@ def expire_incidents() -> int:
 
 
 def purge() -> dict[str, int]:
+    """Erase what is past retention (``core.privacy``): recordings at the provider first, then
+    the rows, then (SQLite) the write-ahead log. A recording the provider could not delete now
+    keeps its URL for the next run."""
+    settings = runtime.settings()
     with runtime.session() as session:
-        return privacy.purge(session, retention_days=runtime.settings().retention_days)
+        urls = privacy.recordings_due(session, retention_days=settings.retention_days)
+    kept = _delete_recordings(urls, get_provider(settings))
+    with runtime.session() as session:
+        counts = privacy.purge(
+            session,
+            retention_days=settings.retention_days,
+            opted_out_grace_days=settings.opted_out_grace_days,
+            keep_recordings=kept,
+        )
+    privacy.checkpoint(runtime.engine())
+    counts["recordings_kept"] = len(kept)
+    return counts
+
+
+def _delete_recordings(urls: list[str], provider) -> list[str]:
+    """Delete each recording at the provider; the URLs it still holds (to try again later)."""
+    delete = getattr(provider, "delete_recording", None)
+    kept = []
+    for url in urls:
+        sid = privacy.recording_sid(url)
+        if sid is None or delete is None:
+            continue  # not a provider recording, or a local backend: nothing held elsewhere
+        try:
+            delete(sid)
+        except SendError as exc:
+            log.warning(
+                "recording %s not deleted at the provider (%s); retried next purge", sid, exc
+            )
+            kept.append(url)
+    return kept

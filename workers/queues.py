@@ -5,12 +5,20 @@ from functools import lru_cache
 from redis import Redis
 from rq import Queue, Retry
 
+from core.enums import MessageKind
 from core.settings import get_settings
 
-INTAKE = "intake"
-DISPATCH = "dispatch"
-MAINTENANCE = "maintenance"
-ALL_QUEUES = (INTAKE, DISPATCH, MAINTENANCE)
+# Issue 13: a raid's alert must never wait behind an import's confirmations. RQ takes the first
+# job of the first non-empty queue, so the order of ALL_QUEUES is the priority order every worker
+# listens in:
+URGENT = "urgent"  # intake, fan-outs, alert/update/reply sends, escalation timers
+MAINTENANCE = "maintenance"  # sweeps: short, and they must run even under a bulk backlog
+BULK = "bulk"  # opt-in confirmations and broadcasts, paced in small chunks
+ALL_QUEUES = (URGENT, MAINTENANCE, BULK)
+# Replies count as urgent: each answers one resident who just texted (the "where is it?" follow-up
+# is part of getting an alert out, YES/STOP confirm a command at once), and there is at most one
+# per inbound text, so they cannot make a backlog that bulk texts can.
+BULK_KINDS = frozenset({MessageKind.OPT_IN, MessageKind.BROADCAST})
 # RQ delivers at least once and a job may fail on a passing fault (database locked, provider
 # 5xx): retry a few times, soon; every job is idempotent so a re-run does no harm.
 RETRY = Retry(max=5, interval=[1, 2, 5, 10, 30])
@@ -64,8 +72,13 @@ def queue(name: str, connection: Redis | None = None) -> Queue:
     return Queue(name, connection=connection or get_redis())
 
 
+def is_bulk(kind: str) -> bool:
+    """Whether texts of ``kind`` go on the bulk queue and draw on the bulk share of the rate."""
+    return kind in BULK_KINDS
+
+
 def enqueue_intake(inbound_id: int) -> None:
-    queue(INTAKE).enqueue(
+    queue(URGENT).enqueue(
         "workers.intake.process_inbound", inbound_id, retry=RETRY, job_id=f"intake-{inbound_id}"
     )
 
@@ -79,10 +92,13 @@ def fanout_timeout(texts: int) -> int:
 # A fan-out is sent in chunks of this many texts, each its own job: any worker can take a chunk,
 # and no job runs longer than its timeout allows.
 CHUNK = 500
+# Bulk texts go in small jobs, and a bulk job hands its unsent texts back as soon as urgent work
+# is queued (workers.dispatch.send_bulk): a running bulk job delays an alert by one text at most.
+BULK_CHUNK = 50
 
 
 def enqueue_dispatch(alert_id: int) -> None:
-    queue(DISPATCH).enqueue(
+    queue(URGENT).enqueue(
         "workers.dispatch.dispatch_alert",
         alert_id,
         retry=RETRY,
@@ -91,12 +107,22 @@ def enqueue_dispatch(alert_id: int) -> None:
     )
 
 
-def enqueue_send(message_ids: list[int]) -> None:
-    for start in range(0, len(message_ids), CHUNK):
-        chunk = message_ids[start : start + CHUNK]
-        queue(DISPATCH).enqueue(
-            "workers.dispatch.send_pending",
+def enqueue_send(message_ids: list[int], *, bulk: bool = False, at_front: bool = False) -> None:
+    """Queue the sends of stored texts: urgent ones in chunks of ``CHUNK``, bulk ones (``is_bulk``)
+    in chunks of ``BULK_CHUNK`` on the bulk queue. ``at_front``: a paused bulk job's remainder
+    goes back before the rest of the backlog, keeping the import's order."""
+    size, name, job = (BULK_CHUNK, BULK, "send_bulk") if bulk else (CHUNK, URGENT, "send_pending")
+    chunks = [message_ids[start : start + size] for start in range(0, len(message_ids), size)]
+    for chunk in reversed(chunks) if at_front else chunks:
+        queue(name).enqueue(
+            f"workers.dispatch.{job}",
             chunk,
             retry=RETRY,
             job_timeout=fanout_timeout(len(chunk)),
+            at_front=at_front,
         )
+
+
+def urgent_waiting(connection: Redis | None = None) -> bool:
+    """Whether urgent jobs are queued and not yet taken: a bulk job then steps aside."""
+    return queue(URGENT, connection).count > 0

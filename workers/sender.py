@@ -3,12 +3,14 @@ all workers, and each text at most once — whoever crashes, retries or runs twi
 
 The life of a text (columns of ``core.models.Message``):
 
-    pending ─claim─▶ sending   claimed_at, attempts+1, sent_at NULL     one claimer wins (conditional UPDATE)
-            ─token─▶ hand-off  sent_at = now                            only if our claim still stands
+    pending ─claim─▶ sending   claimed_at, attempts+1, sent_at NULL  one claimer wins
+                                                                     (conditional UPDATE)
+            ─token─▶ hand-off  sent_at = now                         only if our claim stands
             ─send──▶ accepted/queued + provider_sid
                      transient (429, 5xx, refused)  → pending again; retried here with backoff,
                                                       then left for the sweep
-                     permanent (21610, 21211 …)     → failed + error_code (21610: subscriber opted out)
+                     permanent (21610, 21211 …)     → failed + error_code
+                                                      (21610: subscriber opted out)
                      uncertain (no answer)          → stays sending, error_code "uncertain"
 
 ``attempts`` doubles as a fencing token: every write after the claim says "where attempts = mine",
@@ -54,7 +56,7 @@ from messaging.provider import (
     TransientSendError,
     UncertainSendError,
 )
-from workers.ratelimit import RateLimiter
+from workers.ratelimit import BulkGaveUp, BulkRateLimiter, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,7 @@ class Outcome(Enum):
     UNCERTAIN = "uncertain"
     SKIPPED = "skipped"  # not ours (claimed elsewhere, no longer pending) or muted by an opt-out
     LOST = "lost"  # our claim was swept back before we could send
+    DEFERRED = "deferred"  # bulk, not claimed: handed back because urgent work is waiting
 
 
 @dataclass(frozen=True)
@@ -98,30 +101,44 @@ def send_messages(
     settings: Settings,
     engine: Engine | None = None,
     limiter: RateLimiter | None = None,
-) -> None:
+    give_way: Callable[[], bool] | None = None,
+) -> list[int]:
     """Send every still-pending text of ``message_ids``; idempotent, safe to run concurrently.
 
     Texts go out on a pool of ``settings.send_concurrency`` threads, each waiting for a token of
     the Redis bucket shared by all workers (``settings.send_rate`` per second). Returns when each
     text is sent, failed, uncertain or left pending for the sweep. An unexpected error (database
     down) is raised after the others finish, so RQ's retry runs the job again.
+
+    With ``give_way`` the texts are bulk (issue 13): they draw on ``settings.bulk_share`` of the
+    rate (``BulkRateLimiter``), and once ``give_way()`` is true the texts not yet started are left
+    untouched and returned, for the caller to queue again behind the urgent work. Else returns [].
     """
     ids = list(dict.fromkeys(message_ids))
     if not ids:
-        return
+        return []
+    rate = settings.send_rate * (settings.bulk_share if give_way else 1.0)
+    if limiter is None:
+        limiter = (
+            BulkRateLimiter(redis, settings.send_rate, settings.bulk_share)
+            if give_way
+            else RateLimiter(redis, settings.send_rate)
+        )
     sender = _Sender(
         provider=provider,
         engine=engine or engine_for(settings.database_url),
         settings=settings,
-        limiter=limiter or RateLimiter(redis, settings.send_rate),
+        limiter=limiter,
+        give_way=give_way,
     )
     # More threads than a second's worth of tokens only makes claims wait in the bucket's queue
     # (and risk outliving their lease); in-flight requests ≈ rate × latency is all a pool needs.
-    threads = max(1, min(settings.send_concurrency, math.ceil(settings.send_rate * 2), len(ids)))
+    threads = max(1, min(settings.send_concurrency, math.ceil(rate * 2), len(ids)))
     with ThreadPoolExecutor(threads, thread_name_prefix="avisa-send") as pool:
         futures = [pool.submit(sender.deliver, message_id) for message_id in ids]
     outcomes = [f.result() for f in futures]  # re-raises the first unexpected error
     log.info("sent batch of %d: %s", len(ids), {o.value: outcomes.count(o) for o in set(outcomes)})
+    return [i for i, o in zip(ids, outcomes, strict=True) if o is Outcome.DEFERRED]
 
 
 def backoff(try_number: int) -> float:
@@ -182,8 +199,10 @@ class _Sender:
         settings: Settings,
         limiter: RateLimiter,
         sleep: Callable[[float], None] = time.sleep,
+        give_way: Callable[[], bool] | None = None,
     ):
         self.provider, self.engine, self.limiter, self.sleep = provider, engine, limiter, sleep
+        self.give_way = give_way
         self.vault = vault_for(settings.secret_key)
         # SQLite has one writer at a time and its busy handler sleeps in 1–100 ms steps: queueing
         # this process's writes on a lock instead keeps a fan-out at the provider's pace.
@@ -199,13 +218,21 @@ class _Sender:
         return Outcome.RETRY  # pending; the sweep re-sends it
 
     def attempt(self, message_id: int) -> Outcome:
+        if self.give_way is not None:
+            # Bulk: the token before the claim, so a text still waiting for its turn holds no
+            # claim (and spends no attempt) and is handed back untouched when urgent work arrives.
+            try:
+                self.limiter.acquire(give_up=self.give_way)
+            except BulkGaveUp:
+                return Outcome.DEFERRED
         claim = self._claim(message_id)
         if claim is None:
             return Outcome.SKIPPED
         to = self.vault.open(
             claim.to_enc
         )  # before the hand-off: if this fails, the text never left
-        self.limiter.acquire()
+        if self.give_way is None:
+            self.limiter.acquire()
         if not self._hand_off(claim):
             log.warning(
                 "message %s: claim swept back before sending; left to its new owner", message_id
@@ -252,7 +279,8 @@ class _Sender:
             return _Claim(message_id, attempt, to_enc, body, subscriber_id, content_sid)
 
     def _hand_off(self, claim: _Claim) -> bool:
-        """Mark the text as leaving now, if our claim still stands: from here it is never re-sent blindly."""
+        """Mark the text as leaving now, if our claim still stands: from here it is never re-sent
+        blindly."""
         return self._write(_HAND_OFF, self._fence(claim) | {"now": now()}) == 1
 
     @staticmethod
@@ -330,11 +358,13 @@ def sweep_stale(
     lookup_after_seconds: float = LOOKUP_AFTER_S,
     uncertain_after_seconds: float = UNCERTAIN_AFTER_S,
 ) -> list[int]:
-    """Resume what dead or stalled workers left; returns the ids now pending, for the caller to send.
+    """Resume what dead or stalled workers left; returns the ids now pending, for the caller to
+    send.
 
     - claimed longer than ``lease_seconds`` ago, never handed off → pending (safe: it never left);
-    - handed off, unanswered for ``lookup_after_seconds``, and ``provider`` can ``find_sent``: asked;
-      found → its SID and status; not found → pending (safe: no request is in flight that long);
+    - handed off, unanswered for ``lookup_after_seconds``, and ``provider`` can ``find_sent``:
+      asked; found → its SID and status; not found → pending (safe: no request is in flight that
+      long);
     - still unanswered after ``uncertain_after_seconds`` → ``failed``/"uncertain", never re-sent.
     Safe to run on several hosts at once; every change is conditional on the row's state.
     """

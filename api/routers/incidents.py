@@ -8,7 +8,9 @@ from sqlmodel import col, select
 from api.deps import Coordinator, SessionDep, Viewer, actor
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import (
+    API_ERRORS,
     ActionIn,
+    Id,
     IncidentDetail,
     IncidentOut,
     MergeIn,
@@ -19,10 +21,10 @@ from api.schemas import (
 )
 from core import incidents
 from core.enums import OPEN_INCIDENT, IncidentStatus
-from core.models import Incident
+from core.models import Incident, IncidentNote
 from workers.effects import carry_out
 
-router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
+router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"], responses=API_ERRORS)
 Reason = Annotated[ActionIn | None, Body()]
 
 
@@ -70,7 +72,7 @@ def incidents_geojson(
 
 
 @router.get("/{incident_id}")
-def get_incident(incident_id: int, session: SessionDep, _: Viewer) -> IncidentDetail:
+def get_incident(incident_id: Id, session: SessionDep, _: Viewer) -> IncidentDetail:
     incident = incidents.get(session, incident_id)
     reports = [
         ReportOut.model_validate(r, from_attributes=True)
@@ -87,35 +89,35 @@ def _act(change, incident_id: int, session, key, body: ActionIn | None) -> Incid
 
 @router.post("/{incident_id}/confirm")
 def confirm(
-    incident_id: int, session: SessionDep, key: Coordinator, body: Reason = None
+    incident_id: Id, session: SessionDep, key: Coordinator, body: Reason = None
 ) -> IncidentOut:
     return _act(incidents.confirm, incident_id, session, key, body)
 
 
 @router.post("/{incident_id}/dismiss")
 def dismiss(
-    incident_id: int, session: SessionDep, key: Coordinator, body: Reason = None
+    incident_id: Id, session: SessionDep, key: Coordinator, body: Reason = None
 ) -> IncidentOut:
     return _act(incidents.dismiss, incident_id, session, key, body)
 
 
 @router.post("/{incident_id}/resolve")
 def resolve(
-    incident_id: int, session: SessionDep, key: Coordinator, body: Reason = None
+    incident_id: Id, session: SessionDep, key: Coordinator, body: Reason = None
 ) -> IncidentOut:
     return _act(incidents.resolve, incident_id, session, key, body)
 
 
 @router.post("/{incident_id}/release")
 def release(
-    incident_id: int, session: SessionDep, key: Coordinator, body: Reason = None
+    incident_id: Id, session: SessionDep, key: Coordinator, body: Reason = None
 ) -> IncidentOut:
     """A held incident (a flood, a limited number) becomes ``reported``; its alert goes out."""
     return _act(incidents.release, incident_id, session, key, body)
 
 
 @router.post("/{incident_id}/merge")
-def merge(incident_id: int, body: MergeIn, session: SessionDep, key: Coordinator) -> IncidentOut:
+def merge(incident_id: Id, body: MergeIn, session: SessionDep, key: Coordinator) -> IncidentOut:
     """Fold this incident into ``into`` (they were one raid)."""
     target = incidents.merge(session, incident_id, into=body.into, actor=actor(key))
     session.commit()
@@ -123,7 +125,7 @@ def merge(incident_id: int, body: MergeIn, session: SessionDep, key: Coordinator
 
 
 @router.post("/{incident_id}/split", status_code=201)
-def split(incident_id: int, body: SplitIn, session: SessionDep, key: Coordinator) -> IncidentOut:
+def split(incident_id: Id, body: SplitIn, session: SessionDep, key: Coordinator) -> IncidentOut:
     """Move reports out into a new incident (two raids were folded into one)."""
     new = incidents.split(session, incident_id, report_ids=body.report_ids, actor=actor(key))
     session.commit()
@@ -131,15 +133,22 @@ def split(incident_id: int, body: SplitIn, session: SessionDep, key: Coordinator
 
 
 @router.post("/{incident_id}/notes", status_code=201)
-def add_note(incident_id: int, body: NoteIn, session: SessionDep, key: Coordinator) -> NoteOut:
-    note = incidents.add_note(session, incident_id, author=key.name, text=body.text)
+def add_note(incident_id: Id, body: NoteIn, session: SessionDep, key: Coordinator) -> NoteOut:
+    """A coordinator's note on the incident: ``{"text"}`` (up to 2,000 characters). Audited."""
+    note = incidents.add_note(
+        session, incident_id, author=key.name, text=body.text, actor=actor(key)
+    )
     session.commit()
     return NoteOut.model_validate(note, from_attributes=True)
 
 
 @router.get("/{incident_id}/notes")
-def list_notes(incident_id: int, session: SessionDep, _: Viewer) -> list[NoteOut]:
-    return [
-        NoteOut.model_validate(n, from_attributes=True)
-        for n in incidents.notes(session, incident_id)
-    ]
+def list_notes(
+    incident_id: Id, session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 100
+) -> Page[NoteOut]:
+    """The incident's notes, newest first, a page at a time like every list."""
+    incidents.get(session, incident_id)  # NotFound → 404
+    query = select(IncidentNote).where(IncidentNote.incident_id == incident_id)
+    rows, next_cursor = paginate(session, query, IncidentNote, cursor, limit)
+    items = [NoteOut.model_validate(n, from_attributes=True) for n in rows]
+    return Page(items=items, next_cursor=next_cursor)

@@ -5,12 +5,12 @@ from sqlmodel import select
 
 from api.deps import SessionDep, VaultDep, Viewer
 from api.pagination import Cursor, Limit, Page, paginate
-from api.schemas import MessageOut
+from api.schemas import API_ERRORS, Id, MessageOut
 from core.enums import MessageKind
 from core.models import Message
 from core.phones import PhoneVault, mask
 
-router = APIRouter(prefix="/api/v1/messages", tags=["messages"])
+router = APIRouter(prefix="/api/v1/messages", tags=["messages"], responses=API_ERRORS)
 
 
 def message_out(message: Message, vault: PhoneVault) -> MessageOut:
@@ -37,8 +37,8 @@ def list_messages(
     _: Viewer,
     cursor: Cursor = None,
     limit: Limit = 100,
-    subscriber_id: Annotated[int | None, Query()] = None,
-    incident_id: Annotated[int | None, Query()] = None,
+    subscriber_id: Annotated[Id | None, Query()] = None,
+    incident_id: Annotated[Id | None, Query()] = None,
     kind: Annotated[MessageKind | None, Query()] = None,
 ) -> Page[MessageOut]:
     query = select(Message)

@@ -3,18 +3,18 @@
 from fastapi import APIRouter
 from sqlmodel import select
 
-from api.deps import Coordinator, SessionDep, Viewer
+from api.deps import Coordinator, SessionDep, Viewer, actor
 from api.pagination import Cursor, Limit, Page, paginate
-from api.schemas import PlaceIn, PlaceOut
+from api.schemas import API_ERRORS, Id, PlaceIn, PlaceOut
 from core import places
 from core.models import Place
 
-router = APIRouter(prefix="/api/v1/places", tags=["places"])
+router = APIRouter(prefix="/api/v1/places", tags=["places"], responses=API_ERRORS)
 
 
 @router.post("", status_code=201)
-def create_place(body: PlaceIn, session: SessionDep, _: Coordinator) -> PlaceOut:
-    place = places.create(session, **body.model_dump())
+def create_place(body: PlaceIn, session: SessionDep, key: Coordinator) -> PlaceOut:
+    place = places.create(session, **body.model_dump(), actor=actor(key))
     session.commit()
     return PlaceOut.model_validate(place, from_attributes=True)
 
@@ -29,6 +29,6 @@ def list_places(
 
 
 @router.delete("/{place_id}", status_code=204)
-def delete_place(place_id: int, session: SessionDep, _: Coordinator) -> None:
-    places.delete(session, place_id)
+def delete_place(place_id: Id, session: SessionDep, key: Coordinator) -> None:
+    places.delete(session, place_id, actor=actor(key))
     session.commit()

@@ -3,12 +3,13 @@
 from fastapi import APIRouter, HTTPException, Response
 
 from api.deps import SessionDep, TwilioForm, VaultDep
-from api.webhooks import queue_for_intake, sms_sender, xml_response
+from api.schemas import problems
+from api.webhooks import busy_response, hand_to_intake, sms_sender, xml_response
 from core import channels, inbound, routing
 from messaging.templates import render
 from messaging.twiml import sms_reply
 
-router = APIRouter(tags=["twilio"])
+router = APIRouter(tags=["twilio"], responses=problems(400, 403, 422))
 
 
 @router.post("/twilio/sms")
@@ -20,12 +21,14 @@ def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Respo
     # The number alone is stored and indexed, its channel beside it: one person on SMS and
     # WhatsApp is one reporter (core.channels).
     channel, number = channels.parse(sender)
-    row, created = inbound.record(
-        session, vault, sid=sid, channel=channel, from_e164=number, body=body
-    )
-    session.commit()
-    if not created:
+    try:
+        inbound_id = inbound.store(
+            session, vault, sid=sid, channel=channel, from_e164=number, body=body
+        )
+    except inbound.Busy:
+        return busy_response()  # not stored: Twilio's retry brings it again, never a 500
+    if inbound_id is None:
         return xml_response(sms_reply(None))  # a retry: the first answer already went out
-    queue_for_intake(session, row.id)
+    hand_to_intake(inbound_id)  # stored as enqueued: no second write
     reply = routing.answer_now(session, vault, sender, body)
     return xml_response(sms_reply(render(*reply) if reply else None))

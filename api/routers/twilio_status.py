@@ -1,22 +1,24 @@
-"""``POST /twilio/status``: Twilio's word on a text we sent (sent, delivered, undelivered, failed)."""
+"""``POST /twilio/status``: Twilio's word on a text we sent (sent, delivered, undelivered,
+failed)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import SessionDep, TwilioForm
+from api.schemas import Id, problems
 from core import alert_calls
 from core.delivery import apply_status
 from workers.effects import carry_out
 
-router = APIRouter(tags=["twilio"])
+router = APIRouter(tags=["twilio"], responses=problems(400, 403, 422))
 
 
 @router.post("/twilio/status", status_code=204)
 def receive_status(
     form: TwilioForm,
     session: SessionDep,
-    ref: Annotated[int | None, Query(description="our message id, set on the callback URL")] = None,
+    ref: Annotated[Id | None, Query(description="our message id, set on the callback URL")] = None,
 ) -> Response:
     """Always 204 once the signature is good, even for a SID we do not know: a non-2xx answer
     only makes Twilio log an error for something we cannot use."""

@@ -4,7 +4,8 @@ Twilio walks the call by following the action URLs in our TwiML::
 
     /twilio/voice              greeting; a key picks the language      → /language
     /twilio/voice/language     Digits 1 English, else Spanish          → /place
-    /twilio/voice/place        SpeechResult, or a 5-digit ZIP typed    → /description (again, or record)
+    /twilio/voice/place        SpeechResult, or a 5-digit ZIP typed    → /description
+                                                                         (again, or record)
     /twilio/voice/description  SpeechResult                            → report; goodbye
     /twilio/voice/recording    RecordingUrl, after speech failed twice → report; goodbye
     /twilio/voice/done         <Record> heard nothing                  → goodbye
@@ -96,7 +97,8 @@ def nothing_recorded(form: TwilioForm, session: SessionDep, settings: SettingsDe
 
 @router.post("/twilio/voice/status")
 def call_status(form: TwilioForm, session: SessionDep, settings: SettingsDep) -> Response:
-    """The caller may hang up after giving the place: the end of the call finalises it if no step did."""
+    """The caller may hang up after giving the place: the end of the call finalises it if no step
+    did."""
     if form.get("CallStatus", "") in ENDED:
         _finish(session, form, settings)
     return xml_response(voice_twiml.empty())
@@ -146,6 +148,7 @@ def _finish(session: Session, form: dict[str, str], settings: Settings) -> bool:
 
 
 def _url(settings: Settings, path: str, *, attempt: int | None = None) -> str:
-    """Absolute, from the public URL: Twilio signs the URL it requests, and we check against this base."""
+    """Absolute, from the public URL: Twilio signs the URL it requests, and we check against this
+    base."""
     query = f"?{urlencode({'try': attempt})}" if attempt is not None else ""
     return settings.public_url.rstrip("/") + path + query

@@ -1,13 +1,13 @@
 from fastapi import APIRouter
 from sqlmodel import select
 
-from api.deps import Coordinator, SessionDep, Viewer
+from api.deps import Coordinator, SessionDep, Viewer, actor
 from api.pagination import Cursor, Limit, Page, paginate
-from api.schemas import Point, ZoneIn, ZoneOut
+from api.schemas import API_ERRORS, Id, Point, ZoneIn, ZoneOut
 from core import zones
 from core.models import Zone
 
-router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
+router = APIRouter(prefix="/api/v1/zones", tags=["zones"], responses=API_ERRORS)
 
 
 def zone_out(zone: Zone) -> ZoneOut:
@@ -28,7 +28,7 @@ def zone_out(zone: Zone) -> ZoneOut:
 
 
 @router.post("", status_code=201)
-def create_zone(body: ZoneIn, session: SessionDep, _: Coordinator) -> ZoneOut:
+def create_zone(body: ZoneIn, session: SessionDep, key: Coordinator) -> ZoneOut:
     zone = zones.create(
         session,
         name=body.name,
@@ -36,6 +36,7 @@ def create_zone(body: ZoneIn, session: SessionDep, _: Coordinator) -> ZoneOut:
         center=(body.center.lat, body.center.lon) if body.center else None,
         radius_m=body.radius_m,
         geometry=body.geometry,
+        actor=actor(key),
     )
     session.commit()
     return zone_out(zone)
@@ -50,5 +51,5 @@ def list_zones(
 
 
 @router.get("/{zone_id}")
-def get_zone(zone_id: int, session: SessionDep, _: Viewer) -> ZoneOut:
+def get_zone(zone_id: Id, session: SessionDep, _: Viewer) -> ZoneOut:
     return zone_out(zones.get(session, zone_id))

@@ -19,7 +19,8 @@ from core.clock import frozen_at, now
 from core.settings import Settings
 
 with warnings.catch_warnings():
-    # Starlette nags that its TestClient will move to httpx2; the replay's stderr is for its own errors.
+    # Starlette nags that its TestClient will move to httpx2; the replay's stderr is for its own
+    # errors.
     warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
     from fastapi.testclient import TestClient
 
@@ -27,7 +28,8 @@ WEBHOOK = "/twilio/sms"
 
 
 class PipelineError(RuntimeError):
-    """The pipeline itself failed on a message (a job raised): the replay's result would be wrong."""
+    """The pipeline itself failed on a message (a job raised): the replay's result would be
+    wrong."""
 
 
 class ReplayWorker(SimpleWorker):
@@ -79,7 +81,8 @@ class Pipeline:
         self._client = TestClient(create_app(settings), base_url=settings.public_url)
         redis: Redis = get_redis()
         self._queues = [Queue(name, connection=redis) for name in ALL_QUEUES]
-        # One worker for the whole replay: registering a new one per message would cost more than the job.
+        # One worker for the whole replay: registering a new one per message would cost more than
+        # the job.
         self._worker = ReplayWorker(self._queues, connection=redis)
 
     def __enter__(self) -> "Pipeline":
@@ -127,7 +130,8 @@ class Pipeline:
         )
         if response.status_code != 200:
             raise PipelineError(
-                f"line {message.line}: webhook answered {response.status_code}: {response.text[:200]}"
+                f"line {message.line}: webhook answered {response.status_code}: "
+                f"{response.text[:200]}"
             )
 
     def _drain(self, message: Inbound) -> None:

@@ -3,7 +3,7 @@
 Roster lines come before the texts, one JSON object each, in the coordinator API's own shapes:
 
     {"zone": {"name": "HP", "zips": ["90255"]}}
-    {"subscriber": {"phone": "+13235550101", "name": "Ana", "roles": ["responder"], "zone_ids": [1]}}
+    {"subscriber": {"phone": "+13235550101", "name": "Ana", "zone_ids": [1]}}
 
 Zones get ids 1, 2 … in file order (the sandbox's database is new), which is what a
 subscriber's ``zone_ids`` name. Subscribers are created already confirmed, as an admin does with

@@ -37,9 +37,11 @@ def test_merge_split_and_notes(api, twilio_post, work):
         api.post(f"/api/v1/incidents/{a}/notes", json={"text": "verified by Ana"}).status_code
         == 201
     )
-    assert [n["text"] for n in api.get(f"/api/v1/incidents/{a}/notes").json()] == [
-        "verified by Ana"
-    ]
+    api.post(f"/api/v1/incidents/{a}/notes", json={"text": "call her at 323-555-0101"})
+    page = api.get(f"/api/v1/incidents/{a}/notes", params={"limit": 1}).json()
+    assert [n["text"] for n in page["items"]] == ["call her at •••-•••-0101"]  # newest first
+    rest = api.get(f"/api/v1/incidents/{a}/notes", params={"cursor": page["next_cursor"]}).json()
+    assert [n["text"] for n in rest["items"]] == ["verified by Ana"] and rest["next_cursor"] is None
 
 
 def test_status_actions_and_their_conflicts(api, twilio_post, work):

@@ -212,7 +212,9 @@ def test_a_responders_no_hay_nada_is_a_negative_note_never_a_report(
     assert after["status"] == "reported"  # two of them did not confirm the raid they debunked
     assert after["reporter_count"] == 1 and after["report_count"] == 1
     assert after["negative_count"] == 2
-    notes = api.get(f"/api/v1/incidents/{incident['id']}/notes").json()
+    notes = api.get(f"/api/v1/incidents/{incident['id']}/notes").json()["items"][
+        ::-1
+    ]  # oldest first
     assert [(n["author"], n["kind"], n["negative"]) for n in notes] == [
         (f"subscriber:{first}", "responder", True),
         (f"subscriber:{second}", "responder", True),
@@ -231,8 +233,8 @@ def test_a_responders_note_goes_to_the_nearest_incident_they_were_alerted_about(
     pacific, atlantic = (i["id"] for i in _incidents(api))
     _text(twilio_post, work, "+13235557732", "llegando a Pacific y Gage, hay 3 camionetas")
     _text(twilio_post, work, "+13235557732", "voy con otra persona")  # no place: the latest
-    pacific_notes = api.get(f"/api/v1/incidents/{pacific}/notes").json()
-    atlantic_notes = api.get(f"/api/v1/incidents/{atlantic}/notes").json()
+    pacific_notes = api.get(f"/api/v1/incidents/{pacific}/notes").json()["items"]
+    atlantic_notes = api.get(f"/api/v1/incidents/{atlantic}/notes").json()["items"]
     assert [n["negative"] for n in pacific_notes] == [False] and len(atlantic_notes) == 1
     replies = [m["body"] for m in _messages(api, kind="reply", subscriber_id=responder)]
     assert any(f"nota agregada a #{pacific}" in r for r in replies)
@@ -380,7 +382,7 @@ def test_escalation_ignores_held_incidents_and_the_sweep_expires_quiet_ones(
         assert held in [i.id for i in expired]
 
 
-# --- who may report at all -------------------------------------------------------------------------
+# --- who may report at all ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("sender", ["hello", "anonymous", "+1", "12345", "whatsapp:hello"])

@@ -1,6 +1,7 @@
 """Whole phone calls, played as Twilio plays them: signed webhooks, following the TwiML we answer
 (Gather and Record actions, Redirects), answering with Digits / SpeechResult / RecordingUrl, then
-the status callback; the report is checked through the coordinator API after a real RQ worker ran."""
+the status callback; the report is checked through the coordinator API after a real RQ worker
+ran."""
 
 import secrets
 import xml.etree.ElementTree as ET

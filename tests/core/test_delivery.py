@@ -1,17 +1,18 @@
 import pytest
 from sqlmodel import Session
 
+from avisa.testing.outbox import add_messages, add_subscribers, phone
 from core.db import session_scope
 from core.delivery import UNCERTAIN, apply_status
 from core.models import Message, Subscriber
-from tests.fakes.outbox import add_messages, add_subscribers, phone
 
 SID = "SM" + "a" * 32
 
 
 @pytest.fixture
 def text(db):
-    """One text, already accepted by the provider as ``SID``; returns (engine, message id, subscriber id)."""
+    """One text, already accepted by the provider as ``SID``; returns (engine, message id,
+    subscriber id)."""
     [subscriber_id] = add_subscribers(db, [phone(1)])
     [message_id] = add_messages(db, [subscriber_id])
     _update(db, message_id, status="queued", provider_sid=SID, attempts=1)

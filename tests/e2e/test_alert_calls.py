@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 import pytest
 from sqlmodel import Session, select
 
+from avisa.testing.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from core.models import Acknowledgement, AlertCall
 from core.settings import get_settings
 from tests.conftest import sms_form
-from tests.fakes.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 ANA, BEA, LUZ = "+13235550101", "+13235550102", "+13235550103"  # responders, legal aid
 OUR_NUMBER = "+13235550000"

@@ -7,7 +7,7 @@ from rq.registry import ScheduledJobRegistry
 from core.clock import frozen_at, now
 from tests.conftest import sms_form
 from workers import escalation
-from workers.queues import MAINTENANCE, queue
+from workers.queues import URGENT, queue
 
 
 def _setup(api):
@@ -65,10 +65,7 @@ def test_unanswered_incident_escalates_once_to_neighbours_and_coordinators(
     work()
     assert _alerted(api) == {ids["local"]}
     incident = api.get("/api/v1/incidents").json()["items"][0]["id"]
-    assert (
-        f"escalate-{incident}"
-        in ScheduledJobRegistry(queue=queue(MAINTENANCE, redis)).get_job_ids()
-    )
+    assert f"escalate-{incident}" in ScheduledJobRegistry(queue=queue(URGENT, redis)).get_job_ids()
 
     assert escalation.escalate_if_unanswered(incident)  # what RQ's scheduler runs at the deadline
     assert not escalation.escalate_if_unanswered(incident)  # once only

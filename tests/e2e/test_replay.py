@@ -21,7 +21,8 @@ from core.settings import get_settings
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.jsonl"))
 SHARED_SAMPLE = ROOT.parent / "shared" / "scenarios" / "sample-raid-day.jsonl"
-# Streams the current matching is known to miss, and the change (proposed in issue 4) that fixes each.
+# Streams the current matching is known to miss, and the change (proposed in issue 4) that fixes
+# each.
 KNOWN_MISSES: dict[str, str] = {}
 INCIDENT_KEYS = {"id", "status", "lat", "lon", "message_sids"}
 MESSAGE_KEYS = {"id", "kind", "incident_id", "subscriber_id", "body", "status"}
@@ -29,7 +30,8 @@ MESSAGE_KEYS = {"id", "kind", "incident_id", "subscriber_id", "body", "status"}
 
 @pytest.fixture(autouse=True)
 def plain_environment(monkeypatch):
-    """Defaults only: a developer's AVISA_DEDUP_RADIUS_M must not change what these tests measure."""
+    """Defaults only: a developer's AVISA_DEDUP_RADIUS_M must not change what these tests
+    measure."""
     for name in list(os.environ):
         if name.startswith(("AVISA_", "TWILIO_")):
             monkeypatch.delenv(name)
@@ -149,7 +151,8 @@ def test_cli_reads_the_stream_from_stdin():
     ("bad", "says"),
     [
         (
-            '{"at": "2025-06-14T10:02:00-07:00", "MessageSid": "SM2", "From": "+13235550102", "Body": "x"',
+            '{"at": "2025-06-14T10:02:00-07:00", "MessageSid": "SM2", '
+            '"From": "+13235550102", "Body": "x"',
             "not JSON",
         ),
         (_line("2025-06-14T10:02:00", "SM2", "+13235550102", "x"), "UTC offset"),
@@ -192,7 +195,7 @@ def test_a_failing_job_exits_1_naming_the_message(tmp_path, capsys, monkeypatch)
     assert "line 1" in err and "SM1" in err and "matching exploded" in err
 
 
-# --- the pipeline under recorded time ---------------------------------------------------------------
+# --- the pipeline under recorded time -------------------------------------------------------
 
 
 def test_lines_run_in_at_order_whatever_their_offsets_and_file_order():

@@ -1,4 +1,5 @@
-"""``avisa replay`` with a roster: zones and subscribers before the texts, their replies, their texts."""
+"""``avisa replay`` with a roster: zones and subscribers before the texts, their replies and
+texts."""
 
 import json
 import os

@@ -5,10 +5,10 @@ alert outside the 24-hour window is an approved template, or an SMS when none is
 import pytest
 from sqlmodel import Session, select
 
+from avisa.testing.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from core.models import InboundMessage, Report
 from core.settings import get_settings
 from tests.conftest import sms_form
-from tests.fakes.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 RESIDENT, ANA = "+13105550999", "+13235550101"
 OUR_NUMBER = "+13235550000"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from redis import Redis
 
-from tests.fakes.twilio_server import FakeTwilio
+from avisa.testing.twilio_server import FakeTwilio
 
 
 @pytest.fixture

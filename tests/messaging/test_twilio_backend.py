@@ -13,14 +13,14 @@ from twilio.request_validator import RequestValidator
 
 from api.routers.twilio_status import router as status_router
 from avisa.redis_server import free_port
+from avisa.testing.outbox import add_messages, add_subscribers, make_settings, messages, phone
+from avisa.testing.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from core.clock import now
 from core.settings import get_settings
 from messaging.factory import get_provider
 from messaging.local import LocalProvider
 from messaging.provider import PermanentSendError, TransientSendError, UncertainSendError
 from messaging.twilio_backend import TwilioProvider, scrub, translate
-from tests.fakes.outbox import add_messages, add_subscribers, make_settings, messages, phone
-from tests.fakes.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 TO = phone(1)
 SERVICE_SID = "MG" + "1" * 32

@@ -61,7 +61,8 @@ WORKER = textwrap.dedent("""
     import json, sys, time
     from redis import Redis
     from workers.ratelimit import RateLimiter
-    url, rate, count, start_at = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    url, rate, count = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+    start_at = float(sys.argv[4])
     limiter = RateLimiter(Redis.from_url(url), rate=rate, burst=1)
     time.sleep(max(0, start_at - time.time()))
     granted = []

@@ -12,13 +12,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlmodel import Session
 
+from avisa.testing.outbox import add_messages, add_subscribers, make_settings, messages, phone
+from avisa.testing.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from core.clock import now
 from core.db import session_scope
 from core.delivery import UNCERTAIN, apply_status
 from core.models import Message, Subscriber
 from messaging.twilio_backend import TwilioProvider
-from tests.fakes.outbox import add_messages, add_subscribers, make_settings, messages, phone
-from tests.fakes.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from workers import sender
 from workers.sender import Outcome, send_messages, sweep_stale
 
@@ -27,7 +27,8 @@ SENT = ("accepted", "queued", "sent", "delivered")
 
 @pytest.fixture
 def db(db, database_url):
-    """(url, engine) of the session's empty database: SQLite, then PostgreSQL (tests/conftest.py)."""
+    """(url, engine) of the session's empty database: SQLite, then PostgreSQL
+    (tests/conftest.py)."""
     return database_url, db
 
 
@@ -385,15 +386,15 @@ CHILD = textwrap.dedent("""
     from redis import Redis
     from core.db import make_engine
     from messaging.twilio_backend import TwilioProvider
-    from tests.fakes.outbox import make_settings
+    from avisa.testing.outbox import make_settings
     from workers.sender import send_messages
     db_url, redis_url, api_url, account, token = sys.argv[1:6]
     ids = [int(i) for i in sys.argv[6].split(",")]
-    settings = make_settings(db_url, sms_backend="twilio", twilio_account_sid=account, twilio_auth_token=token,
-                             twilio_from_number="+13235550000", twilio_api_url=api_url, send_rate=10,
-                             send_concurrency=4)
-    send_messages(ids, provider=TwilioProvider(settings), redis=Redis.from_url(redis_url), settings=settings,
-                  engine=make_engine(db_url))
+    settings = make_settings(db_url, sms_backend="twilio", twilio_account_sid=account,
+                             twilio_auth_token=token, twilio_from_number="+13235550000",
+                             twilio_api_url=api_url, send_rate=10, send_concurrency=4)
+    send_messages(ids, provider=TwilioProvider(settings), redis=Redis.from_url(redis_url),
+                  settings=settings, engine=make_engine(db_url))
 """)
 
 

@@ -1,18 +1,19 @@
-"""A Twilio look-alike on 127.0.0.1 for tests and benchmarks: the Messages create endpoint, its
-errors, its latency, and the signed status callbacks that follow.
+"""A Twilio look-alike on 127.0.0.1 for the tests and bench/delivery.py: the Messages create
+endpoint, its errors, its latency, and the signed status callbacks that follow.
 
     fake = FakeTwilio(latency=0.15).start()
     settings = Settings(twilio_api_url=fake.url, twilio_account_sid=fake.account_sid, ...)
     fake.fail_number("+13235550101", status=400, code=21610)   # this number replied STOP
     fake.fail_next(2, status=429, code=20429)                  # the next two requests
     fake.error_rates[(429, 20429)] = 0.05                      # 5 % of requests at random
-    fake.max_concurrency = 100                                 # 429 / 20429 past 100 requests at once
+    fake.max_concurrency = 100                                 # 429 / 20429 past 100 at once
     fake.hang_number("+13235550102", 2.0)                      # accept, then answer too late
     fake.drop_number("+13235550104")                           # accept, then hang up, no answer
     fake.callback_outcome("+13235550103", "undelivered", 30003)
     fake.fail_call("+13235550105", status=400, code=21215)    # refuse calls, not texts
     ... fake.accepted  (every text it took: sid, to, body, time accepted)
     ... fake.calls  (every call placed with POST …/Calls.json: sid, to, from, url)
+    ... fake.deleted_recordings  (RE… SIDs deleted with DELETE …/Recordings/{sid}.json)
     fake.stop()
 
 It records numbers because assertions need them; it never prints or logs them.
@@ -110,6 +111,7 @@ class FakeTwilio:
         self._accepted: list[Accepted] = []
         self.calls: list[PlacedCall] = []
         self._call_faults: dict[str, Fault] = {}
+        self.deleted_recordings: list[str] = []
         self._number_faults: dict[str, Fault] = {}
         self._hangs: dict[str, float] = {}
         self._outcomes: dict[str, tuple[str, int | None]] = {}
@@ -251,7 +253,8 @@ class FakeTwilio:
     def handle_list(
         self, account_sid: str, auth: str | None, query: dict[str, str]
     ) -> tuple[int, dict, float]:
-        """``GET Messages.json?To=…``: newest first, one page (how a sender settles a lost answer)."""
+        """``GET Messages.json?To=…``: newest first, one page (how a sender settles a lost
+        answer)."""
         if account_sid != self.account_sid or auth != self._expected_auth():
             return self._fault(Fault(401, 20003, "Authenticate"))
         size = int(query.get("PageSize", 50))
@@ -304,6 +307,17 @@ class FakeTwilio:
             },
             0.0,
         )
+
+    def handle_delete_recording(
+        self, account_sid: str, auth: str | None, recording_sid: str
+    ) -> tuple[int, dict | None]:
+        """``DELETE /2010-04-01/Accounts/{sid}/Recordings/{RE…}.json``: 204, as Twilio answers."""
+        if account_sid != self.account_sid or auth != self._expected_auth():
+            return self._fault(Fault(401, 20003, "Authenticate"))[:2]
+        with self._lock:
+            self.deleted_recordings.append(recording_sid)
+            self.responses[204] += 1
+        return 204, None
 
     def _pick_fault(self, to: str) -> Fault | None:
         with self._lock:
@@ -463,6 +477,28 @@ class _Handler(BaseHTTPRequestHandler):
             return
         time.sleep(hold)
         self._send(status, payload)
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if (
+            len(parts) == 5
+            and parts[:2] == ["2010-04-01", "Accounts"]
+            and parts[3] == "Recordings"
+            and parts[4].endswith(".json")
+        ):
+            status, payload = self.fake.handle_delete_recording(
+                parts[2], self.headers.get("Authorization"), parts[4].removesuffix(".json")
+            )
+            if payload is None:
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self._send(status, payload)
+            return
+        self._send(
+            404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
+        )
 
     def _account_sid(self) -> str | None:
         """The AccountSid of ``/2010-04-01/Accounts/{sid}/Messages.json``; else answers 404."""

@@ -1,4 +1,5 @@
-"""Test data for the delivery path: a temp-file SQLite database, subscribers and pending texts."""
+"""Test data for the delivery path (tests and bench/delivery.py): a temp-file SQLite database,
+subscribers and pending texts."""
 
 from pathlib import Path
 

@@ -1,0 +1,69 @@
+"""Broadcasts: a coordinator texts the active subscribers of some zones and roles."""
+
+from fastapi import APIRouter, Response
+
+from api.deps import Coordinator, SessionDep, Viewer, actor
+from api.pagination import Cursor, Limit, Page, paginate
+from api.schemas import API_ERRORS, BroadcastIn, BroadcastOut, BroadcastPreview
+from core import broadcasts
+from core.models import Broadcast
+from messaging.segments import count_segments
+from messaging.templates import render
+from workers.effects import carry_out
+
+router = APIRouter(prefix="/api/v1/broadcasts", tags=["broadcasts"], responses=API_ERRORS)
+
+
+def segments_of(language: str, text: str) -> int:
+    return count_segments(render(broadcasts.TEMPLATE, language, body=text))
+
+
+def broadcast_out(broadcast: Broadcast, delivery: dict[str, int]) -> BroadcastOut:
+    body = {k: v for k, v in (("es", broadcast.body_es), ("en", broadcast.body_en)) if v}
+    return BroadcastOut(
+        id=broadcast.id,
+        actor=broadcast.actor,
+        zone_ids=broadcast.zone_ids,
+        roles=broadcast.roles,
+        body=body,
+        recipients=broadcast.recipients,
+        segments=broadcast.segments,
+        delivery=delivery,
+        created_at=broadcast.created_at,
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={200: {"model": BroadcastPreview, "description": "the preview: nothing was sent"}},
+)
+def create_broadcast(
+    body: BroadcastIn, session: SessionDep, key: Coordinator, response: Response
+) -> BroadcastOut | BroadcastPreview:
+    """Text each active subscriber of ``zone_ids`` with any of ``roles``, in their language (the
+    other one when theirs is missing). With ``"preview": true`` it answers 200 with what it would
+    cost (``{"recipients", "segments"}``) and sends nothing."""
+    request = broadcasts.BroadcastRequest(
+        zone_ids=tuple(body.zone_ids),
+        roles=tuple(body.roles),
+        body={k: v for k, v in body.body.model_dump().items() if v},
+    )
+    if body.preview:
+        response.status_code = 200
+        return BroadcastPreview(**broadcasts.preview(session, request, segments_of=segments_of))
+    broadcast, decisions = broadcasts.send(
+        session, request, actor=actor(key), segments_of=segments_of
+    )
+    carry_out(session, decisions)
+    return broadcast_out(broadcast, broadcasts.delivery(session, [broadcast.id])[broadcast.id])
+
+
+@router.get("")
+def list_broadcasts(
+    session: SessionDep, _: Viewer, cursor: Cursor = None, limit: Limit = 50
+) -> Page[BroadcastOut]:
+    """Newest first, each with its recipients and its texts counted by status."""
+    rows, next_cursor = paginate(session, broadcasts.listing(), Broadcast, cursor, limit)
+    figures = broadcasts.delivery(session, [b.id for b in rows])
+    return Page(items=[broadcast_out(b, figures[b.id]) for b in rows], next_cursor=next_cursor)
