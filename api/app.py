@@ -12,6 +12,7 @@ from fastapi.openapi.docs import (
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+import console
 from api.middleware import RequestIdMiddleware
 from api.routers import (
     apikeys,
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(AvisaError, domain_error)
     add_docs(app)
     app.add_middleware(RequestIdMiddleware)
+    app.include_router(console.router)  # the coordinators' console at /console/ (issue 14)
     return app
 
 

@@ -123,6 +123,35 @@ def _subscribers_import(args) -> int:
     return 1 if result.errors else 0
 
 
+def _user_add(args) -> int:
+    from core import users
+    from core.errors import AvisaError
+    from workers import runtime
+
+    try:
+        with runtime.session() as session:
+            user, password = users.create(
+                session, args.username, role=args.role, language=args.language
+            )
+            print(f"created {user.role} user {user.username!r} for /console/login;")
+            print("the password is shown once, give it to them now:")
+    except AvisaError as exc:
+        print(f"avisa user add: {exc}", file=sys.stderr)
+        return 1
+    print(password)
+    return 0
+
+
+def _user_revoke(args) -> int:
+    from core import users
+    from workers import runtime
+
+    with runtime.session() as session:
+        ended = users.revoke_all(session, args.username.strip().lower())
+    print(f"ended {ended} console sessions of {args.username!r}")
+    return 0
+
+
 def _text(args) -> int:
     from avisa.resident import send_text
 
@@ -135,6 +164,12 @@ def _geocode(args) -> int:
     from avisa.geocode import run
 
     return run(args.text)
+
+
+def _gazetteer_build(args) -> int:
+    from avisa.gazetteer import run
+
+    return run(args)
 
 
 def _places_add(args) -> int:
@@ -213,6 +248,20 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("file", metavar="FILE")
     load.set_defaults(func=_subscribers_import)
 
+    user = sub.add_parser("user", help="console users").add_subparsers(
+        dest="user_command", required=True
+    )
+    user_add = user.add_parser(
+        "add", help="add a console user; the generated password is printed alone on the last line"
+    )
+    user_add.add_argument("username")
+    user_add.add_argument("--role", required=True, choices=["viewer", "coordinator", "admin"])
+    user_add.add_argument("--language", default="es", choices=["es", "en"])
+    user_add.set_defaults(func=_user_add)
+    user_revoke = user.add_parser("revoke", help="sign a user out everywhere (a lost phone)")
+    user_revoke.add_argument("username")
+    user_revoke.set_defaults(func=_user_revoke)
+
     text = sub.add_parser(
         "text", help="play a resident: sign and post an SMS to the running server"
     )
@@ -224,6 +273,17 @@ def parser() -> argparse.ArgumentParser:
     geocode = sub.add_parser("geocode", help="how a phrase is understood; '-' reads one per line")
     geocode.add_argument("text", metavar="TEXT")
     geocode.set_defaults(func=_geocode)
+
+    gazetteer = sub.add_parser("gazetteer", help="the offline place data").add_subparsers(
+        dest="gazetteer_command", required=True
+    )
+    gaz_build = gazetteer.add_parser(
+        "build", help="rebuild it from OSM (.pmtiles/.osm.pbf), GTFS stops and GeoNames ZIPs"
+    )
+    from avisa.gazetteer import add_arguments
+
+    add_arguments(gaz_build)
+    gaz_build.set_defaults(func=_gazetteer_build)
 
     places = sub.add_parser("places", help="coordinators' own places and aliases").add_subparsers(
         dest="places_command", required=True

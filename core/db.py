@@ -4,6 +4,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -42,7 +43,11 @@ def _note_checkin(_dbapi_conn: DBAPIConnection, record: ConnectionPoolEntry) -> 
     record.info["checked_in_at"] = time.monotonic()
 
 
-def _ping_if_idle(dbapi_conn: DBAPIConnection, record: ConnectionPoolEntry, _proxy: object) -> None:
+def _ping_if_idle(
+    dbapi_conn: Any,
+    record: ConnectionPoolEntry,
+    _proxy: object,  # psycopg's own connection
+) -> None:
     checked_in_at = record.info.get("checked_in_at")
     if checked_in_at is None or time.monotonic() - checked_in_at < IDLE_PING_S:
         return  # brand new, or back from a request a moment ago

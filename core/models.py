@@ -242,6 +242,42 @@ class VoiceCall(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now, index=True)
 
 
+# issue 14: the coordinators' console. Named people, their sessions, and failed sign-ins (lockout).
+
+
+class ConsoleUser(SQLModel, table=True):
+    """A person who signs in to the console; ``password_hash`` is argon2id (``core.users``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    role: str  # AccessRole: viewer, coordinator, admin
+    language: str = "es"
+    password_hash: str
+    created_at: datetime = Field(default_factory=now)
+    disabled_at: datetime | None = None
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is kept here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    user_id: int = Field(foreign_key="consoleuser.id", index=True, ondelete="CASCADE")
+    csrf_token: str
+    created_at: datetime = Field(default_factory=now)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class ConsoleLoginFailure(SQLModel, table=True):
+    """One wrong password (or unknown name), counted per name for the lockout window. The name is
+    kept only as a SHA-256: people type passwords and phone numbers into the name field."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username_hash: str = Field(index=True)
+    created_at: datetime = Field(default_factory=now, index=True)
+
+
 class Drill(SQLModel, table=True):
     """A rehearsal a coordinator started: one synthetic incident sent down a zone's real chain."""
 

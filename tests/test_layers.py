@@ -6,12 +6,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"core", "messaging", "workers", "api", "avisa"}
+OURS = {"core", "messaging", "workers", "api", "avisa", "console"}
 ALLOWED = {
     "core": {"core"},
     "messaging": {"core", "messaging"},
     "workers": {"core", "messaging", "workers"},
-    "api": {"core", "messaging", "workers", "api"},
+    "api": {"core", "messaging", "workers", "api", "console"},
+    "console": {"core", "messaging", "workers", "console"},
+}
+# The console reaches into workers only to carry out what a service decided (enqueue, send,
+# place under the area lock) and for the geocoder and runtime jobs use: never a job's own logic.
+CONSOLE_WORKERS = {
+    "workers.effects",
+    "workers.queues",
+    "workers.geocoding",
+    "workers.inbox",
+    "workers.runtime",
 }
 # core is pure domain: no web framework, queue, Redis or Twilio in it.
 FORBIDDEN_IN_CORE = {"fastapi", "starlette", "rq", "redis", "twilio", "httpx", "uvicorn"}
@@ -35,6 +45,27 @@ def test_layer_imports_only_inward(layer):
         bad = (roots & OURS) - ALLOWED[layer]
         if layer == "core":
             bad |= roots & FORBIDDEN_IN_CORE
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert not offenders, offenders
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names |= {f"{node.module}.{alias.name}" for alias in node.names} | {node.module}
+    return names
+
+
+def test_console_uses_workers_only_to_carry_out():
+    offenders = {}
+    for path in (ROOT / "console").rglob("*.py"):
+        used = {m for m in imported_modules(path) if m.startswith("workers.")}
+        bad = {m for m in used if not any(m == w or m.startswith(w + ".") for w in CONSOLE_WORKERS)}
+        bad -= {"workers." + w.split(".")[1] for w in CONSOLE_WORKERS}  # "from workers import x"
         if bad:
             offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert not offenders, offenders

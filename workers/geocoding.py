@@ -1,26 +1,43 @@
-"""The geocoder a job uses: the offline gazetteer plus the coordinators' own places."""
+"""The geocoder a job uses: the gazetteer named by the settings plus the coordinators' places."""
 
 from functools import lru_cache
 
 from sqlmodel import Session
 
 from core.geo import Geocoder, Region
+from core.geo.gazetteer import load_gazetteer
 from core.places import as_custom_places
 from core.settings import Settings
 
 
 def geocoder_for(session: Session, settings: Settings) -> Geocoder:
-    places = as_custom_places(session)
-    return Geocoder(region=Region.parse(settings.region), places=places, online=_online(settings))
+    """A geocoder for ``settings`` (region, ``AVISA_GAZETTEER``, online service) with the
+    places in the database. The gazetteer and the online geocoder are loaded once per process
+    (per path, per setting); only the places are read per call."""
+    region = Region.parse(settings.region)
+    return Geocoder(
+        region=region,
+        places=as_custom_places(session),
+        online=_online(settings, region),
+        gazetteer=gazetteer_for(settings),
+    )
 
 
-def _online(settings: Settings):
-    return _online_for(settings.online_geocoder) if settings.online_geocoder else None
+def gazetteer_for(settings: Settings):
+    """The gazetteer at ``settings.gazetteer`` (empty: the shipped one), cached per path."""
+    return load_gazetteer(getattr(settings, "gazetteer", "") or None)
+
+
+def _online(settings: Settings, region: Region):
+    if not settings.online_geocoder:
+        return None
+    return _online_for(settings.online_geocoder, region)
 
 
 @lru_cache(maxsize=4)
-def _online_for(setting: str):
-    """One online geocoder per process and setting: its answer cache must outlive a single job."""
+def _online_for(setting: str, region: Region):
+    """One online geocoder per process, setting and region: its answer cache must outlive a
+    single job, and its region check must be the served region (``AVISA_REGION``)."""
     from core.geo.online import OnlineGeocoder  # noqa: PLC0415 — geopy only when configured
 
-    return OnlineGeocoder.from_setting(setting)
+    return OnlineGeocoder.from_setting(setting, region=region)

@@ -2,7 +2,7 @@
 (alertcall), WhatsApp (subscriber.channel, message.channel, message.content_sid).
 
 Revision ID: 0006_beyond
-Revises: 0005_api
+Revises: 0004_console
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0006_beyond"
-down_revision = "0005_api"
+down_revision = "0004_console"
 branch_labels = None
 depends_on = None
 

@@ -9,8 +9,9 @@ Modules: ``geocoder`` (the chain), ``parser`` (text → corner/station/landmark/
 ``zips`` (ZIPs in a text), ``places`` (coordinator places), ``resolve`` (same-named places),
 ``gazetteer`` (the shipped data, indexed), ``names`` (multi-word name search), ``spelling``
 (typo correction), ``text`` and ``vocab`` (folding, word lists), ``region``, ``distance``,
-``result``, ``online`` (optional geopy lookups of street addresses). The data file is rebuilt
-by ``scripts/build_gazetteer.py``.
+``result``, ``houses`` (house numbers), ``online`` (optional geopy lookups of street
+addresses). The data file is rebuilt by ``avisa gazetteer build`` (``core.geo.builder``, build
+extra only); every answer carries a ``confidence`` and below ``MIN_CONFIDENCE`` is None.
 """
 
 from core.geo.distance import bounding_box, haversine_m

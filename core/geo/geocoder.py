@@ -1,4 +1,5 @@
-"""The geocoding chain: custom places → corners, stations, landmarks → ZIP → city → online."""
+"""The geocoding chain: custom places → blocks, chain stores, corners, addresses, stations,
+landmarks → ZIP → city → online → elsewhere in the country; each answer with a confidence."""
 
 from __future__ import annotations
 
@@ -6,32 +7,61 @@ import functools
 import logging
 from collections.abc import Sequence
 
+from core.geo import vocab
+from core.geo.distance import haversine_m
 from core.geo.gazetteer import Gazetteer, Point, load_gazetteer
 from core.geo.names import Span
 from core.geo.online import OnlineGeocoder
-from core.geo.parser import CornerMention, Mentions, parse
+from core.geo.parser import AddressMention, ChainMention, CornerMention, Mentions, parse
 from core.geo.places import PlaceMatcher
 from core.geo.region import Region
-from core.geo.resolve import best_point, hint_point, rank_key
+from core.geo.resolve import best_point, hint_point, pick, rank_key
 from core.geo.result import PRECISION_M, CustomPlace, GeoResult
 from core.geo.text import tokenize
-from core.geo.zips import find_zips
+from core.geo.zips import find_far_zips, find_zips
 
 log = logging.getLogger(__name__)
 
-OUTSIDE_SLACK_M = 5_000
-"""Places farther than this beyond the region's edge are ignored."""
+MIN_CONFIDENCE = 0.5
+"""Below this the geocoder answers None: intake asks the reporter where, instead of guessing."""
+EDIT_COST = 0.12
+"""Confidence lost per spelling correction."""
+BASE = {
+    "block": 0.9,
+    "chain": 0.85,
+    "corner": 0.95,
+    "loose": 0.75,
+    "address": 0.9,
+    "station": 0.9,
+    "place": 0.85,
+    "zip": 0.9,
+    "city": 0.8,
+    "far_zip": 0.7,
+    "far_city": 0.65,
+}
+"""Confidence of each kind of reading before ambiguity and spelling are counted."""
+SURE_ADDRESS = 0.75
+"""An offline address below this is an estimate (no number either side of it)."""
+BLOCK_MAX_M = 2_500
+"""The two corners of "X entre A y B" must be this close to bound one block."""
+STORE_NEAR_PLACE_M = 5_000
+STORE_NEAR_CORNER_M = 2_000
+STREET_CELL = 0.004
+"""Degrees (~400 m): a store in a cell next to a crossing of the street is on that street."""
+OUTSIDE_M = 5_000
+"""Beyond this outside the served region, a ZIP or city counts less than a local one."""
 
 
 class Geocoder:
     """Turns a resident's text into a point, offline unless ``online`` is given.
 
-    ``places`` are coordinator-added places, matched first by alias; ``region`` biases
-    same-named places and bounds which ZIPs, cities and places count; ``online`` is an
-    optional ``core.geo.online.OnlineGeocoder`` (or a geopy geocoder, wrapped in one). It only
-    ever looks up house-number addresses, so it is asked after corners, stations and
-    landmarks but before the coarser ZIP and city. Read-only after construction (the online
-    cache has its own lock), so one instance may serve many threads.
+    ``places`` are coordinator-added places, matched first by alias; ``region`` is the area
+    served: it decides between same-named places and ranks what lies outside it lower (a
+    unique corner elsewhere in the covered county is still found); ``gazetteer`` is a loaded
+    ``core.geo.gazetteer.Gazetteer`` (default: the shipped one); ``online`` an optional
+    ``core.geo.online.OnlineGeocoder`` (or a geopy geocoder, wrapped in one), asked only for
+    house-number addresses the offline data cannot place. Read-only after construction, so one
+    instance may serve many threads.
     """
 
     def __init__(
@@ -41,23 +71,21 @@ class Geocoder:
         places: Sequence[CustomPlace] = (),
         online=None,
         gazetteer: Gazetteer | None = None,
+        min_confidence: float = MIN_CONFIDENCE,
     ) -> None:
         self.region = region or Region()
         self.gazetteer = gazetteer or load_gazetteer()
         self.places = PlaceMatcher(places)
+        self.min_confidence = min_confidence
         # A bare geopy geocoder is wrapped so it gets the cache, region check and privacy.
         if online is not None and not hasattr(online, "lookup"):
             online = OnlineGeocoder(online, region=self.region)
         self.online = online
-        # Only ZIPs of the region count: elsewhere a 5-digit number is likelier not a ZIP.
-        self._zips = frozenset(
-            z
-            for z in self.gazetteer.residential_zips
-            if self.region.contains(*self.gazetteer.zips[z])
-        )
+        self._zips = self.gazetteer.residential_zips
 
     def geocode(self, text: str) -> GeoResult | None:
-        """The best place named in ``text``, or None when it names none. Never raises."""
+        """The best place named in ``text``, or None when it names none or none surely enough
+        (``confidence`` below ``min_confidence``). Never raises."""
         if not isinstance(text, str) or not text.strip():
             return None
         try:
@@ -78,92 +106,291 @@ class Geocoder:
                 place.lat, place.lon, place.precision_m, "place", "place", place.name, named_zip
             )
         found = parse(text, gaz)
-        # A city far outside the region is a word, not where our residents are ("Orange").
-        cities = [
-            p
-            for s in found.cities
-            for p in [best_point(s.values, self.region, None)]
-            if self._near_region(p)
-        ]
+        cities = [best_point(s.values, self.region, None) for s in found.cities]
         hint = hint_point(cities, gaz.zips.get(named_zip) if named_zip else None)
-        precise = (
-            self._corner(found.corners, hint, named_zip)
-            or self._named(found, hint, named_zip)
-            or self._corner(found.loose_corners, hint, named_zip)
+        steps = (
+            lambda: self._between(found, hint, named_zip),
+            lambda: self._chain(found, hint, named_zip),
+            lambda: self._corner(found.corners, hint, named_zip, "corner"),
+            lambda: self._address(found.addresses, hint, named_zip, text, cities),
+            lambda: self._named(found, hint, named_zip),
+            lambda: self._corner(found.loose_corners, hint, named_zip, "loose"),
+            lambda: self._online(text, cities),
+            lambda: self._zip(named_zip),
+            lambda: self._city(cities, found),
+            lambda: self._far(text, found),
         )
-        if precise:
-            return precise
-        if self.online is not None:
-            online = self.online.lookup(text, cities[0].name if cities else None)
-            if online is not None:
-                return online
-        if named_zip:
-            lat, lon = gaz.zips[named_zip]
-            return GeoResult(lat, lon, PRECISION_M["zip"], "gazetteer", "zip", named_zip, named_zip)
-        if cities:
-            c = cities[0]
-            return self._result(
-                c.lat, c.lon, PRECISION_M["city"], "gazetteer", "city", c.name, None
-            )
+        for step in steps:
+            result = step()
+            if result is not None and result.confidence >= self.min_confidence:
+                return result
         return None
 
+    # --- precise readings -----------------------------------------------------------------
+
     def _corner(
-        self, corners: list[CornerMention], hint, named_zip: str | None
+        self, corners: list[CornerMention], hint, named_zip: str | None, kind: str
     ) -> GeoResult | None:
-        options = []
-        for c in corners:
-            points = [p for p in c.points if self._near_region(p)]
-            if points:
-                options.append((c, best_point(points, self.region, hint)))
-        if not options:
+        if not corners:
             return None
+        options = [(c, *pick(c.points, self.region, hint)) for c in corners]
         # Fewest spelling fixes, then the longest names read, then the best fit to city/region.
-        mention, point = min(
+        mention, point, trust = min(
             options,
             key=lambda cp: (
                 cp[0].edits,
                 -(cp[0].first.size + cp[0].second.size),
+                -cp[2],
                 rank_key(cp[1], self.region, hint),
             ),
         )
-        display = self.gazetteer.streets
-        matched = " / ".join(display.get(k, k) for k in mention.streets)
+        conf = (BASE[kind] - EDIT_COST * mention.edits) * trust
         return self._result(
-            point.lat, point.lon, PRECISION_M["corner"], "gazetteer", "corner", matched, named_zip
+            point.lat,
+            point.lon,
+            PRECISION_M["corner"],
+            "gazetteer",
+            "corner",
+            self._corner_name(mention),
+            named_zip,
+            conf,
         )
+
+    def _corner_name(self, mention: CornerMention) -> str:
+        display = self.gazetteer.streets
+        return " / ".join(display.get(k, k) for k in mention.streets)
+
+    def _between(self, found: Mentions, hint, named_zip: str | None) -> GeoResult | None:
+        best = None
+        for m in found.between:
+            pairs = [
+                (p, q, haversine_m(p.lat, p.lon, q.lat, q.lon))
+                for p in m.first.points
+                for q in m.second.points
+            ]
+            pairs = [pq for pq in pairs if pq[2] <= BLOCK_MAX_M]
+            if not pairs:
+                continue
+            mids = [
+                Point(f"{i}", (p.lat + q.lat) / 2, (p.lon + q.lon) / 2)
+                for i, (p, q, _d) in enumerate(pairs)
+            ]
+            mid, trust = pick(mids, self.region, hint)
+            half = pairs[int(mid.name)][2] / 2
+            conf = (BASE["block"] - EDIT_COST * (m.first.edits + m.second.edits)) * trust
+            name = f"{self._corner_name(m.first)} – {self._corner_name(m.second).split(' / ')[1]}"
+            result = self._result(
+                mid.lat,
+                mid.lon,
+                max(PRECISION_M["corner"], half),
+                "gazetteer",
+                "block",
+                name,
+                named_zip,
+                conf,
+            )
+            if best is None or result.confidence > best.confidence:
+                best = result
+        return best
+
+    def _chain(self, found: Mentions, hint, named_zip: str | None) -> GeoResult | None:
+        if not found.chains:
+            return None
+        best = None
+        corner = self._corner(found.corners, hint, None, "corner") if found.corners else None
+        for m in found.chains:
+            for chain in m.chain.values:
+                result = self._store(m, chain, corner, hint, named_zip)
+                if result is not None and (best is None or result.confidence > best.confidence):
+                    best = result
+        return best
+
+    def _store(self, m: ChainMention, chain, corner: GeoResult | None, hint, named_zip):
+        stores = [
+            Point(chain.name, lat, lon, i) for i, (lat, lon, _near) in enumerate(chain.stores)
+        ]
+        conf = BASE["chain"] - EDIT_COST * m.chain.edits
+        if corner is not None:
+            near = self._nearest(stores, corner.lat, corner.lon, STORE_NEAR_CORNER_M)
+            if near:
+                return self._store_result(near, chain, "", named_zip, conf * corner.confidence)
+        if m.streets:
+            on = self._stores_on(stores, chain, m.streets)
+            if on:
+                store, trust = pick(on, self.region, hint)
+                if not self.region.contains(store.lat, store.lon) and any(
+                    self.region.contains(s.lat, s.lon) for s in stores
+                ):
+                    trust *= 0.5  # a far store of a chain that has ours: likely not meant
+                street = self.gazetteer.streets.get(m.streets[0], m.streets[0])
+                return self._store_result(store, chain, street, named_zip, conf * trust)
+        for place in m.places:
+            near = self._nearest(stores, place.lat, place.lon, STORE_NEAR_PLACE_M)
+            if near:
+                return self._store_result(near, chain, place.name, named_zip, conf * 0.95)
+        if hint is not None:  # the ZIP or city named elsewhere in the text
+            near = self._nearest(stores, hint[0], hint[1], STORE_NEAR_PLACE_M)
+            if near:
+                return self._store_result(near, chain, "", named_zip, conf * 0.9)
+        return None  # "el Home Depot" alone: which one is a question, not a pick
+
+    def _stores_on(self, stores: list[Point], chain, keys: tuple[str, ...]) -> list[Point]:
+        """Stores on (or just off) one of the streets: the streets OSM put near the store,
+        or within a few hundred metres of a crossing of that street."""
+        gaz = self.gazetteer
+        ids = {gaz.street_id[k] for k in keys if k in gaz.street_id}
+        cells = set()
+        for k in keys:
+            for points in gaz.corners.of(k).values():
+                cells.update((int(p.lat // STREET_CELL), int(p.lon // STREET_CELL)) for p in points)
+        out = []
+        for s in stores:
+            cy, cx = int(s.lat // STREET_CELL), int(s.lon // STREET_CELL)
+            if ids & set(chain.stores[s.weight][2]) or any(
+                (cy + dy, cx + dx) in cells for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+            ):
+                out.append(s)
+        return out
+
+    @staticmethod
+    def _nearest(stores: list[Point], lat: float, lon: float, within: float) -> Point | None:
+        best = min(stores, key=lambda s: haversine_m(lat, lon, s.lat, s.lon))
+        return best if haversine_m(lat, lon, best.lat, best.lon) <= within else None
+
+    def _store_result(self, store: Point, chain, qualifier: str, named_zip, conf) -> GeoResult:
+        name = f"{chain.name} ({qualifier})" if qualifier else chain.name
+        return self._result(
+            store.lat, store.lon, PRECISION_M["place"], "gazetteer", "place", name, named_zip, conf
+        )
+
+    def _address(
+        self, addresses: list[AddressMention], hint, named_zip, text: str, cities
+    ) -> GeoResult | None:
+        """A house number on a street: offline when the data has that number or numbers
+        either side; a mere estimate (nearest numbered point) yields to the online service
+        when one is configured."""
+        best = self._offline_address(addresses, hint, named_zip)
+        if best is not None and best.confidence < SURE_ADDRESS and self.online is not None:
+            return self._online(text, cities) or best
+        return best
+
+    def _offline_address(self, addresses: list[AddressMention], hint, named_zip):
+        from core.geo.houses import locate
+
+        best = None
+        for a in addresses:
+            for key in a.street.values:
+                found = locate(self.gazetteer.houses.get(key), a.number)
+                if not found:
+                    continue
+                point, trust = pick([f[0] for f in found], self.region, hint)
+                _p, precision, quality = next(f for f in found if f[0] is point)
+                conf = (BASE["address"] - EDIT_COST * a.street.edits) * trust * quality
+                street = self.gazetteer.streets.get(key, key)
+                result = self._result(
+                    point.lat,
+                    point.lon,
+                    precision,
+                    "gazetteer",
+                    "address",
+                    f"{a.number} {street}",
+                    named_zip,
+                    conf,
+                )
+                if best is None or result.confidence > best.confidence:
+                    best = result
+        return best
 
     def _named(self, found: Mentions, hint, named_zip: str | None) -> GeoResult | None:
         for spans, kind in ((found.stations, "station"), (found.landmarks, "place")):
-            point = self._best_named(spans, hint)
-            if point:
-                return self._result(
-                    point.lat,
-                    point.lon,
-                    PRECISION_M[kind],
-                    "gazetteer",
-                    kind,
-                    point.name,
-                    named_zip,
-                )
+            if not spans:
+                continue
+            span = min(spans, key=lambda s: (s.edits, -s.size))
+            best = [s for s in spans if (s.edits, s.size) == (span.edits, span.size)]
+            points = [p for s in best for p in s.values]
+            primary = [p for p in points if p.primary] or points
+            point, trust = pick(primary, self.region, hint)
+            conf = (BASE[kind] - EDIT_COST * span.edits) * trust
+            return self._result(
+                point.lat,
+                point.lon,
+                PRECISION_M[kind],
+                "gazetteer",
+                kind,
+                point.name,
+                named_zip,
+                conf,
+            )
         return None
 
-    def _best_named(self, spans: list[Span[Point]], hint) -> Point | None:
-        def key(sp: tuple[Span[Point], Point]):
-            span, point = sp
-            return (span.edits, not point.primary, -span.size, rank_key(point, self.region, hint))
+    # --- coarse readings ------------------------------------------------------------------
 
-        options = [(s, p) for s in spans for p in s.values if self._near_region(p)]
-        return min(options, key=key)[1] if options else None
+    def _online(self, text: str, cities: list[Point]) -> GeoResult | None:
+        if self.online is None:
+            return None
+        return self.online.lookup(text, cities[0].name if cities else None)
 
-    def _near_region(self, point: Point) -> bool:
-        # A corner 40 km away that happens to share both names is a misreading, not a report
-        # from our neighbourhoods: no place beats a wrong one.
-        return self.region.distance_penalty(point.lat, point.lon) <= OUTSIDE_SLACK_M
+    def _zip(self, named_zip: str | None) -> GeoResult | None:
+        if not named_zip:
+            return None
+        lat, lon = self.gazetteer.zips[named_zip]
+        conf = BASE["zip"] * self._outside_factor(lat, lon)
+        return GeoResult(
+            lat, lon, PRECISION_M["zip"], "gazetteer", "zip", named_zip, named_zip, round(conf, 3)
+        )
 
-    def _result(self, lat, lon, precision, source, kind, matched, named_zip) -> GeoResult:
+    def _city(self, cities: list[Point], found: Mentions) -> GeoResult | None:
+        if not cities:
+            return None
+        c = cities[0]
+        span = found.cities[0]
+        factor = self._outside_factor(c.lat, c.lon)
+        before = found.tokens[span.start - 1] if span.start > 0 else ""
+        if factor < 1 and before not in vocab.PLACE_PREPOSITIONS:
+            return None  # "Santa Ana winds": a far city must be introduced as a place
+        conf = (BASE["city"] - EDIT_COST * span.edits) * factor
+        return self._result(
+            c.lat, c.lon, PRECISION_M["city"], "gazetteer", "city", c.name, None, conf
+        )
+
+    def _far(self, text: str, found: Mentions) -> GeoResult | None:
+        """A ZIP or "City, ST" elsewhere in the country ("migra en 60601"): found, ranked
+        below every local reading."""
+        gaz = self.gazetteer
+        far = find_far_zips(text, gaz.far_zips)
+        if far:
+            lat, lon, place = gaz.far_zips[far[0]]
+            return GeoResult(
+                lat, lon, PRECISION_M["zip"], "gazetteer", "zip", far[0], far[0], BASE["far_zip"]
+            )
+        tokens = [[(t, 0)] for t in found.tokens]
+        if not any(t in vocab.STATE_WORDS for t in found.tokens):
+            return None
+        spans: list[Span[Point]] = gaz.far_cities.find(tokens, max_edits=0)
+        if not spans:
+            return None
+        c = spans[0].values[0]
+        return GeoResult(
+            c.lat, c.lon, PRECISION_M["city"], "gazetteer", "city", c.name, None, BASE["far_city"]
+        )
+
+    def _outside_factor(self, lat: float, lon: float) -> float:
+        """1 inside the served region, less beyond it: a local reading outranks it."""
+        return 1.0 if self.region.distance_penalty(lat, lon) <= OUTSIDE_M else 0.8
+
+    def _result(
+        self, lat, lon, precision, source, kind, matched, named_zip, confidence=1.0
+    ) -> GeoResult:
         zip5 = named_zip or self.gazetteer.nearest_zip(lat, lon)
         return GeoResult(
-            round(lat, 6), round(lon, 6), float(precision), source, kind, matched, zip5
+            round(lat, 6),
+            round(lon, 6),
+            float(round(precision)),
+            source,
+            kind,
+            matched,
+            zip5,
+            round(max(0.0, min(1.0, confidence)), 3),
         )
 
 

@@ -21,8 +21,13 @@ from core.geo.result import GeoResult
 from core.geo.text import fold
 
 ADDRESS_PRECISION_M = 50.0
+CONFIDENCE = 0.8
+"""How sure an online answer is: the service read the address, we checked only the region."""
 
-_TYPES = r"ave|avenue|av|st|street|blvd|boulevard|bl|dr|drive|rd|road|way|pl|place|ln|lane|ct|hwy|highway"
+_TYPES = (
+    r"ave|avenue|av|st|street|blvd|boulevard|bl|dr|drive|rd|road|way|pl|place|ln|lane|ct|hwy"
+    r"|highway"
+)
 _ADDRESS = re.compile(
     rf"(?<![\d-])(\d{{3,6}})\s+((?:[nsew]\.?\s+)?[a-z][a-z0-9]*(?:\s+[a-z][a-z0-9]*){{0,2}}?)"
     rf"(?:\s+({_TYPES})\b\.?)?(?=\s|,|$|\.)"
@@ -111,7 +116,14 @@ class OnlineGeocoder:
             return None
         zip5 = load_gazetteer().nearest_zip(lat, lon)
         return GeoResult(
-            round(lat, 6), round(lon, 6), ADDRESS_PRECISION_M, "online", "address", address, zip5
+            round(lat, 6),
+            round(lon, 6),
+            ADDRESS_PRECISION_M,
+            "online",
+            "address",
+            address,
+            zip5,
+            CONFIDENCE,
         )
 
 

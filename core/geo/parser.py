@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.geo import vocab
-from core.geo.gazetteer import Gazetteer, Point
+from core.geo.gazetteer import Chain, Gazetteer, Point
 from core.geo.names import Alternatives, Span
 from core.geo.text import BREAK, reduce_tokens, tokenize
 
@@ -24,6 +24,8 @@ LOOSE_GAP = 6
 """Most words between two streets named without a connector ("Florence casi llegando a la")."""
 JOINERS = frozenset("y and & / e n x con".split())
 """Connectors that make a corner out of two names (unlike "near", "at")."""
+MAX_CHAIN_MENTIONS = 4
+"""Chain-store mentions read per text."""
 SHORT_TEXT = 12
 """Texts this short ("Lynwod", "ICE in Huntinton Park") get spelling correction everywhere."""
 
@@ -43,11 +45,41 @@ class CornerMention:
         return self.first.edits + self.second.edits
 
 
+@dataclass(frozen=True)
+class BetweenMention:
+    """ "Pacific entre Florence y Gage": one street and the two corners that bound a block."""
+
+    street: Span[str]
+    first: CornerMention
+    second: CornerMention
+
+
+@dataclass(frozen=True)
+class AddressMention:
+    """ "6500 Pacific Blvd": a house number and the street span after it."""
+
+    number: int
+    street: Span[str]
+
+
+@dataclass(frozen=True)
+class ChainMention:
+    """A chain store ("el Home Depot") and what the text names beside it to tell which."""
+
+    chain: Span[Chain]
+    streets: tuple[str, ...] = ()  # street keys named right after (or before) it
+    places: tuple[Point, ...] = ()  # a city or neighbourhood named beside it
+
+
 @dataclass
 class Mentions:
     """Everything place-like found in one text."""
 
     tokens: list[str]
+    streets: list[Span[str]] = field(default_factory=list)
+    between: list[BetweenMention] = field(default_factory=list)
+    addresses: list[AddressMention] = field(default_factory=list)
+    chains: list[ChainMention] = field(default_factory=list)
     corners: list[CornerMention] = field(default_factory=list)
     loose_corners: list[CornerMention] = field(default_factory=list)
     stations: list[Span[Point]] = field(default_factory=list)
@@ -60,8 +92,15 @@ def parse(text: str, gaz: Gazetteer) -> Mentions:
     tokens = tokenize(text)
     found = Mentions(tokens)
     alts = _alternatives(tokens, gaz)
-    streets = [s for s in gaz.street_names.find(alts) if tokens[s.start] != BREAK]
+    streets = [
+        s
+        for s in gaz.street_names.find(alts)
+        if tokens[s.start] != BREAK and not _everyday_noun(tokens, s)
+    ]
+    found.streets = streets
     found.corners = _corners(tokens, streets, gaz)
+    found.between = _between(tokens, streets, gaz)
+    found.addresses = _addresses(tokens, streets, gaz)
     if not found.corners:
         found.loose_corners = _loose_corners(tokens, streets, gaz)
     reduced, where = reduce_tokens(tokens)
@@ -71,10 +110,98 @@ def parse(text: str, gaz: Gazetteer) -> Mentions:
         for s in gaz.stations.find(reduced_alts, max_edits=1)
         if _near_trigger(reduced, s)
     ]
-    found.landmarks = [_remap(s, where) for s in gaz.landmarks.find(reduced_alts, max_edits=1)]
+    found.landmarks = [
+        _remap(s, where)
+        for s in gaz.landmarks.find(reduced_alts, max_edits=1)
+        if _distinctive(s.name, s.edits)
+    ]
     used = _street_positions(found.corners + found.loose_corners)
     found.cities = [s for s in gaz.cities.find(alts, max_edits=1) if _is_city(tokens, s, used, gaz)]
+    chains = [_remap(s, where) for s in gaz.chains.find(reduced_alts, max_edits=1)]
+    # "home depot home depot home depot…": the first few mentions say all there is.
+    found.chains = [_qualify(tokens, c, streets, gaz) for c in chains[:MAX_CHAIN_MENTIONS]]
     return found
+
+
+def _distinctive(name: str, edits: int) -> bool:
+    """A landmark name that is not everyday words ("right now", "family"): some word of it
+    is no common word, and a corrected one is long enough not to be a chance hit."""
+    words = name.split()
+    return any(w not in vocab.COMMON_WORDS for w in words) and (edits == 0 or len(name) >= 8)
+
+
+def _qualify(tokens: list[str], chain: Span[Chain], streets: list[Span[str]], gaz: Gazetteer):
+    """What names the store: a street or city right after the chain ("el Home Depot de
+    Slauson", "Food 4 Less on Pacific") or right before it ("the Slauson Home Depot")."""
+    keys: list[str] = []
+    for s in streets:
+        gap = tokens[chain.end : s.start] if s.start >= chain.end else tokens[s.end : chain.start]
+        if (s.start >= chain.end or s.end <= chain.start) and len(gap) <= 3:
+            if all(t in QUALIFIER_GAP for t in gap):
+                keys.extend(k for k in s.values if k not in keys)
+    places: list[Point] = []
+    i = chain.end
+    while i < len(tokens) and i - chain.end < 3 and tokens[i] in QUALIFIER_GAP:
+        i += 1
+    for c in gaz.cities.find([[(t, 0)] for t in tokens[i : i + 6]], max_edits=0):
+        if c.start == 0:
+            places.extend(c.values)
+    return ChainMention(chain, tuple(keys), tuple(places))
+
+
+QUALIFIER_GAP = vocab.REDUCIBLE | vocab.FILLERS | frozenset("in near off por sobre cerca".split())
+BETWEEN_WORDS = frozenset("entre between".split())
+
+
+def _between(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) -> list[BetweenMention]:
+    """ "<street> entre <street> y <street>": both corners must exist."""
+    by_start: dict[int, list[Span[str]]] = {}
+    for s in streets:
+        by_start.setdefault(s.start, []).append(s)
+    out: list[BetweenMention] = []
+    for a in streets:
+        i = a.end
+        while i < len(tokens) and tokens[i] in vocab.FILLERS:
+            i += 1
+        if i >= len(tokens) or tokens[i] not in BETWEEN_WORDS:
+            continue
+        i += 1
+        while i < len(tokens) and tokens[i] in vocab.FILLERS:
+            i += 1
+        for b in by_start.get(i, ()):
+            for gap in range(1, MAX_GAP + 1):
+                if not _gap_ok(tokens[b.end : b.end + gap]):
+                    continue
+                for c in by_start.get(b.end + gap, ()):
+                    ab, ac = _pairs(a, b, gaz), _pairs(a, c, gaz)
+                    if ab and ac:
+                        out.append(BetweenMention(a, ab[0], ac[0]))
+    return out
+
+
+def _addresses(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) -> list[AddressMention]:
+    """A house number right before a street ("6500 Pacific", "1200 W 7th St")."""
+    out = []
+    for s in streets:
+        i = s.start - 1
+        if i >= 0 and tokens[i] in vocab.DIRECTIONS:
+            i -= 1
+        if i < 0 or not tokens[i].isdigit() or not 2 <= len(tokens[i]) <= 6:
+            continue
+        if tokens[i] in gaz.residential_zips or (i > 0 and tokens[i - 1] in vocab.PLATE_WORDS):
+            continue
+        if any(k in gaz.houses for k in s.values):
+            out.append(AddressMention(int(tokens[i]), s))
+    return out
+
+
+def _everyday_noun(tokens: list[str], span: Span[str]) -> bool:
+    """ "the park", "the church": after "the" an everyday word is a thing, not a street,
+    unless a street type follows ("the Park Ave")."""
+    before = tokens[span.start - 1] if span.start > 0 else ""
+    after = tokens[span.end] if span.end < len(tokens) else ""
+    common = span.name in vocab.LOOSE_SKIP or span.name in vocab.COMMON_WORDS
+    return before == "the" and common and after not in vocab.STREET_TYPES
 
 
 def _street_positions(corners: list[CornerMention]) -> set[int]:
@@ -89,8 +216,12 @@ def _alternatives(tokens: list[str], gaz: Gazetteer) -> Alternatives:
     for i, tok in enumerate(tokens):
         if tok in vocab.SPANISH_NAMES:
             out.append([(tok, 0), (vocab.SPANISH_NAMES[tok], 0)])
-        elif tok in gaz.speller.words:
-            out.append([(tok, 0)])
+        elif tok in gaz.known_words:
+            # A known word may still be a typo of a commoner one ("estate" → "state").
+            extra = (
+                gaz.speller.candidates(tok) if i in near and tok not in gaz.speller.words else []
+            )
+            out.append([(tok, 0)] + [c for c in extra if c[0] != tok][:2])
         elif i in near:
             out.append(gaz.speller.candidates(tok))
         else:
@@ -141,7 +272,12 @@ def _loose_corners(
                 continue
             if a.name in vocab.LOOSE_SKIP and b.name in vocab.LOOSE_SKIP:
                 continue
-            out.extend(_pairs(a, b, gaz))
+            # Without a connector, only corners people name (a transit stop is named after
+            # them; OSM-only crossings weigh 0): "Santa Ana winds and Santa Fe trains".
+            for c in _pairs(a, b, gaz):
+                points = tuple(p for p in c.points if p.weight > 0)
+                if points:
+                    out.append(CornerMention(c.first, c.second, c.streets, points))
     return out
 
 
@@ -160,7 +296,10 @@ def _gap_ok(gap: list[str]) -> bool:
     """Only connectors and filler words, with at least one connector ("y la", "Ave at")."""
     if not gap:
         return False
-    if any(t not in vocab.CONNECTORS and t not in vocab.FILLERS for t in gap):
+    if any(
+        t not in vocab.CONNECTORS and t not in vocab.FILLERS and t not in vocab.STREET_TYPES
+        for t in gap
+    ):
         return False
     return any(t in vocab.CONNECTORS for t in gap)
 

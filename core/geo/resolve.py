@@ -40,3 +40,38 @@ def hint_point(
     if cities:
         return (cities[0].lat, cities[0].lon)
     return zip_point
+
+
+SAME_PLACE_M = 1_500
+"""Candidates this close to the chosen one are the same place read twice, not a rival."""
+
+
+def pick(
+    points: Sequence[Point], region: Region, hint: tuple[float, float] | None
+) -> tuple[Point, float]:
+    """The best of same-named candidates and how much to trust the choice (0..1).
+
+    1.0: one place, or the one the text's city/ZIP points at; lower when rivals elsewhere
+    are as plausible, down to below the geocoder's threshold when nothing tells them apart
+    ("Pacific y Broadway" with two such corners equally near the region's centre).
+    """
+    best = best_point(points, region, hint)
+    rivals = [p for p in points if haversine_m(p.lat, p.lon, best.lat, best.lon) > SAME_PLACE_M]
+    inside = region.contains(best.lat, best.lon)
+    if hint is not None:
+        d = haversine_m(hint[0], hint[1], best.lat, best.lon)
+        if d > HINT_RADIUS_M:
+            return best, 0.55 if rivals else 0.8  # the text's city says elsewhere
+        near = [p for p in rivals if haversine_m(hint[0], hint[1], p.lat, p.lon) <= HINT_RADIUS_M]
+        return best, 0.8 if near else 1.0
+    if not rivals:
+        return best, 1.0 if inside else 0.9
+    if not inside:
+        return best, 0.45  # several places of that name, none ours: ask
+    rivals_inside = [p for p in rivals if region.contains(p.lat, p.lon)]
+    if not rivals_inside:
+        return best, 0.95
+    mine = region.centre_distance_m(best.lat, best.lon) + 1_000
+    theirs = min(region.centre_distance_m(p.lat, p.lon) for p in rivals_inside) + 1_000
+    ratio = theirs / mine
+    return best, 0.85 if ratio >= 3 else 0.65 if ratio >= 1.5 else 0.45

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-PRECISION_M = {"corner": 100.0, "station": 150.0, "place": 150.0, "zip": 2000.0, "city": 3000.0}
+PRECISION_M = {
+    "corner": 100.0,
+    "station": 150.0,
+    "place": 150.0,
+    "address": 50.0,
+    "zip": 2000.0,
+    "city": 3000.0,
+}
 """Typical radius of uncertainty, metres, by kind of match (custom places carry their own)."""
 
 
@@ -14,9 +21,11 @@ class GeoResult:
 
     ``precision_m`` is a radius in metres; ``source`` is ``"gazetteer"``, ``"place"`` (a
     coordinator-added place) or ``"online"``; ``kind`` is ``"corner"``, ``"station"``,
-    ``"zip"``, ``"place"``, ``"city"`` or ``"address"``; ``matched`` is the span understood
-    (e.g. ``"Pacific / Florence"``); ``zip`` is the ZIP named in the text, else the nearest
-    ZIP centroid to the point.
+    ``"zip"``, ``"place"``, ``"city"``, ``"address"`` or ``"block"`` (between two corners);
+    ``matched`` is the span understood (e.g. ``"Pacific / Florence"``); ``zip`` is the ZIP
+    named in the text, else the nearest ZIP centroid to the point; ``confidence`` in 0..1 is
+    how sure the reading is (spelling fixes, same-named places elsewhere, how far outside the
+    served region): the geocoder answers None rather than a result below its threshold.
     """
 
     lat: float
@@ -26,9 +35,10 @@ class GeoResult:
     kind: str
     matched: str
     zip: str | None = None
+    confidence: float = 1.0
 
     def to_dict(self) -> dict:
-        """JSON-ready dict with keys lat, lon, precision_m, source, kind, matched, zip."""
+        """JSON-ready dict: lat, lon, precision_m, source, kind, matched, zip, confidence."""
         return asdict(self)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import combinations
 
 from rapidfuzz.distance import OSA
 
@@ -28,9 +27,10 @@ def _max_edits(length: int) -> int:
 
 def _deletes(word: str, n: int) -> set[str]:
     out = {word}
-    for k in range(1, n + 1):
-        for idx in combinations(range(len(word)), k):
-            out.add("".join(c for i, c in enumerate(word) if i not in idx))
+    frontier = {word}
+    for _ in range(n):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
     return out
 
 

@@ -6,6 +6,7 @@ a text would never meet; that is why this is one module.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -27,11 +28,19 @@ _BREAKERS = re.compile(r"[,;:!?()\[\]{}<>\"\n\r\t.…¡¿]+")
 _NON_WORD = re.compile(r"[^a-z0-9&/@+|' ]+")
 
 
+@functools.lru_cache(maxsize=256)
 def fold(text: str) -> str:
-    """Lowercase, strip accents and odd marks; ``"Estación"`` → ``"estacion"``."""
+    """Lowercase, strip accents and odd marks; ``"Estación"`` → ``"estacion"``.
+
+    Cached: one text is folded by the ZIP finder, the place matcher and the parser.
+    """
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed.lower()
     kept = (
-        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+        c
+        for c in decomposed
+        if c < "\x80" or (not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     )
     return "".join(kept).lower()
 

@@ -127,3 +127,14 @@ LOOSE_SKIP = frozenset(
 )
 """Street names that are also everyday words: not trusted to form a corner unless joined by
 a connector ("Main thing: state agents came" must not be Main / State)."""
+
+STATE_WORDS = frozenset(
+    """al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv
+    nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy pr alabama alaska arizona
+    arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois
+    indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
+    mississippi missouri montana nebraska nevada hampshire jersey mexico york carolina dakota
+    ohio oklahoma oregon pennsylvania rhode tennessee texas utah vermont virginia washington
+    wisconsin wyoming rico""".split()
+)
+"""Words that end a "City, ST" naming a place elsewhere in the country."""

@@ -26,3 +26,19 @@ def find_zips(text: str, known: frozenset[str] | set[str]) -> list[str]:
 def _after_plate_word(folded: str, start: int) -> bool:
     before = folded[max(0, start - 20) : start].replace(":", " ").split()
     return bool(before) and before[-1] in vocab.PLATE_WORDS
+
+
+_FAR_CONTEXT = vocab.PLACE_PREPOSITIONS | frozenset("zip codigo postal cp area zona".split())
+
+
+def find_far_zips(text: str, known) -> list[str]:
+    """ZIPs elsewhere in the country, only where the text introduces them as a place ("migra
+    en 60601", "zip 60601"): a bare 5-digit number there is as likely an amount or a code."""
+    folded = fold(text)
+    out: list[str] = []
+    for m in _ZIP.finditer(folded):
+        z = m.group(1)
+        before = folded[max(0, m.start() - 20) : m.start()].replace(":", " ").split()
+        if z in known and z not in out and before and before[-1] in _FAR_CONTEXT:
+            out.append(z)
+    return out

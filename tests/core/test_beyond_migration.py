@@ -22,7 +22,7 @@ def test_migration_matches_the_model(db):
 def test_migration_downgrades_and_upgrades(tmp_path):
     url = f"sqlite:///{tmp_path / 'beyond.db'}"
     upgrade(url)
-    command.downgrade(alembic_config(url), "0005_api")
+    command.downgrade(alembic_config(url), "0004_console")
     assert "drill" not in _tables(url)
     upgrade(url)
     assert {"drill", "alertcall"} <= _tables(url)

@@ -6,13 +6,21 @@ geocoder: ``corner:A|B[@lat,lon]`` is the median of the transit stops named afte
 streets (clustered at 300 m; the cluster nearest the given point, else the region centre),
 ``station:NAME`` the rail station, ``landmark:NAME`` the named stop, ``zip:Z`` the GeoNames
 centroid, ``city:NAME=Z1,Z2`` the mean of those ZIP centroids, ``none`` no place at all.
+
+County-wide refs come from the OpenStreetMap tiles, read here by a decoder of our own (PMTiles
+directory + protobuf wire format, below; nothing shared with ``core.geo.builder``):
+``osm-corner:LINE A|LINE B@z/x/y`` the mean crossing point of the two lines named exactly so
+in that tile; ``osm-poi:NAME@z/x/y`` the named place in that tile; ``osm-house:N@z/x/y`` the
+address point numbered N; ``osm-block:A|B@t1;A|C@t2`` the middle of the two corners.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
+import gzip
 import json
+import math
 import re
 import statistics
 from pathlib import Path
@@ -25,6 +33,7 @@ HERE = Path(__file__).parent
 CORPUS = HERE / "geo_corpus.jsonl"
 GEODATA = HERE.parent.parent.parent / "shared" / "geodata"
 CENTRE = (33.96, -118.21)
+PMTILES = GEODATA / "osm" / "la-core.pmtiles"
 
 
 def load_corpus() -> list[dict]:
@@ -81,11 +90,198 @@ def _corner_parts(stop_name: str) -> frozenset[str]:
     return frozenset(parts) if len(parts) == 2 else frozenset()
 
 
+# --- an independent reader of the OSM tiles ------------------------------------------------
+
+
+def _varint(buf: bytes, i: int) -> tuple[int, int]:
+    shift = result = 0
+    while True:
+        b = buf[i]
+        i += 1
+        result |= (b & 0x7F) << shift
+        if b < 0x80:
+            return result, i
+        shift += 7
+
+
+def _fields(buf: bytes):
+    """(field number, wire type, value) of a protobuf message; bytes for length-delimited."""
+    i = 0
+    while i < len(buf):
+        key, i = _varint(buf, i)
+        num, wt = key >> 3, key & 7
+        if wt == 0:
+            val, i = _varint(buf, i)
+        elif wt == 2:
+            n, i = _varint(buf, i)
+            val, i = buf[i : i + n], i + n
+        elif wt == 5:
+            val, i = buf[i : i + 4], i + 4
+        elif wt == 1:
+            val, i = buf[i : i + 8], i + 8
+        else:
+            raise ValueError(wt)
+        yield num, wt, val
+
+
+def _packed(buf: bytes) -> list[int]:
+    out, i = [], 0
+    while i < len(buf):
+        v, i = _varint(buf, i)
+        out.append(v)
+    return out
+
+
+def _tile_id(z: int, x: int, y: int) -> int:
+    acc = sum(4**k for k in range(z))
+    n, d, tx, ty = 2**z, 0, x, y
+    s = n // 2
+    while s > 0:
+        rx, ry = int((tx & s) > 0), int((ty & s) > 0)
+        d += s * s * ((3 * rx) ^ ry)
+        if ry == 0:
+            if rx == 1:
+                tx, ty = s - 1 - tx, s - 1 - ty
+            tx, ty = ty, tx
+        s //= 2
+    return acc + d
+
+
+def _directory(raw: bytes) -> list[tuple[int, int, int, int]]:
+    buf = gzip.decompress(raw)
+    n, i = _varint(buf, 0)
+    cols = []
+    for _ in range(4):
+        col = []
+        for _ in range(n):
+            v, i = _varint(buf, i)
+            col.append(v)
+        cols.append(col)
+    ids, runs, lengths, offsets = cols
+    out, tid = [], 0
+    for k in range(n):
+        tid += ids[k]
+        off = offsets[k] - 1 if offsets[k] else out[-1][3] + out[-1][2]
+        out.append((tid, runs[k], lengths[k], off))
+    return out
+
+
+@functools.cache
+def _tile(z: int, x: int, y: int) -> dict[str, list[tuple[dict, list[list[tuple[float, float]]]]]]:
+    """Layer name → [(properties, parts as (lat, lon) lists)] of one tile."""
+    with PMTILES.open("rb") as fh:
+
+        def read(offset: int, length: int) -> bytes:
+            fh.seek(offset)
+            return fh.read(length)
+
+        head = read(0, 127)
+        assert head[:7] == b"PMTiles" and head[7] == 3
+        u64 = [int.from_bytes(head[8 + 8 * k : 16 + 8 * k], "little") for k in range(7)]
+        root_off, root_len, _mo, _ml, leaf_off, _ll, tile_off = u64
+        want = _tile_id(z, x, y)
+        entries = _directory(read(root_off, root_len))
+        while True:
+            hit = max((e for e in entries if e[0] <= want), key=lambda e: e[0])
+            if hit[1] == 0:  # a leaf directory
+                entries = _directory(read(leaf_off + hit[3], hit[2]))
+                continue
+            assert want < hit[0] + hit[1]
+            raw = gzip.decompress(read(tile_off + hit[3], hit[2]))
+            break
+    layers = {}
+    for num, _wt, layer in _fields(raw):
+        if num == 3:
+            name, keys, values, feats, extent = "", [], [], [], 4096
+            for f, _w, v in _fields(layer):
+                if f == 1:
+                    name = v.decode()
+                elif f == 3:
+                    keys.append(v.decode())
+                elif f == 4:
+                    values.append(next((vv.decode() for ff, _, vv in _fields(v) if ff == 1), None))
+                elif f == 2:
+                    feats.append(v)
+                elif f == 5:
+                    extent = v
+            if name in ("transportation_name", "poi", "housenumber"):
+                layers[name] = [_feature(ft, keys, values, extent, z, x, y) for ft in feats]
+    return layers
+
+
+def _feature(buf, keys, values, extent, z, x, y):
+    tags, geom = [], []
+    for f, _w, v in _fields(buf):
+        if f == 2:
+            tags = _packed(v)
+        elif f == 4:
+            geom = _packed(v)
+    props = {keys[tags[k]]: values[tags[k + 1]] for k in range(0, len(tags), 2)}
+    parts, cur, px, py, i = [], [], 0, 0, 0
+    while i < len(geom):
+        cmd, count = geom[i] & 7, geom[i] >> 3
+        i += 1
+        for _ in range(count if cmd != 7 else 0):
+            dx, dy = geom[i], geom[i + 1]
+            px += (dx >> 1) ^ -(dx & 1)
+            py += (dy >> 1) ^ -(dy & 1)
+            i += 2
+            if cmd == 1 and cur:
+                parts.append(cur)
+                cur = []
+            n = 2**z
+            lon = (x + px / extent) / n * 360 - 180
+            lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + py / extent) / n))))
+            cur.append((lat, lon))
+    if cur:
+        parts.append(cur)
+    return props, parts
+
+
+def _crossing(a: list, b: list) -> list[tuple[float, float]]:
+    out = []
+    for p1, p2 in zip(a, a[1:], strict=False):
+        for q1, q2 in zip(b, b[1:], strict=False):
+            d = (p2[0] - p1[0]) * (q2[1] - q1[1]) - (p2[1] - p1[1]) * (q2[0] - q1[0])
+            if d == 0:
+                continue
+            t = ((q1[0] - p1[0]) * (q2[1] - q1[1]) - (q1[1] - p1[1]) * (q2[0] - q1[0])) / d
+            u = ((q1[0] - p1[0]) * (p2[1] - p1[1]) - (q1[1] - p1[1]) * (p2[0] - p1[0])) / d
+            if 0 <= t <= 1 and 0 <= u <= 1:
+                out.append((p1[0] + t * (p2[0] - p1[0]), p1[1] + t * (p2[1] - p1[1])))
+    return out
+
+
+def osm_truth(kind: str, arg: str) -> tuple[float, float]:
+    """Coordinates of an ``osm-*`` ref, from the tiles."""
+    if kind == "osm-block":
+        a, b = (osm_truth("osm-corner", part) for part in arg.split(";"))
+        return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    what, _, tile = arg.rpartition("@")
+    z, x, y = (int(v) for v in tile.split("/"))
+    layers = _tile(z, x, y)
+    if kind == "osm-corner":
+        name_a, name_b = what.split("|")
+        lines = layers["transportation_name"]
+        pa = [p for props, parts in lines if props.get("name:latin") == name_a for p in parts]
+        pb = [p for props, parts in lines if props.get("name:latin") == name_b for p in parts]
+        pts = [c for a in pa for b in pb for c in _crossing(a, b)]
+    else:
+        layer, field = (
+            ("poi", "name:latin") if kind == "osm-poi" else ("housenumber", "housenumber")
+        )
+        pts = [parts[0][0] for props, parts in layers[layer] if props.get(field) == what]
+    assert pts, (kind, arg)
+    return statistics.mean(p[0] for p in pts), statistics.mean(p[1] for p in pts)
+
+
 def truth_of(ref: str, stops: list) -> tuple[float, float] | None:
     """Coordinates a ``ref`` denotes, computed from the raw files in ../shared/geodata."""
     kind, _, arg = ref.partition(":")
     if kind == "none":
         return None
+    if kind.startswith("osm-"):
+        return osm_truth(kind, arg)
     if kind == "corner":
         names, _, hint = arg.partition("@")
         want = frozenset(n.lower() for n in names.split("|"))
@@ -101,7 +297,7 @@ def truth_of(ref: str, stops: list) -> tuple[float, float] | None:
     with (GEODATA / "geonames_us_postal_codes.txt").open(encoding="utf-8") as fh:
         for line in fh:
             f = line.split("\t")
-            if f[4] == "CA" and f[1] in zips:
+            if f[1] in zips:  # ZIPs are unique nationwide
                 rows[f[1]] = (float(f[9]), float(f[10]))
     return statistics.mean(rows[z][0] for z in zips), statistics.mean(rows[z][1] for z in zips)
 
@@ -115,6 +311,10 @@ def test_corpus_is_large_and_mixed():
     assert sum(c["truth"] is None for c in corpus) >= 30
     kinds = {c["ref"].split(":")[0] for c in corpus}
     assert {"corner", "station", "zip", "city", "none"} <= kinds
+    # issue 10: county-wide corners, landmarks, blocks and addresses from the OSM tiles
+    assert {"osm-corner", "osm-poi", "osm-block", "osm-house"} <= kinds
+    county = [c for c in corpus if c["ref"].startswith("osm-")]
+    assert len(county) >= 45 and {c["lang"] for c in county} == {"en", "es"}
 
 
 def test_no_place_texts_never_get_a_place():

@@ -1,0 +1,234 @@
+"""Every text the console shows, in Spanish and English, in one place.
+
+Templates call ``t("key", **params)``; a key missing in one language falls back to the other,
+and a missing key shows itself (so a gap is visible, never a crash).
+"""
+
+TEXTS: dict[str, dict[str, str]] = {
+    # frame
+    "app.title": {"es": "Avisa · consola", "en": "Avisa · console"},
+    "nav.board": {"es": "Tablero", "en": "Board"},
+    "nav.map": {"es": "Mapa", "en": "Map"},
+    "nav.inbox": {"es": "Bandeja", "en": "Inbox"},
+    "nav.subscribers": {"es": "Red", "en": "Network"},
+    "nav.zones": {"es": "Zonas", "en": "Zones"},
+    "nav.audit": {"es": "Registro", "en": "Audit log"},
+    "nav.broadcasts": {"es": "Difusiones", "en": "Broadcasts"},
+    "nav.apikeys": {"es": "Claves API", "en": "API keys"},
+    "nav.soon": {"es": "próximamente", "en": "coming soon"},
+    "nav.sign_out": {"es": "Salir", "en": "Sign out"},
+    "nav.language": {"es": "English", "en": "Español"},
+    "nav.signed_in_as": {"es": "{user} ({role})", "en": "{user} ({role})"},
+    # sign-in
+    "login.title": {"es": "Entrar", "en": "Sign in"},
+    "login.username": {"es": "Usuario", "en": "Username"},
+    "login.password": {"es": "Contraseña", "en": "Password"},
+    "login.submit": {"es": "Entrar", "en": "Sign in"},
+    "login.wrong": {
+        "es": "Usuario o contraseña incorrectos.",
+        "en": "Wrong username or password.",
+    },
+    "login.locked": {
+        "es": "Demasiados intentos fallidos. Espere 15 minutos.",
+        "en": "Too many failed attempts. Wait 15 minutes.",
+    },
+    "login.expired": {
+        "es": "El formulario caducó. Inténtelo otra vez.",
+        "en": "The form expired. Please try again.",
+    },
+    # errors
+    "error.forbidden": {
+        "es": "Su cuenta no puede hacer esto.",
+        "en": "Your account cannot do this.",
+    },
+    "error.csrf": {
+        "es": "Formulario no válido (falta el código de seguridad). Recargue la página.",
+        "en": "Invalid form (security token missing). Reload the page.",
+    },
+    "error.not_found": {"es": "No encontrado.", "en": "Not found."},
+    "error.unavailable": {
+        "es": "Un servicio no responde; se guardó y se enviará cuando vuelva.",
+        "en": "A service is not answering; it was stored and will go out when it is back.",
+    },
+    "error.redis": {
+        "es": "La cola (Redis) no responde. Inténtelo en un momento.",
+        "en": "The queue (Redis) is not answering. Try again in a moment.",
+    },
+    # statuses
+    "status.reported": {"es": "sin verificar", "en": "unverified"},
+    "status.confirmed": {"es": "confirmado", "en": "confirmed"},
+    "status.resolved": {"es": "resuelto", "en": "resolved"},
+    "status.dismissed": {"es": "falsa alarma", "en": "false alarm"},
+    "status.expired": {"es": "expirado", "en": "expired"},
+    "status.merged": {"es": "fusionado", "en": "merged"},
+    "status.held": {"es": "retenido", "en": "held"},
+    "report.located": {"es": "ubicado", "en": "located"},
+    "report.awaiting_location": {"es": "esperando lugar", "en": "awaiting place"},
+    "report.unlocated": {"es": "sin lugar", "en": "no place"},
+    # board
+    "board.title": {"es": "Incidentes abiertos", "en": "Open incidents"},
+    "board.place": {"es": "Lugar", "en": "Place"},
+    "board.status": {"es": "Estado", "en": "Status"},
+    "board.reporters": {"es": "Reportantes", "en": "Reporters"},
+    "board.on_the_way": {"es": "En camino", "en": "On the way"},
+    "board.quiet": {"es": "Último reporte", "en": "Last report"},
+    "board.minutes": {"es": "hace {n} min", "en": "{n} min ago"},
+    "board.empty": {"es": "No hay incidentes abiertos.", "en": "No open incidents."},
+    "board.live": {"es": "Se actualiza solo.", "en": "Updates by itself."},
+    "board.unnamed": {"es": "(sin nombre)", "en": "(unnamed)"},
+    # incident
+    "incident.title": {"es": "Incidente #{id}", "en": "Incident #{id}"},
+    "incident.reports": {"es": "Reportes", "en": "Reports"},
+    "incident.answers": {"es": "Respuestas de voluntarios", "en": "Responders' answers"},
+    "incident.notes": {"es": "Notas", "en": "Notes"},
+    "incident.texts": {"es": "Textos enviados", "en": "Texts sent"},
+    "incident.audit": {"es": "Historial", "en": "Audit trail"},
+    "incident.none": {"es": "Nada todavía.", "en": "Nothing yet."},
+    "incident.confirm": {"es": "Confirmar", "en": "Confirm"},
+    "incident.dismiss": {"es": "Falsa alarma", "en": "Dismiss"},
+    "incident.resolve": {"es": "Resolver", "en": "Resolve"},
+    "incident.release": {"es": "Liberar", "en": "Release"},
+    "incident.reason": {"es": "Motivo (opcional)", "en": "Reason (optional)"},
+    "incident.merge": {"es": "Fusionar en", "en": "Merge into"},
+    "incident.split": {"es": "Separar los reportes marcados", "en": "Split checked reports out"},
+    "incident.add_note": {"es": "Añadir nota", "en": "Add note"},
+    "incident.recording": {"es": "grabación", "en": "recording"},
+    "incident.precision": {"es": "±{m} m", "en": "±{m} m"},
+    "incident.done": {"es": "Hecho.", "en": "Done."},
+    "incident.first_seen": {"es": "Primer reporte", "en": "First report"},
+    "incident.merged_into": {"es": "Fusionado en #{id}", "en": "Merged into #{id}"},
+    "answer.confirm": {"es": "confirmó", "en": "confirmed"},
+    "answer.false": {"es": "falsa alarma", "en": "false alarm"},
+    "answer.on_my_way": {"es": "va en camino", "en": "on the way"},
+    "answer.clear": {"es": "todo despejado", "en": "all clear"},
+    # inbox
+    "inbox.title": {"es": "Reportes por ubicar", "en": "Reports to place"},
+    "inbox.empty": {"es": "Nada por ubicar.", "en": "Nothing to place."},
+    "inbox.place_text": {
+        "es": "Lugar (esquina, dirección, ZIP)",
+        "en": "Place (corner, address, ZIP)",
+    },
+    "inbox.place": {"es": "Ubicar", "en": "Place"},
+    "inbox.pick": {"es": "Elegir en el mapa", "en": "Pick on the map"},
+    "inbox.attach": {"es": "Unir al incidente", "en": "Attach to incident"},
+    "inbox.reply": {"es": "Responder al reportante", "en": "Reply to the reporter"},
+    "inbox.send": {"es": "Enviar", "en": "Send"},
+    "inbox.not_found": {
+        "es": "No se encontró ese lugar. Pruebe otra forma o elíjalo en el mapa.",
+        "en": "That place was not found. Try another wording or pick it on the map.",
+    },
+    "inbox.placed": {
+        "es": "Reporte ubicado en el incidente #{id}.",
+        "en": "Report placed in incident #{id}.",
+    },
+    "inbox.attached": {
+        "es": "Reporte unido al incidente #{id}.",
+        "en": "Report attached to incident #{id}.",
+    },
+    "inbox.replied": {"es": "Respuesta en la cola de envío.", "en": "Reply queued to send."},
+    "inbox.uncertain": {"es": "lugar aproximado", "en": "rough place"},
+    "inbox.pick_hint": {
+        "es": "Toque el mapa donde ocurre; luego pulse Ubicar.",
+        "en": "Tap the map where it is happening, then press Place.",
+    },
+    # map
+    "map.title": {"es": "Mapa", "en": "Map"},
+    "map.no_basemap": {
+        "es": "Sin mapa base configurado: se muestran incidentes y zonas.",
+        "en": "No basemap configured: showing incidents and zones.",
+    },
+    "map.legend": {
+        "es": "Rojo: sin verificar · Morado: confirmado · Azul: zonas",
+        "en": "Red: unverified · Purple: confirmed · Blue: zones",
+    },
+    # network
+    "subs.title": {"es": "Suscriptores", "en": "Subscribers"},
+    "subs.filter": {"es": "Filtrar", "en": "Filter"},
+    "subs.name": {"es": "Nombre", "en": "Name"},
+    "subs.phone": {"es": "Teléfono", "en": "Phone"},
+    "subs.language": {"es": "Idioma", "en": "Language"},
+    "subs.roles": {"es": "Funciones", "en": "Roles"},
+    "subs.zones": {"es": "Zonas", "en": "Zones"},
+    "subs.status": {"es": "Estado", "en": "Status"},
+    "subs.any": {"es": "(cualquiera)", "en": "(any)"},
+    "subs.add": {"es": "Añadir suscriptor", "en": "Add subscriber"},
+    "subs.confirmed": {
+        "es": "Consentimiento tomado en persona (solo admin)",
+        "en": "Consent taken in person (admin only)",
+    },
+    "subs.import": {"es": "Importar CSV", "en": "Import CSV"},
+    "subs.import_help": {
+        "es": "Columnas: phone,name,language,roles,zones[,confirmed]; funciones y zonas separadas por ;",
+        "en": "Columns: phone,name,language,roles,zones[,confirmed]; roles and zones separated by ;",
+    },
+    "subs.preview": {"es": "Vista previa", "en": "Preview"},
+    "subs.do_import": {"es": "Importar", "en": "Import"},
+    "subs.preview_result": {
+        "es": "Vista previa: {created} nuevos, {updated} actualizados, {errors} filas con errores (no se guardó nada).",
+        "en": "Preview: {created} new, {updated} updated, {errors} rows with errors (nothing saved).",
+    },
+    "subs.import_result": {
+        "es": "Importado: {created} nuevos, {updated} actualizados, {errors} filas omitidas.",
+        "en": "Imported: {created} new, {updated} updated, {errors} rows skipped.",
+    },
+    "subs.row": {"es": "Fila", "en": "Row"},
+    "subs.error": {"es": "Error", "en": "Error"},
+    "subs.edit": {"es": "Editar", "en": "Edit"},
+    "subs.save": {"es": "Guardar", "en": "Save"},
+    "subs.opt_out": {"es": "Dar de baja", "en": "Opt out"},
+    "subs.created": {"es": "Suscriptor añadido.", "en": "Subscriber added."},
+    "subs.saved": {"es": "Guardado.", "en": "Saved."},
+    "subs.empty": {"es": "Nadie con esos filtros.", "en": "Nobody matches."},
+    "role.responder": {"es": "respuesta", "en": "responder"},
+    "role.legal_aid": {"es": "ayuda legal", "en": "legal aid"},
+    "role.coordinator": {"es": "coordinación", "en": "coordinator"},
+    "role.community": {"es": "comunidad", "en": "community"},
+    "substatus.pending": {"es": "pendiente", "en": "pending"},
+    "substatus.active": {"es": "activo", "en": "active"},
+    "substatus.opted_out": {"es": "de baja", "en": "opted out"},
+    # zones
+    "zones.title": {"es": "Zonas", "en": "Zones"},
+    "zones.name": {"es": "Nombre", "en": "Name"},
+    "zones.shape": {"es": "Forma", "en": "Shape"},
+    "zones.zips": {"es": "ZIPs (separados por comas)", "en": "ZIPs (comma-separated)"},
+    "zones.circle": {"es": "Círculo", "en": "Circle"},
+    "zones.polygon": {"es": "Polígono", "en": "Polygon"},
+    "zones.radius": {"es": "Radio (m)", "en": "Radius (m)"},
+    "zones.create": {"es": "Crear zona", "en": "Create zone"},
+    "zones.draw_hint": {
+        "es": "Círculo: toque el centro. Polígono: toque cada esquina; «Cerrar» termina.",
+        "en": "Circle: tap the centre. Polygon: tap each corner; 'Close' finishes.",
+    },
+    "zones.close": {"es": "Cerrar polígono", "en": "Close polygon"},
+    "zones.clear": {"es": "Borrar dibujo", "en": "Clear drawing"},
+    "zones.created": {"es": "Zona creada.", "en": "Zone created."},
+    "zones.empty": {"es": "Todavía no hay zonas.", "en": "No zones yet."},
+    # audit
+    "audit.title": {"es": "Registro de acciones", "en": "Audit log"},
+    "audit.when": {"es": "Cuándo", "en": "When"},
+    "audit.who": {"es": "Quién", "en": "Who"},
+    "audit.what": {"es": "Qué", "en": "What"},
+    "audit.target": {"es": "Sobre", "en": "On"},
+    "audit.detail": {"es": "Detalle", "en": "Detail"},
+    # messages
+    "msg.kind": {"es": "Tipo", "en": "Kind"},
+    "msg.to": {"es": "Para", "en": "To"},
+    "msg.body": {"es": "Texto", "en": "Text"},
+    "msg.status": {"es": "Entrega", "en": "Delivery"},
+    "msg.reporter": {"es": "reportante", "en": "reporter"},
+    "soon.title": {"es": "Próximamente", "en": "Coming soon"},
+    "soon.body": {
+        "es": "Esta página llega con otra tarea (difusiones y claves API).",
+        "en": "This page comes with another issue (broadcasts and API keys).",
+    },
+}
+
+LANGUAGES = ("es", "en")
+
+
+def translate(language: str, key: str, **params: object) -> str:
+    entry = TEXTS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(language) or entry.get("es") or key
+    return text.format(**params) if params else text

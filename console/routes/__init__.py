@@ -1,0 +1,9 @@
+"""The console's routes, one module per page family, all under ``/console``."""
+
+from fastapi import APIRouter
+
+from console.routes import assets, auth, board, inbox, incidents, network
+
+router = APIRouter()
+for module in (auth, board, incidents, inbox, network, assets):
+    router.include_router(module.router)

@@ -1,0 +1,270 @@
+"""What the coordinators' console shows: read-only queries, one per view, no rules.
+
+Rows leave here without phone numbers: a reporter is a count, a subscriber a name. The console
+masks a subscriber's number itself (``core.phones.mask``) where a list needs one.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, or_, select
+
+from core.clock import now
+from core.enums import OPEN_INCIDENT, ReportStatus
+from core.geo import zip_centroid
+from core.models import (
+    Acknowledgement,
+    AuditEvent,
+    Incident,
+    IncidentNote,
+    Message,
+    Report,
+    Subscriber,
+    SubscriberZone,
+    Zone,
+)
+from core.phones import PhoneVault, mask
+
+# A report placed no better than this (a ZIP centroid, a city) is worth a coordinator's look.
+UNCERTAIN_M = 1000.0
+INBOX_HOURS = 24  # roughly placed reports stay in the inbox this long
+ON_MY_WAY = "on_my_way"
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    incident: Incident
+    on_the_way: int
+    minutes_quiet: int
+
+
+@dataclass
+class IncidentView:
+    incident: Incident
+    reports: list[Report]
+    acknowledgements: list[tuple[Acknowledgement, str]]  # (answer, responder's name)
+    notes: list[IncidentNote]
+    messages: list[Message]
+    audit: list[AuditEvent]
+    open_incidents: list[Incident] = field(default_factory=list)  # merge targets
+
+
+def minutes_since(moment: datetime | None) -> int:
+    if moment is None:
+        return 0
+    return max(0, int((now() - moment).total_seconds() // 60))
+
+
+def board(session: Session, *, limit: int = 200) -> list[BoardRow]:
+    """Open incidents, newest report first, with how many responders said they are on their way."""
+    incidents = session.exec(
+        select(Incident)
+        .where(col(Incident.status).in_(OPEN_INCIDENT))
+        .order_by(col(Incident.last_seen).desc(), col(Incident.id).desc())
+        .limit(limit)
+    ).all()
+    on_the_way = dict(
+        session.exec(
+            select(
+                Acknowledgement.incident_id,
+                func.count(func.distinct(Acknowledgement.subscriber_id)),
+            )
+            .where(
+                Acknowledgement.action == ON_MY_WAY,
+                col(Acknowledgement.incident_id).in_([i.id for i in incidents]),
+            )
+            .group_by(Acknowledgement.incident_id)
+        ).all()
+    )
+    return [BoardRow(i, on_the_way.get(i.id, 0), minutes_since(i.last_seen)) for i in incidents]
+
+
+def incident_view(session: Session, incident: Incident) -> IncidentView:
+    """Everything about one incident, each list oldest first."""
+    acks = session.exec(
+        select(Acknowledgement, Subscriber.name)
+        .join(Subscriber, Subscriber.id == Acknowledgement.subscriber_id)
+        .where(Acknowledgement.incident_id == incident.id)
+        .order_by(col(Acknowledgement.id))
+    ).all()
+    return IncidentView(
+        incident=incident,
+        reports=list(
+            session.exec(
+                select(Report).where(Report.incident_id == incident.id).order_by(col(Report.id))
+            )
+        ),
+        acknowledgements=[(a, name) for a, name in acks],
+        notes=list(
+            session.exec(
+                select(IncidentNote)
+                .where(IncidentNote.incident_id == incident.id)
+                .order_by(col(IncidentNote.id))
+            )
+        ),
+        messages=list(
+            session.exec(
+                select(Message)
+                .where(Message.incident_id == incident.id)
+                .order_by(col(Message.id))
+                .limit(500)
+            )
+        ),
+        audit=list(
+            session.exec(
+                select(AuditEvent)
+                .where(
+                    or_(
+                        AuditEvent.target == f"incident:{incident.id}",
+                        col(AuditEvent.detail).contains(f"incident:{incident.id}"),
+                    )
+                )
+                .order_by(col(AuditEvent.id))
+            )
+        ),
+        open_incidents=[
+            i
+            for i in session.exec(
+                select(Incident)
+                .where(col(Incident.status).in_(OPEN_INCIDENT))
+                .order_by(col(Incident.id).desc())
+                .limit(100)
+            )
+            if i.id != incident.id
+        ],
+    )
+
+
+def inbox(session: Session, *, limit: int = 100) -> list[Report]:
+    """Reports a coordinator should place: none found, still asked, or only roughly placed."""
+    return list(
+        session.exec(
+            select(Report)
+            .where(
+                or_(
+                    col(Report.status).in_(
+                        [ReportStatus.AWAITING_LOCATION, ReportStatus.UNLOCATED]
+                    ),
+                    (Report.status == ReportStatus.LOCATED)
+                    & (Report.precision_m >= UNCERTAIN_M)
+                    & (Report.updated_at >= now() - timedelta(hours=INBOX_HOURS)),
+                )
+            )
+            .order_by(col(Report.updated_at).desc())
+            .limit(limit)
+        )
+    )
+
+
+def open_incidents(session: Session, *, limit: int = 100) -> list[Incident]:
+    return list(
+        session.exec(
+            select(Incident)
+            .where(col(Incident.status).in_(OPEN_INCIDENT))
+            .order_by(col(Incident.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+def subscribers(
+    session: Session,
+    vault: PhoneVault,
+    *,
+    status: str | None = None,
+    role: str | None = None,
+    zone_id: int | None = None,
+    name: str | None = None,
+    limit: int = 200,
+) -> list[tuple[Subscriber, list[int], str]]:
+    """Subscribers matching every filter given, newest first, with their zone ids and masked
+    number."""
+    query = select(Subscriber)
+    if status:
+        query = query.where(Subscriber.status == status)
+    if zone_id:
+        query = query.where(
+            col(Subscriber.id).in_(
+                select(SubscriberZone.subscriber_id).where(SubscriberZone.zone_id == zone_id)
+            )
+        )
+    if name:
+        query = query.where(col(Subscriber.name).icontains(name))
+    rows = [
+        s
+        for s in session.exec(query.order_by(col(Subscriber.id).desc()).limit(limit))
+        if not role or role in s.roles
+    ]
+    links: dict[int, list[int]] = {}
+    for subscriber_id, zone in session.exec(
+        select(SubscriberZone.subscriber_id, SubscriberZone.zone_id).where(
+            col(SubscriberZone.subscriber_id).in_([s.id for s in rows])
+        )
+    ):
+        links.setdefault(subscriber_id, []).append(zone)
+    return [(s, sorted(links.get(s.id, [])), masked_phone(vault, s)) for s in rows]
+
+
+def masked_phone(vault: PhoneVault, subscriber: Subscriber) -> str:
+    """``+1••••••0101``: enough to tell two people apart, not to call one."""
+    return mask(vault.open(subscriber.phone_enc))
+
+
+def zones(session: Session) -> list[Zone]:
+    return list(session.exec(select(Zone).order_by(col(Zone.name))))
+
+
+def audit(session: Session, *, actor: str | None = None, limit: int = 200) -> list[AuditEvent]:
+    query = select(AuditEvent)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    return list(session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)))
+
+
+def map_features(session: Session) -> dict:
+    """Open incidents and every zone as one GeoJSON FeatureCollection (``kind`` tells them apart).
+
+    A circle zone is its centre with ``radius_m`` (drawn as a circle by the map); a ZIP zone is
+    one point per ZIP centroid, as there are no ZIP boundaries offline."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
+            "properties": {
+                "kind": "incident",
+                "id": i.id,
+                "status": i.status,
+                "label": i.label or "",
+                "reports": i.report_count,
+                "precision_m": i.precision_m,
+            },
+        }
+        for i in open_incidents(session, limit=500)
+    ]
+    for zone in zones(session):
+        base = {"kind": "zone", "id": zone.id, "name": zone.name}
+        if zone.geometry:
+            features.append({"type": "Feature", "geometry": zone.geometry, "properties": base})
+        elif zone.center_lat is not None and zone.radius_m:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [zone.center_lon, zone.center_lat],
+                    },
+                    "properties": {**base, "kind": "zone_circle", "radius_m": zone.radius_m},
+                }
+            )
+        for code in zone.zips or []:
+            centre = zip_centroid(code)
+            if centre is not None:
+                lat, lon = centre
+                features.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                        "properties": {**base, "kind": "zone_zip", "zip": code},
+                    }
+                )
+    return {"type": "FeatureCollection", "features": features}

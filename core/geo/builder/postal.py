@@ -1,0 +1,115 @@
+"""GeoNames US postal codes → ZIP centroids and city points, local and nationwide."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+from core.geo.distance import haversine_m
+from core.geo.text import BREAK, tokenize
+
+CITY_MAX_SPREAD_M = 10_000
+"""A local "city" whose ZIPs spread wider is too big to be a useful point."""
+LOCAL_MARGIN_DEG = 0.1
+"""ZIPs this close outside the street data's extent still count as local (~10 km)."""
+
+
+def read_geonames(path: Path) -> list[tuple[str, str, str, float, float]]:
+    """``(zip, place, state_code, lat, lon)`` of each row with coordinates, file order."""
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            if len(f) >= 11 and f[9] and f[10]:
+                rows.append((f[1], f[2], f[4], float(f[9]), float(f[10])))
+    return rows
+
+
+def zip_types() -> dict[str, str]:
+    """ZIP → USPS type (STANDARD, PO BOX, UNIQUE, MILITARY) from the optional ``zipcodes``
+    package (MIT); without it, only PO boxes that share coordinates are recognised."""
+    try:
+        import zipcodes  # build-time only: pip install -e '.[gazetteer]'
+    except ImportError:
+        print("note: `zipcodes` not installed; PO-box ZIPs detected by shared coordinates only")
+        return {}
+    return {z["zip_code"]: z["zip_code_type"] for z in zipcodes.list_all()}
+
+
+def split_zips(rows, extent: tuple[float, float, float, float]) -> tuple[list, list]:
+    """``(local, far)``: ``[zip, place, lat, lon, is_po]`` inside the extent (with a margin),
+    and ``[zip, place, state, lat, lon]`` for every other non-PO ZIP of the country.
+
+    GeoNames gives PO-box ZIPs the coordinates of another ZIP (or a county-wide point); those
+    must not win "nearest ZIP" nor be read from texts, so they are flagged (local) or dropped.
+    """
+    s, w, n, e = extent
+    m = LOCAL_MARGIN_DEG
+    by_point = defaultdict(list)
+    for z, _p, _st, lat, lon in rows:
+        by_point[(lat, lon)].append(z)
+    types = zip_types()
+    local, far = [], []
+    for z, place, state, lat, lon in rows:
+        same = sorted(by_point[(lat, lon)])
+        shared = len(same) > 2 or (len(same) == 2 and z != same[0])
+        po = int(shared or types.get(z, "STANDARD") != "STANDARD")
+        if s - m <= lat <= n + m and w - m <= lon <= e + m:
+            local.append([z, place, lat, lon, po])
+        elif not po:
+            far.append([z, place, state, lat, lon])
+    return sorted(local), sorted(far)
+
+
+def folded(name: str) -> str:
+    """A name as the parser reads it: folded words, no punctuation."""
+    return " ".join(t for t in tokenize(name) if t != BREAK)
+
+
+def local_cities(local: list, extra: dict[str, list[tuple[float, float]]], aliases: dict) -> list:
+    """``[name, [folded aliases], lat, lon]`` for places of the local ZIPs and ``extra``
+    communities (name → points), each the median of its points."""
+    by_place: dict[str, list] = defaultdict(list)
+    for _z, place, lat, lon, po in local:
+        if not po:
+            by_place[place].append((lat, lon))
+    by_place.update(extra)
+    rows = []
+    for name, pts in sorted(by_place.items()):
+        lat = round(statistics.median(p[0] for p in pts), 5)
+        lon = round(statistics.median(p[1] for p in pts), 5)
+        if name == "Los Angeles" or max(haversine_m(lat, lon, *p) for p in pts) > CITY_MAX_SPREAD_M:
+            continue
+        rows.append([name, [folded(name)] + aliases.get(name, []), lat, lon])
+    return rows
+
+
+def far_cities(far: list, states: dict[str, str]) -> list:
+    """``[name, state, [aliases], lat, lon]`` for every other place of the country; its
+    aliases carry the state ("chicago il", "chicago illinois"), since a bare name elsewhere
+    ("Florence", "Pacific") is far likelier a street of ours."""
+    by_place: dict[tuple[str, str], list] = defaultdict(list)
+    for _z, place, state, lat, lon in far:
+        by_place[(place, state)].append((lat, lon))
+    rows = []
+    for (name, state), pts in sorted(by_place.items()):
+        base = folded(name)
+        names = [f"{base} {state.lower()}"]
+        if state in states:
+            names.append(f"{base} {folded(states[state])}")
+        lat = round(statistics.median(p[0] for p in pts), 4)
+        lon = round(statistics.median(p[1] for p in pts), 4)
+        rows.append([name, state, names, lat, lon])
+    return rows
+
+
+def state_names(path: Path) -> dict[str, str]:
+    """State code → state name, from the GeoNames file itself."""
+    out = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            f = line.split("\t")
+            if len(f) > 4 and f[3] and f[4]:
+                out.setdefault(f[4], f[3])
+    return out
