@@ -129,6 +129,7 @@ class SubscriberIn(Strict):
     roles: list[Role] = Field(default_factory=lambda: ["responder"], min_length=1, max_length=4)
     zone_ids: list[Id] = Field(default_factory=list, max_length=1000)
     confirmed: bool = False
+    channel: Literal["sms", "whatsapp"] = "sms"
 
 
 class SubscriberPatch(Strict):
@@ -137,6 +138,7 @@ class SubscriberPatch(Strict):
     roles: list[Role] | None = Field(default=None, min_length=1, max_length=4)
     zone_ids: list[Id] | None = Field(default=None, max_length=1000)
     status: Literal["opted_out"] | None = None
+    channel: Literal["sms", "whatsapp"] | None = None
 
 
 class SubscriberOut(BaseModel):
@@ -150,6 +152,7 @@ class SubscriberOut(BaseModel):
     confirmed_in_person: bool
     flag: str | None
     created_at: datetime
+    channel: str = "sms"
 
 
 class ImportOut(BaseModel):
@@ -188,6 +191,7 @@ class IncidentOut(BaseModel):
     last_seen: datetime
     confirmed_at: datetime | None
     closed_at: datetime | None
+    drill: bool = False
 
 
 class IncidentDetail(IncidentOut):
@@ -212,6 +216,7 @@ class MessageOut(BaseModel):
     segments: int
     error_code: str | None
     created_at: datetime
+    channel: str = "sms"
 
 
 class PlaceIn(Strict):
@@ -325,3 +330,28 @@ class BroadcastOut(BaseModel):
     segments: int
     delivery: dict[MessageStatus, int] = Field(description="the broadcast's texts by status")
     created_at: datetime
+
+
+class DrillIn(Strict):
+    zone_id: int
+    place: Annotated[str, Field(min_length=2, max_length=120)] | None = None
+    full: bool = False  # legal aid and escalation too, as in a raid
+
+
+class DrillOut(BaseModel):
+    """What a drill measured; ``*_ack_s`` are seconds from a responder's alert to their answer."""
+
+    id: int
+    incident_id: int
+    zone_id: int
+    full: bool
+    status: str
+    started_at: datetime
+    sent: int
+    delivered: int
+    failed: int
+    acknowledged: int
+    confirmed: int
+    on_my_way: int
+    first_ack_s: float | None
+    median_ack_s: float | None

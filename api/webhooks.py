@@ -6,7 +6,8 @@ from fastapi import HTTPException, Response
 from redis.exceptions import RedisError
 from sqlmodel import Session
 
-from core import inbound
+from core import channels, inbound
+from core.enums import Channel
 from core.phones import InvalidPhone, normalize
 from workers.queues import RedisNotConfigured, enqueue_intake
 
@@ -28,11 +29,17 @@ def busy_response() -> Response:
 
 
 def sender_of(form: dict[str, str]) -> str:
-    raw = form.get("From", "")
+    """The sender's number (E.164), whatever channel it wrote on (``channel_of``)."""
+    raw = channels.number(form.get("From", ""))
     try:
         return normalize(raw)
     except InvalidPhone:
         return raw.strip()  # short codes, channel prefixes: still a sender, still encrypted
+
+
+def channel_of(form: dict[str, str]) -> Channel:
+    """SMS, or WhatsApp for ``From: whatsapp:+1…`` (the same webhook serves both)."""
+    return channels.parse(form.get("From", ""))[0]
 
 
 CHANNEL_PREFIXES = ("whatsapp:",)

@@ -7,6 +7,7 @@ from typing import cast
 
 from sqlmodel import Session, col, select
 
+from core import drills
 from core.clock import now
 from core.enums import RESPONDING_ROLES, SubscriberStatus
 from core.models import Alert, Incident, Message, Report, Subscriber, SubscriberZone, Zone
@@ -72,6 +73,7 @@ def recipients(
     An escalation goes to responders of the neighbouring zones and to coordinators, skipping
     everyone already alerted."""
     template, kind = TEMPLATE[(alert.reason, alert.audience)]
+    template = drills.template(incident, template)  # SIMULACRO / DRILL texts for a drill
     if alert.audience == "alerted":
         candidates = _already_alerted(session, incident)
     elif alert.audience == "escalation":

@@ -42,6 +42,7 @@ class Decisions:
     texts: list[Text] = field(default_factory=list)
     alert_ids: list[int] = field(default_factory=list)
     escalation_timers: list[int] = field(default_factory=list)  # incident ids
+    calls: list[int] = field(default_factory=list)  # AlertCall ids to place now (core.alert_calls)
 
     def text(self, template: str, language: Language, *, dedupe_key: str, **fields: Any) -> None:
         """Add a text; keyword fields are ``Text``'s, anything else is a template parameter."""
@@ -57,4 +58,5 @@ class Decisions:
         self.texts += other.texts
         self.alert_ids += other.alert_ids
         self.escalation_timers += other.escalation_timers
+        self.calls += other.calls
         return self

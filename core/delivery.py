@@ -66,6 +66,13 @@ CAUSES = {  # readable causes for the carrier errors a hotline meets
 }
 
 
+# The text never reached the phone, and a call might: switched off or out of coverage (30003),
+# unknown (30005), a landline (30006), filtered by the carrier (30007), unknown error (30008), our
+# sender unregistered (30034). An alert or update failing so is followed by a call
+# (core.alert_calls).
+REACHABILITY_CODES = frozenset({"30003", "30005", "30006", "30007", "30008", "30034"})
+
+
 def cause(code: str | None, fallback: str | None = None) -> str | None:
     """A readable reason for provider error ``code`` (``fallback`` when we have none)."""
     return CAUSES.get(code or "", fallback)

@@ -85,6 +85,20 @@ class Language(StrEnum):
 class Channel(StrEnum):
     SMS = "sms"
     VOICE = "voice"
+    WHATSAPP = "whatsapp"  # Twilio's WhatsApp senders, same webhooks as SMS (core.channels)
+
+
+class AlertCallStatus(StrEnum):
+    """A phone call placed because an alert text could not reach a subscriber (core.alert_calls)."""
+
+    PENDING = "pending"  # decided, not yet placed
+    PLACING = "placing"  # claimed by a worker: never placed a second time
+    PLACED = "placed"  # Twilio took it
+    ANSWERED = "answered"  # the call was picked up and our TwiML asked
+    ACKNOWLEDGED = "acknowledged"  # they pressed 1
+    UNANSWERED = "unanswered"  # busy, no answer, failed, or hung up without pressing
+    FAILED = "failed"  # could not be placed
+    UNCERTAIN = "uncertain"  # Twilio may have placed it: not tried again
 
 
 class AccessRole(StrEnum):

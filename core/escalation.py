@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from core import drills
 from core.clock import now
 from core.decisions import Decisions
 from core.enums import IncidentStatus
@@ -25,6 +26,7 @@ def escalate_if_unanswered(session: Session, incident_id: int) -> Decisions:
         incident is None
         or incident.status != IncidentStatus.REPORTED
         or incident.escalated_at is not None
+        or not drills.escalates(session, incident)
     ):
         return decisions
     answered = select(Acknowledgement.id).where(Acknowledgement.incident_id == incident_id)

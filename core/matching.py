@@ -37,6 +37,7 @@ def candidates(
     min_lat, min_lon, max_lat, max_lon = bounding_box(lat, lon, reach_m)
     query = select(Incident.id, Incident.lat, Incident.lon, Incident.precision_m).where(
         col(Incident.status).in_(OPEN_INCIDENT),
+        col(Incident.drill).is_(False),  # a real report never joins a rehearsal
         Incident.last_seen >= since,
         col(Incident.lat).between(min_lat, max_lat),
         col(Incident.lon).between(min_lon, max_lon),

@@ -15,6 +15,7 @@ from sqlmodel import AutoString, Field, SQLModel
 from core.clock import now
 from core.enums import (
     AccessRole,
+    AlertCallStatus,
     Channel,
     IncidentStatus,
     Language,
@@ -59,6 +60,7 @@ class Subscriber(SQLModel, table=True):
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: SubscriberStatus = Field(default=SubscriberStatus.PENDING, sa_type=Vocab, index=True)
     confirmed_in_person: bool = False
+    channel: Channel = Field(default=Channel.SMS, sa_type=Vocab)  # where alerts go: sms, whatsapp
     flag: str | None = None  # why a coordinator should look: invalid number, landline …
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
@@ -125,6 +127,7 @@ class Incident(SQLModel, table=True):
     closed_at: datetime | None = None
     escalated_at: datetime | None = None
     merged_into: int | None = None
+    drill: bool = False  # a rehearsal (core.drills): never a real incident in lists or metrics
     negative_count: int = 0  # responders on scene who texted that they see nothing
 
 
@@ -176,6 +179,8 @@ class Message(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     segments: int = 1
     status: MessageStatus = Field(default=MessageStatus.PENDING, sa_type=Vocab, index=True)
+    channel: Channel = Field(default=Channel.SMS, sa_type=Vocab)  # sms or whatsapp (core.channels)
+    content_sid: str | None = None  # an approved WhatsApp template sent instead of the body
     provider_sid: str | None = Field(default=None, unique=True)
     attempts: int = 0
     claimed_at: datetime | None = None
@@ -271,3 +276,34 @@ class ConsoleLoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username_hash: str = Field(index=True)
     created_at: datetime = Field(default_factory=now, index=True)
+
+
+class Drill(SQLModel, table=True):
+    """A rehearsal a coordinator started: one synthetic incident sent down a zone's real chain."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", unique=True)
+    zone_id: int = Field(foreign_key="zone.id", index=True)
+    full: bool = False  # legal aid and escalation fire too, as in a real raid
+    actor: str
+    created_at: datetime = Field(default_factory=now)
+
+
+class AlertCall(SQLModel, table=True):
+    """A call placed because an alert or update text came back unreachable (core.alert_calls).
+
+    One per message, ever: ``message_id`` is unique and the worker claims the row before dialling.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", unique=True)
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    error_code: str | None = None  # the text's reachability error that caused the call
+    status: AlertCallStatus = Field(default=AlertCallStatus.PENDING, sa_type=Vocab, index=True)
+    call_sid: str | None = Field(default=None, unique=True)
+    attempts: int = 0
+    detail: str | None = None
+    created_at: datetime = Field(default_factory=now, index=True)
+    placed_at: datetime | None = None
+    acknowledged_at: datetime | None = None

@@ -9,19 +9,30 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.enums import Language, MessageKind
+from core import channels
+from core.enums import Channel, Language, MessageKind
 from core.errors import Invalid
 from core.models import Message, Subscriber
 from core.phones import PhoneVault
+from core.settings import Settings
 
 
 def add_message(
-    session: Session, vault: PhoneVault, *, dedupe_key: str, **fields: Any
+    session: Session,
+    vault: PhoneVault,
+    *,
+    dedupe_key: str,
+    settings: Settings | None = None,
+    **fields: Any,
 ) -> Message | None:
     """Insert the text once (``fields`` as for ``new_message``). Returns the new row, or None when
-    ``dedupe_key`` already exists."""
+    ``dedupe_key`` already exists. With ``settings``, a subscriber's text takes the channel
+    ``core.channels.route`` chooses (WhatsApp subscribers); without, SMS."""
     if session.exec(select(Message.id).where(Message.dedupe_key == dedupe_key)).first() is not None:
         return None
+    subscriber = fields.get("subscriber")
+    if settings is not None and subscriber is not None and "route" not in fields:
+        fields["route"] = channels.route(session, settings, subscriber, fields["kind"])
     message = new_message(vault, dedupe_key=dedupe_key, **fields)
     try:
         with session.begin_nested():
@@ -43,12 +54,19 @@ def new_message(
     subscriber: Subscriber | None = None,
     incident_id: int | None = None,
     alert_id: int | None = None,
+    route: channels.Route | None = None,
 ) -> Message:
-    """A Message row addressed to ``subscriber`` or to ``to_e164`` (sealed here), not yet added."""
+    """A Message row addressed to ``subscriber`` (on ``route``, SMS by default) or to ``to_e164``
+    (an address: ``whatsapp:+1…`` goes back on WhatsApp), sealed here, not yet added. The blind
+    index is always of the number, whatever the channel."""
+    route = route or channels.Route()
     if subscriber is not None:
-        to_enc, to_hash = subscriber.phone_enc, subscriber.phone_hash
+        to_enc, to_hash, channel = subscriber.phone_enc, subscriber.phone_hash, route.channel
+        if channel == Channel.WHATSAPP:
+            to_enc = vault.seal(channels.address(channel, vault.open(subscriber.phone_enc)))
     elif to_e164 is not None:
-        to_enc, to_hash = vault.seal(to_e164), vault.index(to_e164)
+        channel, e164 = channels.parse(to_e164)
+        to_enc, to_hash = vault.seal(to_e164), vault.index(e164)
     else:
         raise Invalid("a message needs a subscriber or a number")
     return Message(
@@ -62,4 +80,6 @@ def new_message(
         incident_id=incident_id,
         alert_id=alert_id,
         subscriber_id=subscriber.id if subscriber is not None else None,
+        channel=channel,
+        content_sid=route.content_sid if channel == Channel.WHATSAPP else None,
     )

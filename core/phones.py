@@ -48,6 +48,9 @@ def mask(e164: str | None) -> str:
     """``+13235550101`` → ``+1••••••0101``: enough to tell numbers apart, not to call one."""
     if not e164:
         return ""
+    prefix, sep, rest = e164.partition(":")  # a channel address: whatsapp:+1…
+    if sep and rest:
+        return f"{prefix}:{mask(rest)}"
     return e164[:2] + "•" * max(len(e164) - 6, 0) + e164[-4:]
 
 

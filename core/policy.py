@@ -12,6 +12,7 @@ resolved → all-clear, to everyone already alerted.
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from core import drills
 from core.clock import now
 from core.enums import IncidentStatus
 from core.errors import Conflict
@@ -42,6 +43,7 @@ class InvalidTransition(Conflict):
 
 
 def _alerts(session: Session, incident: Incident, plans: list[tuple[str, str]]) -> list[Alert]:
+    plans = drills.keep_plans(session, incident, plans)  # a drill keeps to its responders
     alerts = [
         Alert(incident_id=incident.id, reason=reason, audience=audience)
         for reason, audience in plans

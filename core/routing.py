@@ -13,7 +13,17 @@ from typing import cast
 
 from sqlmodel import Session
 
-from core import commands, incidents, matching, policy, responder_notes, signup, trust, voice
+from core import (
+    channels,
+    commands,
+    incidents,
+    matching,
+    policy,
+    responder_notes,
+    signup,
+    trust,
+    voice,
+)
 from core.audience import zone_ids_for
 from core.decisions import Decisions
 from core.enums import (
@@ -56,7 +66,8 @@ def answer_now(
     session: Session, vault: PhoneVault, sender: str, body: str
 ) -> tuple[str, str] | None:
     """``immediate_reply`` for ``sender``: the webhook's one look-up (is it a responder?)."""
-    return immediate_reply(body, responder=_responding(find_by_phone(session, vault, sender)))
+    subscriber = find_by_phone(session, vault, channels.number(sender))
+    return immediate_reply(body, responder=_responding(subscriber))
 
 
 def _responding(subscriber: Subscriber | None) -> bool:
@@ -80,10 +91,11 @@ def route(
     The caller holds the reporter's and the area's locks (``workers.locks``) and marks the
     message processed in the same transaction.
     """
-    sender = vault.open(inbound.from_enc) if inbound.from_enc else ""
+    number = vault.open(inbound.from_enc) if inbound.from_enc else ""
+    sender = channels.address(inbound.channel, number)  # answers go back where it came from
     if inbound.channel == Channel.VOICE:  # a call is always a report: spoken words are not commands
         return _report(session, inbound, geo, sender, settings, vault)
-    subscriber = find_by_phone(session, vault, sender)
+    subscriber = find_by_phone(session, vault, number)
     keyword = parse_keyword(inbound.body)
     join = parse_join(inbound.body)
     flag = None
@@ -123,7 +135,7 @@ def _report(
     flag: ReportFlag | None = None,
 ) -> tuple[str, Decisions]:
     decisions = Decisions()
-    sms = inbound.channel == Channel.SMS
+    sms = inbound.channel in channels.MESSAGING  # texts: SMS or WhatsApp, answered alike
     acked = sms and immediate_reply(inbound.body, responder=flag is not None) is not None
     language = detect(inbound.body)
     key = f"reply:{inbound.id}"

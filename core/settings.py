@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     # (Southeast LA), "off" means no basemap (the map still shows incidents and zones).
     basemap: str = ""
 
+    # Issue 15 (beyond one SMS): calls when an alert text fails, WhatsApp.
+    call_from_number: str = ""  # the voice number alert calls ring from; empty: TWILIO_FROM_NUMBER
+    whatsapp_from_number: str = ""  # our WhatsApp sender; empty: TWILIO_FROM_NUMBER
+    whatsapp_template_alert: str = ""  # approved Content SID (HX…) for alerts outside 24 h
+    whatsapp_template_update: str = ""  # … for updates (stand-down, all-clear)
+
     # Every value that could fail later is checked here, so a typo stops start-up naming the
     # setting instead of failing inside the first intake job of a raid.
     @field_validator("region")
@@ -130,6 +136,22 @@ class Settings(BaseSettings):
         if not isinstance(logging.getLevelName(level), int):
             raise ValueError(f"AVISA_LOG_LEVEL: {value!r} is not a level (DEBUG, INFO, WARNING …)")
         return level
+
+    @field_validator("call_from_number", "whatsapp_from_number")
+    @classmethod
+    def _e164_or_empty(cls, value: str) -> str:
+        value = value.strip().removeprefix("whatsapp:")
+        if value and not (value.startswith("+") and value[1:].isdigit() and len(value) >= 8):
+            raise ValueError(f"must be a number in E.164 (+13235550000), not {value!r}")
+        return value
+
+    @field_validator("whatsapp_template_alert", "whatsapp_template_update")
+    @classmethod
+    def _content_sid(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith("HX"):
+            raise ValueError(f"must be a Twilio Content SID (HX…), not {value!r}")
+        return value
 
     @field_validator("public_url", "twilio_api_url")
     @classmethod

@@ -12,6 +12,7 @@ from typing import cast
 
 from sqlmodel import Session, col, select
 
+from core import channels
 from core.clock import now
 from core.decisions import Decisions
 from core.enums import Language, MessageKind, SubscriberRole, SubscriberStatus
@@ -85,9 +86,11 @@ def join(
             "join_no_zone", language, dedupe_key=key, to_e164=sender, bilingual=True, zip=zip_code
         )
         return "signup:no_zone", decisions
+    channel, number = channels.parse(sender)  # a WhatsApp sign-up gets its alerts there
     subscriber = Subscriber(
-        phone_enc=vault.seal(sender),
-        phone_hash=vault.index(sender),
+        phone_enc=vault.seal(number),
+        phone_hash=vault.index(number),
+        channel=channel,
         name=f"SMS sign-up {zip_code}",
         language=language,
         roles=[SubscriberRole.COMMUNITY],

@@ -14,13 +14,14 @@ from sqlmodel.sql.expression import Select
 from core import audit
 from core.clock import now
 from core.decisions import Decisions
-from core.enums import Language, MessageKind, SubscriberRole, SubscriberStatus
+from core.enums import Channel, Language, MessageKind, SubscriberRole, SubscriberStatus
 from core.errors import Conflict, Invalid
 from core.inbound import CONTROL_CHARS
 from core.models import AuditEvent, Subscriber, SubscriberZone, Zone
 from core.phones import InvalidPhone, PhoneVault, mask, normalize
 
 LANGUAGES = tuple(Language)
+SUBSCRIBER_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
 SUBSCRIBER_ROLES = tuple(SubscriberRole)
 NAME_MAX = 120  # the API's SubscriberIn documents the same limit
 CELL_MAX = 1000  # any CSV cell: past this a row is refused, never stored or texted
@@ -50,6 +51,7 @@ class SubscriberInput:
     roles: tuple[str, ...] = ("responder",)
     zone_ids: tuple[int, ...] = ()
     confirmed: bool = False
+    channel: str = Channel.SMS  # where their alerts go (core.channels)
 
 
 @dataclass
@@ -75,6 +77,8 @@ def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput
     unknown = [z for z in data.zone_ids if z not in known_zone_ids]
     if unknown:
         raise SubscriberError(f"zones: unknown zone ids {unknown}")
+    if data.channel not in SUBSCRIBER_CHANNELS:
+        raise SubscriberError(f"channel: must be one of {', '.join(SUBSCRIBER_CHANNELS)}")
     return SubscriberInput(
         phone,
         name,
@@ -82,6 +86,7 @@ def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput
         tuple(dict.fromkeys(data.roles)),
         tuple(dict.fromkeys(data.zone_ids)),
         data.confirmed,
+        Channel(data.channel),
     )
 
 
@@ -310,6 +315,7 @@ def _insert_many(
             roles=list(d.roles),
             status=SubscriberStatus.ACTIVE if d.confirmed else SubscriberStatus.PENDING,
             confirmed_in_person=d.confirmed,
+            channel=d.channel,
         )
         for d in rows
     ]
@@ -355,6 +361,7 @@ def _row_input(
         roles=roles,
         zone_ids=tuple(zone_ids),
         confirmed=confirmed,
+        channel=(cell("channel") or Channel.SMS).lower(),
     )
 
 
@@ -364,6 +371,7 @@ def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> 
         Language(data.language),  # validated
         list(data.roles),
     )
+    subscriber.channel = data.channel
     subscriber.updated_at = now()
     session.add(subscriber)
     set_zones(session, subscriber, data.zone_ids)
@@ -394,6 +402,7 @@ def update(
     zone_ids: Sequence[int] | None = None,
     status: SubscriberStatus | None = None,
     actor: str = "system",
+    channel: str | None = None,
 ) -> None:
     """Change what a coordinator may change (audited); a coordinator can opt someone out, never
     in. SubscriberError for a bad name or an unknown zone."""
@@ -412,6 +421,8 @@ def update(
         subscriber.roles = list(dict.fromkeys(roles))
     if status is not None:
         subscriber.status = status
+    if channel is not None:
+        subscriber.channel = Channel(channel)
     subscriber.updated_at = now()
     session.add(subscriber)
     changed = [

@@ -14,7 +14,20 @@ class LocalProvider:
     def __init__(self, stream=None):
         self._stream = stream
 
-    def send(self, to: str, body: str, *, idempotency_key: str) -> Receipt:
+    def send(
+        self, to: str, body: str, *, idempotency_key: str, content_sid: str | None = None
+    ) -> Receipt:
         stream = self._stream or sys.stdout
-        print(f"📱 SMS → {mask(to)}  [{idempotency_key}]\n   {body}", file=stream, flush=True)
+        label = "💬 WhatsApp" if to.startswith("whatsapp:") else "📱 SMS"
+        template = f" (template {content_sid})" if content_sid else ""
+        print(
+            f"{label} → {mask(to)}  [{idempotency_key}]{template}\n   {body}",
+            file=stream,
+            flush=True,
+        )
         return Receipt(provider_sid="LO" + uuid.uuid4().hex, status="delivered")
+
+    def place_call(self, to: str, url: str, *, idempotency_key: str) -> Receipt:
+        stream = self._stream or sys.stdout
+        print(f"📞 call → {mask(to)}  [{idempotency_key}]\n   {url}", file=stream, flush=True)
+        return Receipt(provider_sid="LC" + uuid.uuid4().hex, status="queued")

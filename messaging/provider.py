@@ -43,3 +43,8 @@ class SmsProvider(Protocol):
     def send(self, to: str, body: str, *, idempotency_key: str) -> Receipt:
         """Hand one text to the provider. ``to`` is E.164. Raises a ``SendError`` subclass."""
         ...
+
+    def place_call(self, to: str, url: str, *, idempotency_key: str) -> Receipt:
+        """Ring ``to`` (E.164); when answered the provider fetches its TwiML from ``url``.
+        Raises a ``SendError`` subclass, as ``send`` does."""
+        ...

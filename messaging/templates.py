@@ -63,6 +63,31 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "es": "AVISA #{incident} SIN RESPUESTA: reportan agentes en {place} ({time}) y nadie ha verificado. Responda {incident} VOY si puede ir.",
         "en": "AVISA #{incident} NO RESPONSE: agents reported at {place} ({time}), nobody has verified. Reply {incident} OMW if you can go.",
     },
+    # Drills (core.drills): the same chain, marked at the start so nobody mistakes one for a raid.
+    "alert_drill": {
+        "es": "SIMULACRO AVISA #{incident}: practica, no es real. Reportan agentes en {place} ({time}). Responda {incident} SI confirmo, {incident} NO falso, {incident} VOY",
+        "en": "DRILL AVISA #{incident}: practice, not real. Agents reported at {place} ({time}). Reply {incident} YES confirm, {incident} NO false, {incident} OMW",
+    },
+    "alert_drill_confirmed": {
+        "es": "SIMULACRO AVISA #{incident}: practica, no es real. Agentes en {place} ({time}). Se necesita apoyo legal. Responda {incident} VOY si va.",
+        "en": "DRILL AVISA #{incident}: practice, not real. Agents at {place} ({time}). Legal support needed. Reply {incident} OMW if you go.",
+    },
+    "update_drill_confirmed": {
+        "es": "SIMULACRO AVISA #{incident} CONFIRMADO en {place}. Practica, no es real. Responda {incident} VOY o {incident} LISTO al terminar.",
+        "en": "DRILL AVISA #{incident} CONFIRMED at {place}. Practice, not real. Reply {incident} OMW, or {incident} CLEAR when it ends.",
+    },
+    "update_drill_dismissed": {
+        "es": "SIMULACRO AVISA #{incident} en {place}: FALSA ALARMA. Fin de la practica.",
+        "en": "DRILL AVISA #{incident} at {place}: FALSE ALARM. End of the practice.",
+    },
+    "update_drill_resolved": {
+        "es": "SIMULACRO AVISA #{incident} en {place}: TERMINADO. Fin de la practica, gracias.",
+        "en": "DRILL AVISA #{incident} at {place}: ALL CLEAR. End of the practice, thank you.",
+    },
+    "alert_drill_escalated": {
+        "es": "SIMULACRO AVISA #{incident} SIN RESPUESTA: practica, no es real. Agentes en {place} ({time}), nadie ha verificado. Responda {incident} VOY",
+        "en": "DRILL AVISA #{incident} NO RESPONSE: practice, not real. Agents at {place} ({time}), nobody has verified. Reply {incident} OMW",
+    },
     "ack_recorded": {
         "es": "Avisa: registrado ({action}) para #{incident}. Gracias.",
         "en": "Avisa: recorded ({action}) for #{incident}. Thank you.",

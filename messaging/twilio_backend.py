@@ -16,6 +16,7 @@ that text still name it, and ``core.delivery.apply_status`` learns its SID from 
 that, ``find_sent`` asks Twilio for recent texts to the number (workers.sender's sweep uses it).
 """
 
+import json
 import logging
 import re
 from datetime import UTC, datetime, timedelta
@@ -39,8 +40,10 @@ from messaging.provider import (
 )
 
 STATUS_PATH = "/twilio/status"
+WHATSAPP_PREFIX = "whatsapp:"  # core.channels' address form
 REF_PARAM = "ref"  # query parameter of the status callback URL naming our message
 TIMEOUT_S = 10.0  # connect and read; the SDK's default is to wait forever
+CALL_RING_S = 30  # then Twilio gives up on an unanswered alert call (voicemail aside)
 LOOKUP_LIMIT = 20  # recent texts to one number searched for a lost answer
 CLOCK_SKEW = timedelta(minutes=2)  # our clock vs Twilio's date_created
 # Credentials or account problems: every text fails the same way until an operator fixes it, so
@@ -95,17 +98,40 @@ class TwilioProvider:
             if settings.twilio_messaging_service_sid
             else {"from_": settings.twilio_from_number}
         )
+        # WhatsApp goes through the same Messaging API, from our WhatsApp-enabled sender.
+        whatsapp_from = settings.whatsapp_from_number or settings.twilio_from_number
+        self._whatsapp_sender = (
+            self._sender
+            if settings.twilio_messaging_service_sid
+            else {"from_": f"{WHATSAPP_PREFIX}{whatsapp_from}"}
+        )
         self.status_callback = settings.public_url.rstrip("/") + STATUS_PATH
+        self._calls = self.client.api.v2010.accounts(settings.twilio_account_sid).calls
+        # A call needs a voice number (a Messaging Service cannot ring anyone).
+        self._caller = settings.call_from_number or settings.twilio_from_number
 
     def callback_url(self, idempotency_key: str) -> str:
         return f"{self.status_callback}?{REF_PARAM}={quote(idempotency_key, safe='')}"
 
-    def send(self, to: str, body: str, *, idempotency_key: str) -> Receipt:
-        """POST one Messages create. Raises Transient/Uncertain/PermanentSendError (see module
+    def send(
+        self, to: str, body: str, *, idempotency_key: str, content_sid: str | None = None
+    ) -> Receipt:
+        """POST one Messages create. ``to`` is E.164 or ``whatsapp:+1…`` (then sent from our
+        WhatsApp sender); ``content_sid`` sends that approved template with ``body`` as its
+        variable 1 instead of free text. Raises Transient/Uncertain/PermanentSendError (see module
         doc)."""
+        whatsapp = to.startswith(WHATSAPP_PREFIX)
+        content = (
+            {"content_sid": content_sid, "content_variables": json.dumps({"1": body})}
+            if content_sid
+            else {"body": body}
+        )
         try:
             message = self._messages.create(
-                to=to, body=body, status_callback=self.callback_url(idempotency_key), **self._sender
+                to=to,
+                status_callback=self.callback_url(idempotency_key),
+                **content,
+                **(self._whatsapp_sender if whatsapp else self._sender),
             )
         except (TwilioException, requests.RequestException) as exc:
             raise translate(exc) from None  # from None: the SDK's text may quote the number
@@ -124,6 +150,28 @@ class TwilioProvider:
         except (TwilioException, requests.RequestException) as exc:
             raise translate(exc) from None
         return None
+
+    def place_call(self, to: str, url: str, *, idempotency_key: str) -> Receipt:
+        """POST one Calls create; Twilio fetches the call's TwiML from ``url`` when it is answered
+        and reports its end to ``url``'s ``/status`` sibling. Errors as for ``send``; no number
+        to call from is a PermanentSendError (nothing to retry until an operator sets one)."""
+        if not self._caller:
+            raise PermanentSendError("no number to call from", code="no_caller_number")
+        base, _, query = url.partition("?")
+        status_url = f"{base}/status" + (f"?{query}" if query else "")
+        try:
+            call = self._calls.create(
+                to=to,
+                from_=self._caller,
+                url=url,
+                status_callback=status_url,
+                status_callback_event=["completed"],
+                timeout=CALL_RING_S,
+            )
+        except (TwilioException, requests.RequestException) as exc:
+            raise translate(exc) from None
+        # Calls have no idempotency key: the AlertCall claim (core.alert_calls) is the guard.
+        return Receipt(provider_sid=call.sid, status=call.status or "queued")
 
     def delete_recording(self, recording_sid: str) -> bool:
         """Delete a call recording at Twilio (``DELETE …/Recordings/{sid}.json``): the purge's

@@ -165,3 +165,29 @@ def goodbye(language: Language, *, received: bool) -> str:
 def empty() -> str:
     """``<Response/>``: the answer to a status callback (Twilio wants XML, not an empty 200)."""
     return str(VoiceResponse())
+
+
+def alert_call(language: Language, body: str, *, action: str, ask: str = "alert_call_press") -> str:
+    """The call after an undelivered alert: the text read in their language, then 1 to answer
+    (``ask``: the prompt for it), asked in both languages, theirs first; asked twice."""
+    other: Language = "en" if language == "es" else "es"
+    response = VoiceResponse()
+    gather = response.gather(input="dtmf", num_digits=1, timeout=ANSWER_TIMEOUT_S, action=action)
+    _say(gather, "alert_call_intro", language)
+    voice, locale = VOICES.get(language, VOICES["es"])
+    gather.say(body, voice=voice, language=locale)
+    _say(gather, ask, language)
+    _say(gather, ask, other)
+    again = response.gather(input="dtmf", num_digits=1, timeout=ANSWER_TIMEOUT_S, action=action)
+    again.say(body, voice=voice, language=locale)
+    _say(again, ask, language)
+    response.hangup()
+    return str(response)
+
+
+def alert_call_answered(language: Language, *, recorded: bool) -> str:
+    """After the key press: thanks (or: the incident is closed), and hang up."""
+    response = VoiceResponse()
+    _say(response, "alert_call_recorded" if recorded else "alert_call_closed", language)
+    response.hangup()
+    return str(response)

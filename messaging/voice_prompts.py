@@ -48,6 +48,27 @@ PROMPTS: dict[str, dict[Language, str]] = {
         "en": "Remember: do not open the door without a warrant signed by a judge, "
         "and you have the right to remain silent.",
     },
+    # A call to a responder whose alert text could not be delivered (core.alert_calls).
+    "alert_call_intro": {
+        "es": "Llamada de Avisa. No pudimos entregarle un mensaje de texto. Dice así:",
+        "en": "This is Avisa calling. We could not deliver a text message to you. It says:",
+    },
+    "alert_call_press": {
+        "es": "Para responder sí, que puede verificar, oprima 1.",
+        "en": "To answer yes, you can verify, press 1.",
+    },
+    "alert_call_heard": {
+        "es": "Para decir que escuchó este mensaje, oprima 1.",
+        "en": "To say you heard this message, press 1.",
+    },
+    "alert_call_recorded": {
+        "es": "Registrado. Gracias por responder.",
+        "en": "Recorded. Thank you for answering.",
+    },
+    "alert_call_closed": {
+        "es": "Gracias. Este incidente ya no está abierto.",
+        "en": "Thank you. This incident is no longer open.",
+    },
 }
 
 

@@ -54,6 +54,7 @@ def dispatch_alert(alert_id: int) -> int:
             add_message(
                 session,
                 runtime.vault(),
+                settings=settings,  # the channel: WhatsApp subscribers (core.channels)
                 dedupe_key=f"alert:{alert.id}:{subscriber.id}",
                 kind=recipient.kind,
                 body=body,

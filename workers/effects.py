@@ -22,9 +22,9 @@ from core.outbox import add_message
 from core.phones import PhoneVault
 from messaging.segments import count_segments
 from messaging.templates import render, render_bilingual
-from workers import escalation
+from workers import calls, escalation
 from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_send, is_bulk
-from workers.runtime import vault
+from workers.runtime import settings, vault
 
 log = logging.getLogger(__name__)
 # Above this many texts in one decision (an import's confirmations) they are written as one batch.
@@ -36,6 +36,7 @@ class Effects:
     alert_ids: list[int] = field(default_factory=list)
     message_ids: list[int] = field(default_factory=list)  # urgent: alerts, updates, replies
     escalation_timers: list[int] = field(default_factory=list)
+    calls: list[int] = field(default_factory=list)  # AlertCall ids (workers.calls)
     bulk_message_ids: list[int] = field(default_factory=list)  # confirmations, broadcasts
 
     @classmethod
@@ -43,13 +44,14 @@ class Effects:
         """Store the decided texts (each once per dedupe key) in ``session``; nothing is sent
         yet."""
         effects = cls(list(decisions.alert_ids), [], list(decisions.escalation_timers))
+        effects.calls = list(decisions.calls)
         texts = decisions.texts
         if len(texts) > BATCH:
             stored = _store_batch(session, texts, vault())
         else:
             stored = []
             for text in texts:
-                message = add_message(session, vault(), **_fields(text))
+                message = add_message(session, vault(), settings=settings(), **_fields(text))
                 if message is not None:
                     session.flush()
                     stored.append(message)
@@ -67,6 +69,8 @@ class Effects:
             enqueue_send(self.message_ids)
             for incident_id in self.escalation_timers:
                 escalation.schedule(incident_id)
+            for call_id in self.calls:
+                calls.enqueue_call(call_id)
             enqueue_send(self.bulk_message_ids, bulk=True)
         except (RedisError, RedisNotConfigured) as exc:
             log.warning(

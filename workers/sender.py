@@ -90,6 +90,7 @@ class _Claim:
     to_enc: str
     body: str
     subscriber_id: int | None
+    content_sid: str | None = None  # a WhatsApp template instead of the body (core.channels)
 
 
 def send_messages(
@@ -168,6 +169,7 @@ _CLAIM = (
         Message.subscriber_id,
         Message.kind,
         select(Subscriber.status).where(Subscriber.id == Message.subscriber_id).scalar_subquery(),
+        Message.content_sid,
     )
 )
 # Only while our claim stands: ``attempts`` is the fencing token.
@@ -237,7 +239,11 @@ class _Sender:
             )
             return Outcome.LOST
         try:
-            receipt = self.provider.send(to, claim.body, idempotency_key=str(message_id))
+            # Only a template text names its template: providers without templates stay as they are.
+            template = {"content_sid": claim.content_sid} if claim.content_sid else {}
+            receipt = self.provider.send(
+                to, claim.body, idempotency_key=str(message_id), **template
+            )
         except UncertainSendError as exc:
             return self._uncertain(claim, exc)
         except TransientSendError as exc:
@@ -261,7 +267,7 @@ class _Sender:
             row = conn.execute(_CLAIM, {"message_id": message_id, "now": now()}).first()
             if row is None:
                 return None  # another worker has it, or it is no longer pending
-            attempt, to_enc, body, subscriber_id, kind, subscriber_status = row
+            attempt, to_enc, body, subscriber_id, kind, subscriber_status, content_sid = row
             if kind in MUTED_BY_OPT_OUT and subscriber_status == "opted_out":
                 # Never an alert to someone opted out, even one who opted out after it was written.
                 conn.execute(
@@ -270,7 +276,7 @@ class _Sender:
                     .values(status="skipped", error_message="subscriber opted out")
                 )
                 return None
-            return _Claim(message_id, attempt, to_enc, body, subscriber_id)
+            return _Claim(message_id, attempt, to_enc, body, subscriber_id, content_sid)
 
     def _hand_off(self, claim: _Claim) -> bool:
         """Mark the text as leaving now, if our claim still stands: from here it is never re-sent

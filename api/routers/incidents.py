@@ -39,8 +39,10 @@ def list_incidents(
     cursor: Cursor = None,
     limit: Limit = 100,
     status: Annotated[IncidentStatus | None, Query()] = None,
+    drill: Annotated[bool, Query(description="true: drills (core.drills) instead")] = False,
 ) -> Page[IncidentOut]:
     query = select(Incident) if not status else select(Incident).where(Incident.status == status)
+    query = query.where(col(Incident.drill).is_(drill))
     rows, next_cursor = paginate(session, query, Incident, cursor, limit)
     return Page(items=[incident_out(i) for i in rows], next_cursor=next_cursor)
 
@@ -53,7 +55,7 @@ def incidents_geojson(
     statuses = [status] if status else list(OPEN_INCIDENT)
     rows = session.exec(
         select(Incident)
-        .where(col(Incident.status).in_(statuses))
+        .where(col(Incident.status).in_(statuses), col(Incident.drill).is_(False))
         .order_by(col(Incident.id).desc())
         .limit(1000)
     )

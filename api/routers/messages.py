@@ -26,6 +26,7 @@ def message_out(message: Message, vault: PhoneVault) -> MessageOut:
         segments=message.segments,
         error_code=message.error_code,
         created_at=message.created_at,
+        channel=message.channel,
     )
 
 

@@ -53,6 +53,7 @@ def subscribers_out(
             confirmed_in_person=s.confirmed_in_person,
             flag=s.flag,
             created_at=s.created_at,
+            channel=s.channel,
         )
         for s in rows
     ]
@@ -73,6 +74,7 @@ def create_subscriber(
         roles=tuple(body.roles),
         zone_ids=tuple(body.zone_ids),
         confirmed=body.confirmed,
+        channel=body.channel,
     )
     subscriber, decisions = subscribers.create(session, vault, data, actor=actor(key))
     carry_out(session, decisions)

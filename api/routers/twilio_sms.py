@@ -5,8 +5,7 @@ from fastapi import APIRouter, HTTPException, Response
 from api.deps import SessionDep, TwilioForm, VaultDep
 from api.schemas import problems
 from api.webhooks import busy_response, hand_to_intake, sms_sender, xml_response
-from core import inbound, routing
-from core.enums import Channel
+from core import channels, inbound, routing
 from messaging.templates import render
 from messaging.twiml import sms_reply
 
@@ -19,9 +18,12 @@ def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Respo
     if not sid or not form.get("From"):
         raise HTTPException(400, "MessageSid and From are required")
     sender = sms_sender(form)
+    # The number alone is stored and indexed, its channel beside it: one person on SMS and
+    # WhatsApp is one reporter (core.channels).
+    channel, number = channels.parse(sender)
     try:
         inbound_id = inbound.store(
-            session, vault, sid=sid, channel=Channel.SMS, from_e164=sender, body=body
+            session, vault, sid=sid, channel=channel, from_e164=number, body=body
         )
     except inbound.Busy:
         return busy_response()  # not stored: Twilio's retry brings it again, never a 500

@@ -7,7 +7,9 @@ from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import SessionDep, TwilioForm
 from api.schemas import Id, problems
+from core import alert_calls
 from core.delivery import apply_status
+from workers.effects import carry_out
 
 router = APIRouter(tags=["twilio"], responses=problems(400, 403, 422))
 
@@ -26,7 +28,7 @@ def receive_status(
     )
     if not sid or not status:
         raise HTTPException(400, "MessageSid and MessageStatus are required")
-    apply_status(
+    message = apply_status(
         session,
         provider_sid=sid,
         status=status,
@@ -34,5 +36,6 @@ def receive_status(
         error_message=form.get("ErrorMessage") or None,
         message_id=ref,
     )
-    session.commit()
+    # An alert that cannot reach the phone is followed by a call (core.alert_calls).
+    carry_out(session, alert_calls.after_status(session, message))
     return Response(status_code=204)

@@ -11,7 +11,8 @@ A bad line is an error, not a warning: the whole stream is checked before anythi
 first bad line is named on stderr and the exit status is 2 (a drill that silently dropped a
 report would measure the wrong thing). A job failing inside the pipeline exits 1.
 
-    modules: stream (read + validate) · sandbox (throwaway db/Redis/settings) ·
+    modules: stream (read + validate) · roster (zones, subscribers) ·
+             sandbox (throwaway db/Redis/settings) ·
              pipeline (webhook + worker under the clock) · result (the output JSON)
 """
 
@@ -21,26 +22,32 @@ import sys
 from avisa.replay.stream import Inbound, StreamError, read_stream
 
 
-def replay(messages: list[Inbound]) -> dict:
+def replay(messages: list[Inbound], roster: list | None = None) -> dict:
     """Run ``messages`` through a throwaway Avisa in ``at`` order; returns the result dict.
 
-    Puts the sandbox's settings in force for the process while it runs (``core.settings.using``),
-    and runs RQ jobs in this thread: call it from the main thread.
+    ``roster`` (``avisa.replay.roster.Entry`` lines) is created first; the result then adds the
+    texts each subscriber received. Puts the sandbox's settings in force for the process while it
+    runs (``core.settings.using``), and runs RQ jobs in this thread: call it from the main thread.
     Raises ``avisa.replay.pipeline.PipelineError`` when a job fails.
     """
+    from avisa.replay import roster as rosters
     from avisa.replay.pipeline import Pipeline
     from avisa.replay.result import collect
     from avisa.replay.sandbox import sandbox, silenced_stdout
 
+    ordered = sorted(messages, key=lambda m: m.at)  # stable: ties keep their order
     with sandbox() as settings, silenced_stdout():
         with Pipeline(settings) as pipeline:
-            pipeline.feed_all(sorted(messages, key=lambda m: m.at))  # stable: ties keep their order
-        return collect()
+            if roster:
+                pipeline.at_start(ordered, lambda: rosters.load(roster))
+            pipeline.feed_all(ordered)
+        return collect(with_subscribers=bool(roster))
 
 
 def replay_file(path: str) -> dict:
     """``replay`` of the stream at ``path`` (``-``: stdin); raises ``StreamError`` on a bad line."""
-    return replay(read_stream(path))
+    stream = read_stream(path)
+    return replay(stream.messages, stream.roster)
 
 
 def run(path: str) -> int:
@@ -48,12 +55,12 @@ def run(path: str) -> int:
     from avisa.replay.pipeline import PipelineError
 
     try:
-        messages = read_stream(path)
+        stream = read_stream(path)
     except (StreamError, OSError, UnicodeDecodeError) as exc:
         print(f"avisa replay: {path}: {exc}", file=sys.stderr)
         return 2
     try:
-        result = replay(messages)
+        result = replay(stream.messages, stream.roster)
     except PipelineError as exc:
         print(f"avisa replay: pipeline failed: {exc}", file=sys.stderr)
         return 1

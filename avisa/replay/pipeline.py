@@ -15,7 +15,7 @@ from rq import Queue, SimpleWorker
 from twilio.request_validator import RequestValidator
 
 from avisa.replay.stream import Inbound
-from core.clock import frozen_at
+from core.clock import frozen_at, now
 from core.settings import Settings
 
 with warnings.catch_warnings():
@@ -100,6 +100,13 @@ class Pipeline:
             expire_incidents()
             self._post(message)
             self._drain(message)
+
+    def at_start(self, messages: list[Inbound], setup) -> None:
+        """Run ``setup`` (the roster) at the first message's time, and the jobs it causes."""
+        with frozen_at(messages[0].at if messages else now()):
+            setup()
+            while any(q.count for q in self._queues):
+                self._worker.work(burst=True, logging_level="ERROR")
 
     def feed_all(self, messages: Iterable[Inbound]) -> None:
         last = None

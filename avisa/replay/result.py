@@ -3,13 +3,15 @@ became no incident, and every text Avisa wrote — read back from the sandbox's 
 
 from sqlmodel import Session, col, select
 
-from core.models import InboundMessage, Incident, Message, Report
+from core.models import InboundMessage, Incident, Message, Report, Subscriber
+from core.phones import mask
 from workers import runtime
 
 
-def build(session: Session) -> dict:
-    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (shape fixed by
-    DESIGN.md)."""
+def build(session: Session, *, with_subscribers: bool = False) -> dict:
+    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (shape fixed by DESIGN.md);
+    ``with_subscribers`` (a replay with a roster) adds ``"subscribers"``: each one's masked phone,
+    name, and the texts they received, oldest first."""
     sids_by_incident, unassigned = _fold(session)
     incidents = [
         {
@@ -32,7 +34,30 @@ def build(session: Session) -> dict:
         }
         for m in session.exec(select(Message).order_by(Message.id))
     ]
-    return {"incidents": incidents, "unassigned": unassigned, "messages": messages}
+    result = {"incidents": incidents, "unassigned": unassigned, "messages": messages}
+    if with_subscribers:
+        result["subscribers"] = _subscribers(session, messages)
+    return result
+
+
+def _subscribers(session: Session, messages: list[dict]) -> list[dict]:
+    vault = runtime.vault()
+    texts: dict[int, list[dict]] = {}
+    for m in messages:
+        if m["subscriber_id"] is not None:
+            texts.setdefault(m["subscriber_id"], []).append(
+                {k: m[k] for k in ("id", "kind", "incident_id", "body", "status")}
+            )
+    return [
+        {
+            "id": s.id,
+            "phone": mask(vault.open(s.phone_enc)),
+            "name": s.name,
+            "roles": s.roles,
+            "texts": texts.get(s.id, []),
+        }
+        for s in session.exec(select(Subscriber).order_by(Subscriber.id))
+    ]
 
 
 def _fold(session: Session) -> tuple[dict[int, list[str]], list[str]]:
@@ -52,6 +77,6 @@ def _fold(session: Session) -> tuple[dict[int, list[str]], list[str]]:
     return by_incident, unassigned
 
 
-def collect() -> dict:
+def collect(*, with_subscribers: bool = False) -> dict:
     with runtime.session() as session:
-        return build(session)
+        return build(session, with_subscribers=with_subscribers)

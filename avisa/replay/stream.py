@@ -1,5 +1,8 @@
 """Reading a replay stream: one JSON object a line, Twilio's SMS fields plus ``at``.
 
+A stream may open with roster lines, ``{"zone": {...}}`` and ``{"subscriber": {...}}`` in the
+API's own shapes (``ZoneIn``, ``SubscriberIn``; see ``avisa.replay.roster``), before its texts.
+
 A stream is validated whole before anything runs, so a typo on line 40 costs a second, not a
 half-finished drill: the first bad line raises ``StreamError`` naming its number. Blank lines are
 skipped. Fields that are not Twilio's (``truth``, notes) are ignored, never posted.
@@ -71,13 +74,18 @@ class Inbound:
 
 def parse_line(number: int, text: str) -> Inbound:
     """One line → ``Inbound``; raises ``StreamError`` saying what is wrong with it."""
+    obj = _object(number, text)
+    return Inbound(number, _arrival(number, obj.get("at")), _form(number, obj))
+
+
+def _object(number: int, text: str) -> dict:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise StreamError(number, f"not JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(obj, dict):
         raise StreamError(number, "expected a JSON object")
-    return Inbound(number, _arrival(number, obj.get("at")), _form(number, obj))
+    return obj
 
 
 def _arrival(number: int, value: object) -> datetime:
@@ -112,16 +120,44 @@ def _form(number: int, obj: dict) -> dict[str, str]:
 
 
 def parse_lines(lines: Iterable[str]) -> list[Inbound]:
-    """Every non-blank line, validated, in arrival order (ties keep their order in the file)."""
-    inbound = [parse_line(n, text) for n, text in enumerate(lines, start=1) if text.strip()]
-    return sorted(inbound, key=lambda m: m.at)  # sorted() is stable: ties stay in file order
+    """Every non-blank line, validated, in arrival order (ties keep their order in the file).
+    A stream with roster lines is read by ``parse_stream``; here they are a ``StreamError``."""
+    stream = parse_stream(lines)
+    if stream.roster:
+        raise StreamError(stream.roster[0].line, "roster lines need parse_stream")
+    return stream.messages
 
 
-def read_stream(path: str) -> list[Inbound]:
+@dataclass(frozen=True)
+class Stream:
+    roster: list  # avisa.replay.roster.Entry, in file order
+    messages: list[Inbound]  # in arrival order
+
+
+def parse_stream(lines: Iterable[str]) -> Stream:
+    """The roster lines (all before the first text) and the texts, every line validated."""
+    from avisa.replay.roster import ROSTER_KEYS, parse_entry
+
+    roster, inbound = [], []
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        obj = _object(number, text)
+        if ROSTER_KEYS & set(obj):
+            if inbound:
+                raise StreamError(number, "roster lines (zone, subscriber) come before the texts")
+            roster.append(parse_entry(number, obj, roster))
+        else:
+            inbound.append(Inbound(number, _arrival(number, obj.get("at")), _form(number, obj)))
+    # sorted() is stable: ties stay in file order
+    return Stream(roster, sorted(inbound, key=lambda m: m.at))
+
+
+def read_stream(path: str) -> Stream:
     """The stream at ``path`` (``-`` for stdin); raises ``StreamError`` or ``OSError``."""
     if path == "-":
-        return parse_lines(sys.stdin)
+        return parse_stream(sys.stdin)
     with open(
         path, encoding="utf-8-sig"
     ) as fh:  # -sig: a BOM from a Windows editor is not line 1's problem
-        return parse_lines(fh)
+        return parse_stream(fh)

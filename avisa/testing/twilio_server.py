@@ -10,7 +10,9 @@ endpoint, its errors, its latency, and the signed status callbacks that follow.
     fake.hang_number("+13235550102", 2.0)                      # accept, then answer too late
     fake.drop_number("+13235550104")                           # accept, then hang up, no answer
     fake.callback_outcome("+13235550103", "undelivered", 30003)
+    fake.fail_call("+13235550105", status=400, code=21215)    # refuse calls, not texts
     ... fake.accepted  (every text it took: sid, to, body, time accepted)
+    ... fake.calls  (every call placed with POST …/Calls.json: sid, to, from, url)
     ... fake.deleted_recordings  (RE… SIDs deleted with DELETE …/Recordings/{sid}.json)
     fake.stop()
 
@@ -50,6 +52,17 @@ class Accepted:
     body: str
     status_callback: str | None
     accepted_at: float  # time.time() when the fake decided to accept it
+    content_sid: str | None = None  # a WhatsApp template sent instead of a Body
+    content_variables: str | None = None
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    sid: str
+    to: str
+    sender: str
+    url: str
+    status_callback: str | None
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,8 @@ class FakeTwilio:
         self.responses: Counter[int] = Counter()  # HTTP status → how many answered
         self.callbacks_sent: list[tuple[str, dict[str, str]]] = []
         self._accepted: list[Accepted] = []
+        self.calls: list[PlacedCall] = []
+        self._call_faults: dict[str, Fault] = {}
         self.deleted_recordings: list[str] = []
         self._number_faults: dict[str, Fault] = {}
         self._hangs: dict[str, float] = {}
@@ -118,6 +133,10 @@ class FakeTwilio:
     def fail_next(self, count: int, *, status: int = 429, code: int = 20429) -> None:
         with self._lock:
             self._scripted.extend(Fault(status, code, f"Injected {status}") for _ in range(count))
+
+    def fail_call(self, to: str, *, status: int = 400, code: int = 21215) -> None:
+        """Refuse calls to ``to`` (texts to it are unaffected)."""
+        self._call_faults[to] = Fault(status, code, "Injected")
 
     def hang_number(self, to: str, seconds: float) -> None:
         """Accept texts to ``to`` but answer only after ``seconds`` (past the client's timeout)."""
@@ -204,7 +223,7 @@ class FakeTwilio:
             return self._fault(Fault(401, 20003, "Authenticate"))
         to, body = form.get("To", ""), form.get("Body", "")
         sender = form.get("MessagingServiceSid") or form.get("From")
-        if not to or not body or not sender:
+        if not to or not (body or form.get("ContentSid")) or not sender:
             return self._fault(
                 Fault(
                     400,
@@ -216,7 +235,14 @@ class FakeTwilio:
         if fault is not None:
             return self._fault(fault)
         record = Accepted(
-            "SM" + uuid.uuid4().hex, to, sender, body, form.get("StatusCallback"), time.time()
+            "SM" + uuid.uuid4().hex,
+            to,
+            sender,
+            body,
+            form.get("StatusCallback"),
+            time.time(),
+            form.get("ContentSid"),
+            form.get("ContentVariables"),
         )
         with self._lock:
             self._accepted.append(record)
@@ -246,6 +272,38 @@ class FakeTwilio:
                 "start": 0,
                 "end": max(len(found) - 1, 0),
                 "uri": uri,
+            },
+            0.0,
+        )
+
+    def handle_call_create(
+        self, account_sid: str, auth: str | None, form: dict[str, str]
+    ) -> tuple[int, dict, float]:
+        """``POST /2010-04-01/Accounts/{sid}/Calls.json``: queued, as Twilio answers; the test
+        plays Twilio's side of the call by posting to ``url`` itself."""
+        if account_sid != self.account_sid or auth != self._expected_auth():
+            return self._fault(Fault(401, 20003, "Authenticate"))
+        to, sender, url = form.get("To", ""), form.get("From", ""), form.get("Url", "")
+        if not to or not sender or not (url or form.get("Twiml")):
+            return self._fault(Fault(400, 21201, "A 'To', a 'From' and a 'Url' are required"))
+        fault = self._call_faults.get(to) or self._pick_fault(to)
+        if fault is not None:
+            return self._fault(fault)
+        call = PlacedCall("CA" + uuid.uuid4().hex, to, sender, url, form.get("StatusCallback"))
+        with self._lock:
+            self.calls.append(call)
+            self.responses[201] += 1
+        return (
+            201,
+            {
+                "sid": call.sid,
+                "account_sid": self.account_sid,
+                "to": call.to,
+                "from": call.sender,
+                "status": "queued",
+                "direction": "outbound-api",
+                "api_version": "2010-04-01",
+                "uri": f"/2010-04-01/Accounts/{self.account_sid}/Calls/{call.sid}.json",
             },
             0.0,
         )
@@ -403,6 +461,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) == 4 and parts[:2] == ["2010-04-01", "Accounts"] and parts[3] == "Calls.json":
+            auth = self.headers.get("Authorization")
+            self._send(*self.fake.handle_call_create(parts[2], auth, form)[:2])
+            return
         account_sid = self._account_sid()
         if account_sid is None:
             return

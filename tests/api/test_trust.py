@@ -391,12 +391,13 @@ def test_a_from_that_is_no_phone_number_is_refused_and_stored_nowhere(twilio_pos
     assert _count(db, InboundMessage) == 0
 
 
-def test_a_whatsapp_address_is_a_sender_of_its_own(api, twilio_post, work, db, zone):
+def test_a_whatsapp_address_is_its_number_on_another_channel(api, twilio_post, work, db, zone):
+    # Issue 15: one person writing on SMS and WhatsApp is one reporter (core.channels).
     _text(twilio_post, work, "whatsapp:+13235557780", "ICE at Pacific and Florence")
     _text(twilio_post, work, "+13235557780", "migra en la Pacific y Florence")
-    assert _incidents(api)[0]["reporter_count"] == 2
+    assert _incidents(api)[0]["reporter_count"] == 1
     with Session(db) as session:
-        assert len(set(session.exec(select(InboundMessage.from_hash)))) == 2
+        assert len(set(session.exec(select(InboundMessage.from_hash)))) == 1
         assert _count(db, IncidentNote) == 0
 
 

@@ -1,0 +1,36 @@
+"""0006_beyond matches the models it adds to (drills, alert calls, channels, report media) and
+goes down and up again."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from alembic import command
+from avisa.migrations import alembic_config, upgrade
+from core.db import make_engine
+
+OURS = ("drill", "alertcall", "reportmedia", "channel", "content_sid")
+
+
+def test_migration_matches_the_model(db):
+    with db.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert [d for d in diff if any(word in str(d) for word in OURS)] == []
+
+
+def test_migration_downgrades_and_upgrades(tmp_path):
+    url = f"sqlite:///{tmp_path / 'beyond.db'}"
+    upgrade(url)
+    command.downgrade(alembic_config(url), "0004_console")
+    assert "drill" not in _tables(url)
+    upgrade(url)
+    assert {"drill", "alertcall"} <= _tables(url)
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
