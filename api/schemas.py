@@ -333,7 +333,7 @@ class BroadcastOut(BaseModel):
 
 
 class DrillIn(Strict):
-    zone_id: int
+    zone_id: Id
     place: Annotated[str, Field(min_length=2, max_length=120)] | None = None
     full: bool = False  # legal aid and escalation too, as in a raid
 

@@ -3,12 +3,12 @@
 from fastapi import APIRouter
 
 from api.deps import Coordinator, SessionDep, SettingsDep, Viewer, actor
-from api.schemas import DrillIn, DrillOut
+from api.schemas import API_ERRORS, DrillIn, DrillOut, Id
 from core import drills
 from workers.effects import carry_out
 from workers.geocoding import geocoder_for
 
-router = APIRouter(prefix="/api/v1/drills", tags=["drills"])
+router = APIRouter(prefix="/api/v1/drills", tags=["drills"], responses=API_ERRORS)
 
 
 def drill_out(report: drills.DrillReport) -> DrillOut:
@@ -33,5 +33,5 @@ def start_drill(
 
 
 @router.get("/{drill_id}")
-def get_drill(drill_id: int, session: SessionDep, _: Viewer) -> DrillOut:
+def get_drill(drill_id: Id, session: SessionDep, _: Viewer) -> DrillOut:
     return drill_out(drills.report(session, drill_id))
