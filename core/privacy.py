@@ -107,7 +107,7 @@ def purge(
     counts["recordings"] = session.exec(
         update(Report)
         .where(
-            Report.updated_at < cutoff,
+            col(Report.updated_at) < cutoff,
             col(Report.recording_url).is_not(None),
             col(Report.recording_url).not_in(keep),
         )
