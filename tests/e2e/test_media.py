@@ -149,3 +149,12 @@ def test_the_purge_deletes_photos_at_twilio_then_here_and_retries_what_failed(
     assert (counts["media"], counts["media_kept"]) == (1, 0)
     assert twilio_backend.deleted_media == media_sids[1:] + media_sids[:1]
     assert _report_media(api) == []
+
+
+def test_a_photo_on_whatsapp_is_kept_like_one_by_mms(api, twilio_post, work, twilio_backend):
+    url = twilio_backend.hold_media(JPEG, "image/jpeg")
+    form = _mms(f"whatsapp:{RESIDENT}", "ICE at Pacific and Florence", (url, "image/jpeg"))
+    twilio_post("/twilio/sms", form)
+    work()
+    [item] = _report_media(api)
+    assert api.get(item["url"]).content == JPEG
