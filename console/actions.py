@@ -11,7 +11,7 @@ from sqlmodel import Session
 from core import inbox, incidents, subscribers, zones
 from core.enums import IncidentStatus, SubscriberStatus
 from core.errors import Invalid, NotFound
-from core.models import AuditEvent, Incident, IncidentNote, Subscriber, Zone
+from core.models import Incident, IncidentNote, Subscriber, Zone
 from core.phones import PhoneVault
 from core.settings import Settings
 from messaging.segments import count_segments
@@ -101,10 +101,7 @@ def place_report(
 def add_subscriber(
     session: Session, vault: PhoneVault, data: subscribers.SubscriberInput, *, actor: str
 ) -> Subscriber:
-    subscriber, decisions = subscribers.create(session, vault, data, actor=actor)
-    session.add(
-        AuditEvent(actor=actor, action="subscriber.create", target=f"subscriber:{subscriber.id}")
-    )
+    subscriber, decisions = subscribers.create(session, vault, data, actor=actor)  # audited there
     carry_out(session, decisions)
     return subscriber
 
@@ -125,16 +122,7 @@ def import_subscribers(
     if preview:
         session.rollback()
         return result
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="subscriber.import",
-            target="subscribers",
-            detail=f"{len(result.created)} created, {len(result.updated)} updated, "
-            f"{len(result.errors)} errors",
-        )
-    )
-    carry_out(session, decisions)
+    carry_out(session, decisions)  # the service audited the import
     return result
 
 
@@ -144,15 +132,7 @@ def update_subscriber(session: Session, subscriber_id: int, *, actor: str, **cha
         raise NotFound("no such subscriber")
     if changes.get("status") not in (None, SubscriberStatus.OPTED_OUT):
         raise Invalid("status: a coordinator can opt someone out, never in")
-    subscribers.update(session, subscriber, **changes)
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="subscriber.update",
-            target=f"subscriber:{subscriber.id}",
-            detail=", ".join(sorted(changes)),
-        )
-    )
+    subscribers.update(session, subscriber, actor=actor, **changes)  # the service audits it
     session.commit()
 
 

@@ -405,9 +405,16 @@ def update(
     channel: str | None = None,
 ) -> None:
     """Change what a coordinator may change (audited); a coordinator can opt someone out, never
-    in. SubscriberError for a bad name or an unknown zone."""
+    in. SubscriberError for a bad name, language, role, channel or an unknown zone: every way in
+    (the API's schema, the console's form) gets the same checks as ``validate``."""
     if name is not None:
         name = check_name(name)
+    if language is not None and language not in LANGUAGES:
+        raise SubscriberError(f"language: must be one of {', '.join(LANGUAGES)}")
+    if roles is not None and (not roles or any(r not in SUBSCRIBER_ROLES for r in roles)):
+        raise SubscriberError(f"roles: must be some of {', '.join(SUBSCRIBER_ROLES)}")
+    if channel is not None and channel not in SUBSCRIBER_CHANNELS:
+        raise SubscriberError(f"channel: must be one of {', '.join(SUBSCRIBER_CHANNELS)}")
     if zone_ids is not None:
         unknown = set(zone_ids) - _zone_ids(session)
         if unknown:
@@ -426,8 +433,17 @@ def update(
     subscriber.updated_at = now()
     session.add(subscriber)
     changed = [
-        f for f, v in (("name", name), ("language", language), ("roles", roles)) if v is not None
-    ] + [f for f, v in (("zones", zone_ids), ("status", status)) if v is not None]
+        f
+        for f, v in (
+            ("name", name),
+            ("language", language),
+            ("roles", roles),
+            ("zones", zone_ids),
+            ("status", status),
+            ("channel", channel),
+        )
+        if v is not None
+    ]
     audit.record(
         session,
         actor=actor,
