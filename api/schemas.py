@@ -162,6 +162,12 @@ class ImportOut(BaseModel):
     errors: list[dict]
 
 
+# A photo, clip or recording answered as its own bytes (``messaging.media``), not JSON.
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The file's bytes", "content": {"application/octet-stream": {}}}
+}
+
+
 class MediaOut(BaseModel):
     """A photo or clip the resident sent; ``url`` is Avisa's own (coordinators only), never the
     provider's."""
@@ -171,11 +177,12 @@ class MediaOut(BaseModel):
     url: str
 
     @classmethod
-    def of(cls, item: InboundMedia, report_id: int) -> "MediaOut":
+    def of(cls, item: InboundMedia, owner_path: str) -> "MediaOut":
+        """``owner_path``: the report's or note's API path, e.g. ``/api/v1/reports/7``."""
         return cls(
             id=cast(int, item.id),  # a stored row
             content_type=item.content_type,
-            url=f"/api/v1/reports/{report_id}/media/{item.id}",
+            url=f"{owner_path}/media/{item.id}",
         )
 
 
@@ -278,6 +285,7 @@ class NoteOut(BaseModel):
     kind: str = "coordinator"  # coordinator | responder
     negative: bool = False  # a responder on scene saw nothing
     created_at: datetime
+    media: list[MediaOut] = []  # photos a responder texted from the scene
 
 
 class ApiKeyIn(Strict):

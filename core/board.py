@@ -51,6 +51,7 @@ class IncidentView:
     audit: list[AuditEvent]
     open_incidents: list[Incident] = field(default_factory=list)  # merge targets
     media: dict[int, list[InboundMedia]] = field(default_factory=dict)  # by report id
+    note_media: dict[int, list[InboundMedia]] = field(default_factory=dict)  # by note id
 
 
 def minutes_since(moment: datetime | None) -> int:
@@ -96,18 +97,20 @@ def incident_view(session: Session, incident: Incident) -> IncidentView:
             select(Report).where(Report.incident_id == incident.id).order_by(col(Report.id))
         )
     )
+    notes = list(
+        session.exec(
+            select(IncidentNote)
+            .where(IncidentNote.incident_id == incident.id)
+            .order_by(col(IncidentNote.id))
+        )
+    )
     return IncidentView(
         incident=incident,
         reports=reports,
         media=media.of_reports(session, [cast(int, r.id) for r in reports]),
         acknowledgements=[(a, name) for a, name in acks],
-        notes=list(
-            session.exec(
-                select(IncidentNote)
-                .where(IncidentNote.incident_id == incident.id)
-                .order_by(col(IncidentNote.id))
-            )
-        ),
+        notes=notes,
+        note_media=media.of_notes(session, [cast(int, n.id) for n in notes]),
         messages=list(
             session.exec(
                 select(Message)

@@ -9,12 +9,12 @@ credentials to another host. A URL that is not a provider media URL is dropped a
 
 import re
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlmodel import Session, col, select
 
 from core.errors import NotFound
-from core.models import InboundMedia, InboundMessage
+from core.models import InboundMedia, InboundMessage, IncidentNote
 
 MAX_MEDIA = 10  # Twilio delivers at most ten per message: more is not from Twilio
 # …/2010-04-01/Accounts/AC…/Messages/MM…(or SM…)/Media/ME…
@@ -80,28 +80,56 @@ def from_form(form: dict[str, str]) -> list[MediaRef]:
 
 def of_reports(session: Session, report_ids: list[int]) -> dict[int, list[InboundMedia]]:
     """Each report's attachments, in the order they arrived (reports with none are absent)."""
-    if not report_ids:
-        return {}
-    rows = session.exec(
-        select(InboundMessage.report_id, InboundMedia)
-        .join(InboundMessage, col(InboundMessage.id) == InboundMedia.inbound_id)
-        .where(col(InboundMessage.report_id).in_(report_ids))
-        .order_by(col(InboundMedia.inbound_id), col(InboundMedia.position))
-    ).all()
-    found: dict[int, list[InboundMedia]] = {}
-    for report_id, media in rows:
-        found.setdefault(cast(int, report_id), []).append(media)  # the join: report_id is set
-    return found
+    return _grouped(session, InboundMessage.report_id, report_ids)
+
+
+def of_notes(session: Session, note_ids: list[int]) -> dict[int, list[InboundMedia]]:
+    """Each responder note's attachments (a photo from the scene), likewise."""
+    return _grouped(session, IncidentNote.id, note_ids, via_note=True)
 
 
 def get(session: Session, report_id: int, media_id: int) -> InboundMedia:
     """Attachment ``media_id`` of report ``report_id``; NotFound when it is not that report's
     (or was purged)."""
-    media = of_reports(session, [report_id]).get(report_id, [])
+    return _one(
+        of_reports(session, [report_id]).get(report_id, []), media_id, f"report {report_id}"
+    )
+
+
+def get_for_note(session: Session, incident_id: int, note_id: int, media_id: int) -> InboundMedia:
+    """Attachment ``media_id`` of note ``note_id`` of incident ``incident_id``; else NotFound."""
+    note = session.get(IncidentNote, note_id)
+    if note is None or note.incident_id != incident_id:
+        raise NotFound(f"incident {incident_id} has no note {note_id}")
+    return _one(of_notes(session, [note_id]).get(note_id, []), media_id, f"note {note_id}")
+
+
+def _grouped(
+    session: Session, owner: Any, owner_ids: list[int], *, via_note: bool = False
+) -> dict[int, list[InboundMedia]]:
+    if not owner_ids:
+        return {}
+    query = select(owner, InboundMedia).join(
+        InboundMessage, col(InboundMessage.id) == InboundMedia.inbound_id
+    )
+    if via_note:
+        query = query.join(IncidentNote, col(IncidentNote.inbound_id) == InboundMessage.id)
+    rows = session.exec(
+        query.where(col(owner).in_(owner_ids)).order_by(
+            col(InboundMedia.inbound_id), col(InboundMedia.position)
+        )
+    ).all()
+    found: dict[int, list[InboundMedia]] = {}
+    for owner_id, media in rows:
+        found.setdefault(cast(int, owner_id), []).append(media)  # the join: the owner is set
+    return found
+
+
+def _one(media: list[InboundMedia], media_id: int, owner: str) -> InboundMedia:
     for item in media:
         if item.id == media_id:
             return item
-    raise NotFound(f"report {report_id} has no media {media_id}")
+    raise NotFound(f"{owner} has no media {media_id}")
 
 
 def served_type(content_type: str) -> str:

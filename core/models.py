@@ -155,6 +155,8 @@ class IncidentNote(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now)
     kind: NoteKind = Field(default=NoteKind.COORDINATOR, sa_type=Vocab)
     negative: bool = False  # a responder on scene saw nothing
+    # A responder's texted note: the message it came in, whose photos it shows (InboundMedia).
+    inbound_id: int | None = Field(default=None, foreign_key="inboundmessage.id")
 
 
 class Acknowledgement(SQLModel, table=True):

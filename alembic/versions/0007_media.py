@@ -1,5 +1,6 @@
-"""Issue 15, photos: what residents attach to a report (inboundmedia), and how many came with
-each message (inboundmessage.media_count).
+"""Issue 15, photos: what residents attach to a report (inboundmedia), how many came with each
+message (inboundmessage.media_count), and the message a responder's note came in
+(incidentnote.inbound_id), whose photos the note shows.
 
 Revision ID: 0007_media
 Revises: 0006_beyond
@@ -20,6 +21,11 @@ def upgrade() -> None:
     with op.batch_alter_table("inboundmessage") as batch:
         batch.add_column(
             sa.Column("media_count", sa.Integer(), nullable=False, server_default="0")
+        )
+    with op.batch_alter_table("incidentnote") as batch:
+        batch.add_column(sa.Column("inbound_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            "fk_incidentnote_inbound_id", "inboundmessage", ["inbound_id"], ["id"]
         )
     op.create_table(
         "inboundmedia",
@@ -44,5 +50,8 @@ def downgrade() -> None:
         batch.drop_index(batch.f("ix_inboundmedia_received_at"))
         batch.drop_index(batch.f("ix_inboundmedia_inbound_id"))
     op.drop_table("inboundmedia")
+    with op.batch_alter_table("incidentnote") as batch:
+        batch.drop_constraint("fk_incidentnote_inbound_id", type_="foreignkey")
+        batch.drop_column("inbound_id")
     with op.batch_alter_table("inboundmessage") as batch:
         batch.drop_column("media_count")

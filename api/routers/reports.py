@@ -4,15 +4,14 @@
 from fastapi import APIRouter, Response
 
 from api.deps import Coordinator, SessionDep, SettingsDep
-from api.schemas import API_ERRORS, Id
+from api.schemas import API_ERRORS, FILE_RESPONSE, Id
 from core import media
 from messaging.media import download
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=API_ERRORS)
-FILE = {200: {"description": "The file's bytes", "content": {"application/octet-stream": {}}}}
 
 
-@router.get("/{report_id}/media/{media_id}", response_class=Response, responses=FILE)
+@router.get("/{report_id}/media/{media_id}", response_class=Response, responses=FILE_RESPONSE)
 def get_media(
     report_id: Id, media_id: Id, session: SessionDep, settings: SettingsDep, _: Coordinator
 ) -> Response:

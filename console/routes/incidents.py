@@ -96,6 +96,21 @@ def report_media(
     return _file(download(settings, item))
 
 
+@router.get("/incidents/{incident_id}/notes/{note_id}/media/{media_id}")
+def note_media(
+    incident_id: int,
+    note_id: int,
+    media_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    _: Coordinator,
+):
+    """A photo a responder texted from the scene with their note, the same way."""
+    item = media.get_for_note(session, incident_id, note_id, media_id)
+    session.close()
+    return _file(download(settings, item))
+
+
 def _file(file: Download) -> Response:
     return Response(file.content, media_type=file.media_type, headers=file.headers)
 

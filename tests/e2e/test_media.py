@@ -158,3 +158,31 @@ def test_a_photo_on_whatsapp_is_kept_like_one_by_mms(api, twilio_post, work, twi
     work()
     [item] = _report_media(api)
     assert api.get(item["url"]).content == JPEG
+
+
+def test_a_responders_photo_from_the_scene_shows_with_their_note(
+    api, client, db, twilio_post, work, twilio_backend
+):
+    twilio_backend.callbacks = False
+    zone = api.post("/api/v1/zones", json={"name": "HP", "zips": ["90255"]}).json()["id"]
+    responder = {"phone": "+13235550101", "name": "Ana", "zone_ids": [zone], "confirmed": True}
+    assert api.post("/api/v1/subscribers", json=responder).status_code == 201
+    twilio_post("/twilio/sms", sms_form(RESIDENT, "la migra en Pacific y Florence"))
+    work()
+    url = twilio_backend.hold_media(JPEG)
+    twilio_post(
+        "/twilio/sms", _mms("+13235550101", "estoy aqui, son dos camionetas", (url, "image/jpeg"))
+    )
+    work()
+    [incident] = api.get("/api/v1/incidents").json()["items"]
+    [note] = api.get(f"/api/v1/incidents/{incident['id']}/notes").json()["items"]
+    assert note["kind"] == "responder" and len(note["media"]) == 1
+    photo_url = note["media"][0]["url"]
+    assert photo_url.startswith(f"/api/v1/incidents/{incident['id']}/notes/{note['id']}/media/")
+    assert api.get(photo_url).content == JPEG
+    assert client.get(photo_url, headers=_key(db, "viewer")).status_code == 403
+    elsewhere = photo_url.replace(
+        f"/incidents/{incident['id']}/", f"/incidents/{incident['id'] + 1}/"
+    )
+    assert api.get(elsewhere).status_code == 404
+    assert _report_media(api) == []  # the responder's photo is theirs, not a resident's report
