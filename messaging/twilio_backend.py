@@ -20,6 +20,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import quote, unquote
 
 import requests
@@ -185,27 +186,12 @@ class TwilioProvider:
         """Delete a call recording at Twilio (``DELETE …/Recordings/{sid}.json``): the purge's
         other half. True when it is gone (a 404 means it already was); raises a ``SendError``
         when Twilio cannot be asked, so the purge keeps the URL and tries again."""
-        try:
-            return bool(self._account.recordings(recording_sid).delete())
-        except TwilioException as exc:
-            if getattr(exc, "status", None) == 404:
-                return True
-            raise translate(exc) from None
-        except requests.RequestException as exc:
-            raise translate(exc) from None
+        return _delete(self._account.recordings(recording_sid))
 
     def delete_media(self, message_sid: str, media_sid: str) -> bool:
-        """Delete a resident's photo or clip at Twilio (``DELETE …/Messages/{MM}/Media/{ME}.json``);
-        like ``delete_recording``, True when it is gone, a ``SendError`` when Twilio cannot be
-        asked."""
-        try:
-            return bool(self._messages(message_sid).media(media_sid).delete())
-        except TwilioException as exc:
-            if getattr(exc, "status", None) == 404:
-                return True
-            raise translate(exc) from None
-        except requests.RequestException as exc:
-            raise translate(exc) from None
+        """Delete a resident's photo or clip at Twilio (``DELETE …/Messages/{MM}/Media/{ME}.json``),
+        as ``delete_recording``."""
+        return _delete(self._messages(message_sid).media(media_sid))
 
     def fetch_media(self, message_sid: str, media_sid: str) -> Fetched:
         """The file itself: ``GET …/Messages/{MM}/Media/{ME}`` (no extension) with our
@@ -235,6 +221,18 @@ class TwilioProvider:
                 return Fetched(content=content, content_type=kind)
         except requests.RequestException as exc:
             raise translate(exc) from None
+
+
+def _delete(resource: Any) -> bool:
+    """``resource.delete()`` (an SDK context): True once it is gone, a 404 included."""
+    try:
+        return bool(resource.delete())
+    except TwilioException as exc:
+        if getattr(exc, "status", None) == 404:
+            return True
+        raise translate(exc) from None
+    except requests.RequestException as exc:
+        raise translate(exc) from None
 
 
 def _fetch_error(status: int) -> SendError:
