@@ -93,6 +93,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "incident.split": {"es": "Separar los reportes marcados", "en": "Split checked reports out"},
     "incident.add_note": {"es": "Añadir nota", "en": "Add note"},
     "incident.recording": {"es": "grabación", "en": "recording"},
+    "incident.photo": {"es": "Foto {n} del reporte", "en": "Report photo {n}"},
+    "incident.attachment": {"es": "Archivo {n} ({kind})", "en": "File {n} ({kind})"},
+    "incident.attachments_hidden": {
+        "es": "{n} foto(s): solo coordinadores",
+        "en": "{n} photo(s): coordinators only",
+    },
     "incident.precision": {"es": "±{m} m", "en": "±{m} m"},
     "incident.done": {"es": "Hecho.", "en": "Done."},
     "incident.first_seen": {"es": "Primer reporte", "en": "First report"},

@@ -10,12 +10,14 @@ from typing import Any, cast
 
 from sqlmodel import Session, col, func, or_, select
 
+from core import media
 from core.clock import now
 from core.enums import OPEN_INCIDENT, ReportStatus
 from core.geo import zip_centroid
 from core.models import (
     Acknowledgement,
     AuditEvent,
+    InboundMedia,
     Incident,
     IncidentNote,
     Message,
@@ -48,6 +50,7 @@ class IncidentView:
     messages: list[Message]
     audit: list[AuditEvent]
     open_incidents: list[Incident] = field(default_factory=list)  # merge targets
+    media: dict[int, list[InboundMedia]] = field(default_factory=dict)  # by report id
 
 
 def minutes_since(moment: datetime | None) -> int:
@@ -92,13 +95,15 @@ def incident_view(session: Session, incident: Incident) -> IncidentView:
         .where(Acknowledgement.incident_id == incident.id)
         .order_by(col(Acknowledgement.id))
     ).all()
+    reports = list(
+        session.exec(
+            select(Report).where(Report.incident_id == incident.id).order_by(col(Report.id))
+        )
+    )
     return IncidentView(
         incident=incident,
-        reports=list(
-            session.exec(
-                select(Report).where(Report.incident_id == incident.id).order_by(col(Report.id))
-            )
-        ),
+        reports=reports,
+        media=media.of_reports(session, [cast(int, r.id) for r in reports]),
         acknowledgements=[(a, name) for a, name in acks],
         notes=list(
             session.exec(

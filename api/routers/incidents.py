@@ -1,6 +1,6 @@
 """Incidents for coordinators: list, detail, GeoJSON, and the actions of ``core.incidents``."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Body, Query
 from sqlmodel import col, select
@@ -13,13 +13,14 @@ from api.schemas import (
     Id,
     IncidentDetail,
     IncidentOut,
+    MediaOut,
     MergeIn,
     NoteIn,
     NoteOut,
     ReportOut,
     SplitIn,
 )
-from core import incidents
+from core import incidents, media
 from core.enums import OPEN_INCIDENT, IncidentStatus
 from core.models import Incident, IncidentNote
 from workers.effects import carry_out
@@ -74,10 +75,14 @@ def incidents_geojson(
 @router.get("/{incident_id}")
 def get_incident(incident_id: Id, session: SessionDep, _: Viewer) -> IncidentDetail:
     incident = incidents.get(session, incident_id)
-    reports = [
-        ReportOut.model_validate(r, from_attributes=True)
-        for r in incidents.reports(session, incident_id)
-    ]
+    rows = incidents.reports(session, incident_id)
+    attached = media.of_reports(session, [cast(int, r.id) for r in rows])
+    reports = []
+    for row in rows:
+        report_id = cast(int, row.id)  # stored rows
+        report = ReportOut.model_validate(row, from_attributes=True)
+        report.media = [MediaOut.of(m, report_id) for m in attached.get(report_id, [])]
+        reports.append(report)
     return IncidentDetail(**incident_out(incident).model_dump(), reports=reports)
 
 
