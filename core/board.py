@@ -6,7 +6,7 @@ masks a subscriber's number itself (``core.phones.mask``) where a list needs one
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from sqlmodel import Session, col, func, or_, select
 
@@ -78,17 +78,21 @@ def board(session: Session, *, limit: int = 200) -> list[BoardRow]:
                 Acknowledgement.action == ON_MY_WAY,
                 col(Acknowledgement.incident_id).in_([i.id for i in incidents]),
             )
-            .group_by(Acknowledgement.incident_id)
+            .group_by(col(Acknowledgement.incident_id))
         ).all()
     )
-    return [BoardRow(i, on_the_way.get(i.id, 0), minutes_since(i.last_seen)) for i in incidents]
+    # Stored rows: ids are set (the model types them Optional only for rows not yet inserted).
+    return [
+        BoardRow(i, on_the_way.get(cast(int, i.id), 0), minutes_since(i.last_seen))
+        for i in incidents
+    ]
 
 
 def incident_view(session: Session, incident: Incident) -> IncidentView:
     """Everything about one incident, each list oldest first."""
     acks = session.exec(
         select(Acknowledgement, Subscriber.name)
-        .join(Subscriber, Subscriber.id == Acknowledgement.subscriber_id)
+        .join(Subscriber, col(Subscriber.id) == Acknowledgement.subscriber_id)
         .where(Acknowledgement.incident_id == incident.id)
         .order_by(col(Acknowledgement.id))
     ).all()
@@ -154,9 +158,9 @@ def inbox(session: Session, *, limit: int = 100) -> list[Report]:
                     col(Report.status).in_(
                         [ReportStatus.AWAITING_LOCATION, ReportStatus.UNLOCATED]
                     ),
-                    (Report.status == ReportStatus.LOCATED)
-                    & (Report.precision_m >= UNCERTAIN_M)
-                    & (Report.updated_at >= now() - timedelta(hours=INBOX_HOURS)),
+                    (col(Report.status) == ReportStatus.LOCATED)
+                    & (col(Report.precision_m) >= UNCERTAIN_M)
+                    & (col(Report.updated_at) >= now() - timedelta(hours=INBOX_HOURS)),
                 )
             )
             .order_by(col(Report.updated_at).desc())
@@ -211,7 +215,8 @@ def subscribers(
         )
     ):
         links.setdefault(subscriber_id, []).append(zone)
-    return [(s, sorted(links.get(s.id, [])), masked_phone(vault, s)) for s in rows]
+    # Stored rows: ids are set (the model types them Optional only for rows not yet inserted).
+    return [(s, sorted(links.get(cast(int, s.id), [])), masked_phone(vault, s)) for s in rows]
 
 
 def masked_phone(vault: PhoneVault, subscriber: Subscriber) -> str:
@@ -230,7 +235,7 @@ def audit(session: Session, *, actor: str | None = None, limit: int = 200) -> li
     return list(session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)))
 
 
-def map_features(session: Session) -> dict:
+def map_features(session: Session) -> dict[str, Any]:
     """Open incidents and every zone as one GeoJSON FeatureCollection (``kind`` tells them apart).
 
     A circle zone is its centre with ``radius_m`` (drawn as a circle by the map); a ZIP zone is

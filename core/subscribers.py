@@ -9,7 +9,7 @@ from typing import cast
 from sqlalchemy import String
 from sqlalchemy import cast as sql_cast
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core import audit
 from core.clock import now
@@ -293,7 +293,7 @@ def import_csv(
     return result, decisions
 
 
-def _next_row(reader) -> list[str] | None:
+def _next_row(reader: Iterator[list[str]]) -> list[str] | None:
     """The next row, or None at the end; csv.Error for a malformed one (e.g. a field past the
     csv module's limit), after which the reader goes on with the next line."""
     try:
@@ -315,7 +315,7 @@ def _insert_many(
             roles=list(d.roles),
             status=SubscriberStatus.ACTIVE if d.confirmed else SubscriberStatus.PENDING,
             confirmed_in_person=d.confirmed,
-            channel=d.channel,
+            channel=Channel(d.channel),  # validated
         )
         for d in rows
     ]
@@ -371,7 +371,7 @@ def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> 
         Language(data.language),  # validated
         list(data.roles),
     )
-    subscriber.channel = data.channel
+    subscriber.channel = Channel(data.channel)  # validated
     subscriber.updated_at = now()
     session.add(subscriber)
     set_zones(session, subscriber, data.zone_ids)
@@ -464,7 +464,7 @@ class Filters:
     name: str | None = None  # a case-insensitive part of the name
 
 
-def listing(filters: Filters) -> Select:
+def listing(filters: Filters) -> SelectOfScalar[Subscriber]:
     """The subscribers matching ``filters``, as a query to page through (newest first)."""
     query = select(Subscriber)
     if filters.zone_id is not None:
@@ -516,15 +516,17 @@ def export_csv(
                 .limit(batch)
             )
         )
-        zones = zone_ids_by_subscriber(session, [s.id for s in rows])
-        for s in rows:
+        # Stored rows: ids are set (the model types them Optional only for rows not yet inserted).
+        ids = [cast(int, s.id) for s in rows]
+        zones = zone_ids_by_subscriber(session, ids)
+        for s, subscriber_id in zip(rows, ids, strict=True):
             cells = (
-                s.id,
+                subscriber_id,
                 mask(vault.open(s.phone_enc)) if s.phone_enc else "",
                 s.name,
                 s.language,
                 ";".join(s.roles),
-                ";".join(zone_names.get(z, str(z)) for z in zones.get(s.id, [])),
+                ";".join(zone_names.get(z, str(z)) for z in zones.get(subscriber_id, [])),
                 s.status,
                 "yes" if s.confirmed_in_person else "",
                 s.created_at.isoformat(),
@@ -535,7 +537,7 @@ def export_csv(
         out.truncate()
         if len(rows) < batch:
             return
-        last_id = rows[-1].id
+        last_id = ids[-1]
 
 
 def audit_export(session: Session, *, actor: str, filters: Filters) -> None:
