@@ -1,11 +1,11 @@
-"""The console's request plumbing: the database session, who is signed in, CSRF, roles, pages.
+"""The console's request plumbing: who is signed in, CSRF, roles, pages (the settings, session
+and vault are ``console.deps``'s, shared with the JSON API).
 
 Every POST passes a CSRF check: signed-in forms carry their session's token (field ``csrf`` or
 header ``X-CSRF-Token``), the sign-in form a token paired with a short-lived cookie.
 """
 
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote, unquote
@@ -13,15 +13,18 @@ from urllib.parse import quote, unquote
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlmodel import Session
 
 from console.basemap import basemap_path
 from console.catalogue import LANGUAGES, translate
+
+# The console's routes import these from here, beside its own checks (one front-door module).
+from console.deps import SessionDep as SessionDep
+from console.deps import SettingsDep as SettingsDep
+from console.deps import VaultDep as VaultDep
+from console.deps import app_settings
+from console.deps import get_or_404 as get_or_404
 from core import users
-from core.db import engine_for
 from core.enums import AccessRole
-from core.phones import PhoneVault, vault_for
-from core.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "avisa_console"
@@ -45,27 +48,6 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def app_settings(request: Request) -> Settings:
-    """The settings ``create_app`` was given, else the process's (as the API reads them)."""
-    return getattr(request.app.state, "settings", None) or get_settings()
-
-
-SettingsDep = Annotated[Settings, Depends(app_settings)]
-
-
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
-        yield session
-
-
-def get_vault(settings: SettingsDep) -> PhoneVault:
-    return vault_for(settings.secret_key)
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-VaultDep = Annotated[PhoneVault, Depends(get_vault)]
 
 
 class NotSignedIn(Exception):

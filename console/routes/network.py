@@ -14,13 +14,14 @@ from console.web import (
     SessionDep,
     VaultDep,
     Viewer,
+    get_or_404,
     redirect,
     render,
     say,
 )
 from core import board, subscribers, users
 from core.enums import AccessRole
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
 from core.models import Subscriber
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
@@ -126,9 +127,7 @@ async def import_subscribers(
 def subscriber_page(
     subscriber_id: int, request: Request, session: SessionDep, vault: VaultDep, _: Viewer
 ):
-    subscriber = session.get(Subscriber, subscriber_id)
-    if subscriber is None:
-        raise NotFound("no such subscriber")
+    subscriber = get_or_404(session, Subscriber, subscriber_id)
     return render(
         request,
         "subscriber.html",
