@@ -23,13 +23,17 @@ STATUS_CHANGES = {
     IncidentStatus.CONFIRMED: incidents.confirm,
     IncidentStatus.DISMISSED: incidents.dismiss,
     IncidentStatus.RESOLVED: incidents.resolve,
+    # A held incident becomes reported again only by a coordinator's release (audited as
+    # ``incident.release``, as the API's POST /incidents/{id}/release is).
+    IncidentStatus.REPORTED: incidents.release,
 }
 
 
 def change_status(
     session: Session, incident_id: int, status: IncidentStatus, *, actor: str, reason: str = ""
 ) -> None:
-    """Confirm, dismiss or resolve (Conflict when the status forbids it); alerts follow."""
+    """Confirm, dismiss, resolve or release (Conflict when the status forbids it); alerts
+    follow."""
     carry_out(session, STATUS_CHANGES[status](session, incident_id, actor=actor, reason=reason))
 
 

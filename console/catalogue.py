@@ -87,7 +87,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "incident.confirm": {"es": "Confirmar", "en": "Confirm"},
     "incident.dismiss": {"es": "Falsa alarma", "en": "Dismiss"},
     "incident.resolve": {"es": "Resolver", "en": "Resolve"},
-    "incident.release": {"es": "Liberar", "en": "Release"},
+    "incident.release": {"es": "Liberar y alertar", "en": "Release and alert"},
+    "incident.held_hint": {
+        "es": "Retenido (una avalancha de reportes, o un número pasado de su límite): nadie recibió alerta. Liberar lo deja sin verificar y alerta a los voluntarios de la zona.",
+        "en": "Held (a flood of reports, or a number past its limit): nobody was alerted. Releasing makes it unverified and alerts the zone's responders.",
+    },
     "incident.reason": {"es": "Motivo (opcional)", "en": "Reason (optional)"},
     "incident.merge": {"es": "Fusionar en", "en": "Merge into"},
     "incident.split": {"es": "Separar los reportes marcados", "en": "Split checked reports out"},

@@ -26,6 +26,7 @@ STATUSES = {
     "confirm": IncidentStatus.CONFIRMED,
     "dismiss": IncidentStatus.DISMISSED,
     "resolve": IncidentStatus.RESOLVED,
+    "release": IncidentStatus.REPORTED,  # held → reported: its alert goes out
 }
 
 

@@ -114,3 +114,26 @@ def test_refusals_wrong_password_missing_csrf_and_a_viewer_confirming(
     assert missing.status == 403
     with Session(db) as session:
         assert session.exec(select(Incident)).one().status == "reported"
+
+
+def test_a_held_incident_is_released_with_a_reason_and_alerted(
+    visit, make_user, work, db, network, held_incident
+):
+    _, responder = network
+    password = make_user("ana", "coordinator", language="es")
+    v = visit()
+    page = v.sign_in("ana", password)
+    page.goto(v.url(f"/console/incidents/{held_incident}"))
+    expect(page.locator("h1 .badge")).to_have_text("retenido")
+    assert page.locator("button.confirm").count() == 0
+    page.locator("input[name=reason]").fill("llamé al vecino: es real")
+    page.locator("button.release").click()
+    expect(page.locator(".flash")).to_have_text("Hecho.")
+    expect(page.locator("h1 .badge")).to_have_text("sin verificar")
+    work()
+    with Session(db) as session:
+        assert session.get(Incident, held_incident).status == "reported"
+        (audit,) = session.exec(select(AuditEvent).where(AuditEvent.action == "incident.release"))
+        assert audit.actor == "user:ana" and "llamé al vecino" in audit.detail
+        alert = session.exec(select(Message).where(Message.subscriber_id == responder)).one()
+        assert alert.kind == "alert" and "SIN VERIFICAR" in alert.body
