@@ -220,11 +220,50 @@ TEXTS: dict[str, dict[str, str]] = {
     "msg.body": {"es": "Texto", "en": "Text"},
     "msg.status": {"es": "Entrega", "en": "Delivery"},
     "msg.reporter": {"es": "reportante", "en": "reporter"},
+    "msgstatus.pending": {"es": "en cola", "en": "queued here"},
+    "msgstatus.sending": {"es": "enviando", "en": "sending"},
+    "msgstatus.accepted": {"es": "aceptado", "en": "accepted"},
+    "msgstatus.queued": {"es": "en cola del proveedor", "en": "at the provider"},
+    "msgstatus.sent": {"es": "enviado", "en": "sent"},
+    "msgstatus.delivered": {"es": "entregado", "en": "delivered"},
+    "msgstatus.undelivered": {"es": "no entregado", "en": "undelivered"},
+    "msgstatus.failed": {"es": "falló", "en": "failed"},
+    "msgstatus.skipped": {"es": "omitido", "en": "skipped"},
     "soon.title": {"es": "Próximamente", "en": "Coming soon"},
     "soon.body": {
-        "es": "Esta página llega con otra tarea (difusiones y claves API).",
-        "en": "This page comes with another issue (broadcasts and API keys).",
+        "es": "Esta página llega con otra tarea (claves API).",
+        "en": "This page comes with another issue (API keys).",
     },
+    # broadcasts
+    "bc.title": {"es": "Difusiones", "en": "Broadcasts"},
+    "bc.compose": {"es": "Nueva difusión", "en": "New broadcast"},
+    "bc.help": {
+        "es": "Un texto a cada suscriptor activo de esas zonas con alguna de esas funciones, en su idioma (o en el otro si escribe solo uno). Empieza con «Avisa:».",
+        "en": "One text to every active subscriber of those zones with any of those roles, in their language (or the other one when you write only one). It starts with 'Avisa:'.",
+    },
+    "bc.body_es": {"es": "Texto en español", "en": "Text in Spanish"},
+    "bc.body_en": {"es": "Texto en inglés", "en": "Text in English"},
+    "bc.preview": {"es": "Vista previa", "en": "Preview"},
+    "bc.preview_first": {
+        "es": "Primero la vista previa: dice a cuántas personas llega y cuánto cuesta; luego puede enviar.",
+        "en": "Preview first: it says how many people it reaches and what it costs; then you can send.",
+    },
+    "bc.preview_result": {
+        "es": "Destinatarios: {recipients} · segmentos SMS en total: {segments}. No se envió nada.",
+        "en": "Recipients: {recipients} · SMS segments in all: {segments}. Nothing was sent.",
+    },
+    "bc.send": {"es": "Enviar ({n} destinatarios)", "en": "Send ({n} recipients)"},
+    "bc.sent": {
+        "es": "Difusión en la cola de envío: {n} destinatarios.",
+        "en": "Broadcast queued to send: {n} recipients.",
+    },
+    "bc.past": {"es": "Difusiones enviadas", "en": "Past broadcasts"},
+    "bc.recipients": {"es": "Destinatarios", "en": "Recipients"},
+    "bc.figures": {
+        "es": "{recipients} ({segments} segm.)",
+        "en": "{recipients} ({segments} segm.)",
+    },
+    "bc.empty": {"es": "Todavía no hay difusiones.", "en": "No broadcasts yet."},
 }
 
 LANGUAGES = ("es", "en")

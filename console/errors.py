@@ -51,6 +51,11 @@ class ConsoleRoute(APIRoute):
         return guarded
 
 
+def message_of(request: Request, exc: AvisaError) -> str:
+    """What the domain refused, for the reader of the page."""
+    return str(exc)
+
+
 def _fields(exc: RequestValidationError) -> str:
     """ "lat: Input should be a valid number" for each field a form got wrong."""
     return "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors())

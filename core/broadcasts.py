@@ -18,6 +18,7 @@ from core import audit
 from core.decisions import Decisions
 from core.enums import Language, MessageKind, SubscriberRole
 from core.errors import Invalid
+from core.inbound import CONTROL_CHARS
 from core.models import Broadcast, Message, Subscriber, Zone
 from core.subscribers import active_in_zones
 
@@ -52,6 +53,8 @@ def plan(session: Session, request: BroadcastRequest) -> Plan:
     body = {lang: text.strip() for lang, text in request.body.items() if text and text.strip()}
     if not body or set(body) - set(Language):
         raise Invalid("body: give the text in es, en or both")
+    if any(CONTROL_CHARS.search(text) for text in body.values()):
+        raise Invalid("body: must not contain control characters (NUL, ESC …)")
     if not request.zone_ids:
         raise Invalid("zone_ids: at least one zone")
     known = set(session.exec(select(Zone.id).where(col(Zone.id).in_(request.zone_ids))))

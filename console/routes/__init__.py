@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from console.routes import assets, auth, board, inbox, incidents, network
+from console.routes import assets, auth, board, broadcasts, inbox, incidents, network
 
 router = APIRouter()
-for module in (auth, board, incidents, inbox, network, assets):
+for module in (auth, board, incidents, inbox, network, broadcasts, assets):
     router.include_router(module.router)

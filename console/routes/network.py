@@ -1,4 +1,4 @@
-"""The network: subscribers, zones, the audit log (and the places kept for broadcasts, keys)."""
+"""The network: subscribers, zones, the audit log (and the place kept for API keys)."""
 
 import json
 from typing import Annotated
@@ -232,8 +232,7 @@ def audit_page(
     )
 
 
-@router.get("/broadcasts")
 @router.get("/apikeys")
 def coming_soon(request: Request, _: Viewer):
-    """Broadcasts and API keys get their pages with their own issue; the menu already links here."""
+    """API keys get their page with their own issue; the menu already links here."""
     return render(request, "soon.html", nav="soon")
