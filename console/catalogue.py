@@ -15,7 +15,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "nav.audit": {"es": "Registro", "en": "Audit log"},
     "nav.broadcasts": {"es": "Difusiones", "en": "Broadcasts"},
     "nav.apikeys": {"es": "Claves API", "en": "API keys"},
-    "nav.soon": {"es": "próximamente", "en": "coming soon"},
     "nav.sign_out": {"es": "Salir", "en": "Sign out"},
     "nav.language": {"es": "English", "en": "Español"},
     "nav.signed_in_as": {"es": "{user} ({role})", "en": "{user} ({role})"},
@@ -229,11 +228,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "msgstatus.undelivered": {"es": "no entregado", "en": "undelivered"},
     "msgstatus.failed": {"es": "falló", "en": "failed"},
     "msgstatus.skipped": {"es": "omitido", "en": "skipped"},
-    "soon.title": {"es": "Próximamente", "en": "Coming soon"},
-    "soon.body": {
-        "es": "Esta página llega con otra tarea (claves API).",
-        "en": "This page comes with another issue (API keys).",
-    },
     # broadcasts
     "bc.title": {"es": "Difusiones", "en": "Broadcasts"},
     "bc.compose": {"es": "Nueva difusión", "en": "New broadcast"},
@@ -264,6 +258,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{recipients} ({segments} segm.)",
     },
     "bc.empty": {"es": "Todavía no hay difusiones.", "en": "No broadcasts yet."},
+    # API keys
+    "keys.title": {"es": "Claves API", "en": "API keys"},
+    "keys.help": {
+        "es": "Para scripts y otros sistemas que usan la API (/api/v1). Solo se guarda un resumen de cada clave: se muestra una vez, al crearla.",
+        "en": "For scripts and other systems that use the API (/api/v1). Only a digest of each key is stored: it is shown once, when made.",
+    },
+    "keys.new": {"es": "Nueva clave", "en": "New key"},
+    "keys.name": {"es": "Nombre", "en": "Name"},
+    "keys.role": {"es": "Permiso", "en": "Role"},
+    "keys.create": {"es": "Crear clave", "en": "Create key"},
+    "keys.created": {
+        "es": "Clave «{name}» creada ({role})",
+        "en": "Key '{name}' created ({role})",
+    },
+    "keys.once": {
+        "es": "Cópiela ahora: no se volverá a mostrar.",
+        "en": "Copy it now: it will not be shown again.",
+    },
+    "keys.created_at": {"es": "Creada", "en": "Created"},
+    "keys.last_used": {"es": "Último uso", "en": "Last used"},
+    "keys.never": {"es": "nunca", "en": "never"},
+    "keys.live": {"es": "vigente", "en": "live"},
+    "keys.revoked_at": {"es": "revocada {when}", "en": "revoked {when}"},
+    "keys.revoke": {"es": "Revocar", "en": "Revoke"},
+    "keys.revoked": {
+        "es": "Clave «{name}» revocada: deja de funcionar ya.",
+        "en": "Key '{name}' revoked: it stops working now.",
+    },
+    "keys.empty": {"es": "No hay claves.", "en": "No keys."},
+    "access.viewer": {"es": "lectura", "en": "viewer"},
+    "access.coordinator": {"es": "coordinación", "en": "coordinator"},
+    "access.admin": {"es": "administración", "en": "admin"},
 }
 
 LANGUAGES = ("es", "en")

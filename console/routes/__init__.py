@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from console.routes import assets, auth, board, broadcasts, inbox, incidents, network
+from console.routes import apikeys, assets, auth, board, broadcasts, inbox, incidents, network
 
 router = APIRouter()
-for module in (auth, board, incidents, inbox, network, broadcasts, assets):
+for module in (auth, board, incidents, inbox, network, broadcasts, apikeys, assets):
     router.include_router(module.router)

@@ -1,4 +1,4 @@
-"""The network: subscribers, zones, the audit log (and the place kept for API keys)."""
+"""The network: subscribers, zones, the audit log."""
 
 import json
 from typing import Annotated
@@ -230,9 +230,3 @@ def audit_page(
     return render(
         request, "audit.html", events=board.audit(session, actor=actor), actor=actor, nav="audit"
     )
-
-
-@router.get("/apikeys")
-def coming_soon(request: Request, _: Viewer):
-    """API keys get their page with their own issue; the menu already links here."""
-    return render(request, "soon.html", nav="soon")
