@@ -31,6 +31,7 @@ SESSION_COOKIE = "avisa_console"
 LOGIN_COOKIE = "avisa_login"
 FLASH_COOKIE = "avisa_flash"
 PREFIX = "/console"
+POLL_SECONDS = 3  # how often the live parts of a page (the board, an incident) ask again
 
 # Pages may load nothing from another host, and may not be framed. MapLibre starts its worker
 # from a blob: URL and sets element styles; everything else is this origin's own files.
@@ -137,7 +138,9 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
         **context,
     )
     response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
-    if flash and not name.startswith("_"):  # fragments (htmx polls) leave the flash for the page
+    # Fragments and htmx polls leave the flash for the page: a poll answered while a form was
+    # being sent would otherwise eat the message its redirect set.
+    if flash and not name.startswith("_") and not request.headers.get("hx-request"):
         response.delete_cookie(FLASH_COOKIE, path=PREFIX)
     return response
 

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from console import actions
 from console.errors import ConsoleRoute
 from console.web import (
+    POLL_SECONDS,
     PREFIX,
     Coordinator,
     SessionDep,
@@ -36,8 +37,9 @@ def _page(incident_id: int) -> str:
 
 @router.get("/incidents/{incident_id}")
 def incident_page(incident_id: int, request: Request, session: SessionDep, _: Viewer):
+    """The page; htmx asks for it again every few seconds and swaps in its live parts."""
     view = board.incident_view(session, incidents.get(session, incident_id))
-    return render(request, "incident.html", view=view, nav="board")
+    return render(request, "incident.html", view=view, poll_seconds=POLL_SECONDS, nav="board")
 
 
 @router.post("/incidents/{incident_id}/merge")

@@ -58,3 +58,28 @@ def test_a_viewer_sees_a_held_incident_without_the_release_button(client, make_u
         f"/console/incidents/{held_incident}/release", data={"csrf": csrf_of(page)}
     )
     assert refused.status_code == 403
+
+
+def test_the_page_names_every_part_it_polls_and_a_poll_leaves_the_flash(
+    client, make_user, held_incident
+):
+    import re
+
+    sign_in(client, "ana", make_user("ana", "coordinator"))
+    page = page_of(client, held_incident)
+    polled = re.search(r'hx-select-oob="([^"]+)"', page).group(1).split(",")
+    assert len(polled) == 6
+    for part in polled:
+        assert page.count(f'id="{part.lstrip("#")}"') == 1, part
+    notes = page[
+        page.index('id="notes-list"') : page.index(
+            '<form method="post"', page.index('id="notes-list"')
+        )
+    ]
+    assert "<textarea" not in notes  # the form being typed in is outside every polled part
+
+    client.cookies.set("avisa_flash", "Hecho.", path="/console")
+    polled_page = client.get(f"/console/incidents/{held_incident}", headers={"HX-Request": "true"})
+    assert "avisa_flash" not in polled_page.headers.get("set-cookie", "")
+    shown = client.get(f"/console/incidents/{held_incident}")
+    assert "Hecho." in shown.text and 'avisa_flash=""' in shown.headers["set-cookie"]  # once
