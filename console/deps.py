@@ -52,5 +52,5 @@ def get_or_404(session: Session, model: type[T], row_id: int) -> T:
     """The row, or NotFound (a 404, or the console's not-found page) naming what was missing."""
     row = session.get(model, row_id)
     if row is None:
-        raise NotFound(f"no such {model.__name__.lower()}")
+        raise NotFound("no such {thing}", thing=model.__name__.lower())
     return row

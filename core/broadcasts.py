@@ -60,10 +60,10 @@ def plan(session: Session, request: BroadcastRequest) -> Plan:
     known = set(session.exec(select(Zone.id).where(col(Zone.id).in_(request.zone_ids))))
     unknown = sorted(set(request.zone_ids) - known)
     if unknown:
-        raise Invalid(f"zone_ids: unknown zone ids {unknown}")
+        raise Invalid("zone_ids: unknown zone ids {ids}", ids=unknown)
     bad_roles = set(request.roles) - set(SubscriberRole)
     if bad_roles or not request.roles:
-        raise Invalid(f"roles: must be some of {', '.join(SubscriberRole)}")
+        raise Invalid("roles: must be some of {choices}", choices=", ".join(SubscriberRole))
     recipients: dict[int, Subscriber] = {}
     for role in dict.fromkeys(request.roles):
         for subscriber in active_in_zones(session, sorted(known), role):

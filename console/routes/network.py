@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 
 from console import actions
-from console.errors import ConsoleRoute
+from console.errors import ConsoleRoute, message_of
 from console.web import (
     PREFIX,
     Admin,
@@ -118,7 +118,10 @@ async def import_subscribers(
         request,
         session,
         vault,
-        preview={"summary": say(request, key, **counts), "errors": result.errors},
+        preview={
+            "summary": say(request, key, **counts),
+            "errors": [{"row": r, "error": message_of(request, e)} for r, e in result.refusals],
+        },
         csv_text=csv_text if preview else "",
     )
 
