@@ -12,7 +12,7 @@ from sqlmodel import Session
 from core import apikeys, broadcasts, inbox, incidents, subscribers, zones
 from core.enums import IncidentStatus, SubscriberStatus
 from core.errors import Invalid, NotFound
-from core.models import ApiKey, AuditEvent, Broadcast, Incident, IncidentNote, Subscriber, Zone
+from core.models import ApiKey, Broadcast, Incident, IncidentNote, Subscriber, Zone
 from core.phones import PhoneVault
 from core.settings import Settings
 from messaging.segments import count_segments
@@ -108,10 +108,7 @@ def place_report(
 def add_subscriber(
     session: Session, vault: PhoneVault, data: subscribers.SubscriberInput, *, actor: str
 ) -> Subscriber:
-    subscriber, decisions = subscribers.create(session, vault, data, actor=actor)
-    session.add(
-        AuditEvent(actor=actor, action="subscriber.create", target=f"subscriber:{subscriber.id}")
-    )
+    subscriber, decisions = subscribers.create(session, vault, data, actor=actor)  # audited
     carry_out(session, decisions)
     return subscriber
 
@@ -132,16 +129,7 @@ def import_subscribers(
     if preview:
         session.rollback()
         return result
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="subscriber.import",
-            target="subscribers",
-            detail=f"{len(result.created)} created, {len(result.updated)} updated, "
-            f"{len(result.errors)} errors",
-        )
-    )
-    carry_out(session, decisions)
+    carry_out(session, decisions)  # the service audited the import
     return result
 
 
@@ -151,15 +139,7 @@ def update_subscriber(session: Session, subscriber_id: int, *, actor: str, **cha
         raise NotFound("no such subscriber")
     if changes.get("status") not in (None, SubscriberStatus.OPTED_OUT):
         raise Invalid("status: a coordinator can opt someone out, never in")
-    subscribers.update(session, subscriber, **changes)
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="subscriber.update",
-            target=f"subscriber:{subscriber.id}",
-            detail=", ".join(sorted(changes)),
-        )
-    )
+    subscribers.update(session, subscriber, actor=actor, **changes)  # audited
     session.commit()
 
 
