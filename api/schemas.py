@@ -7,7 +7,7 @@ Every id a client sends is an ``Id`` and every string a ``Text``: the database's
 """
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from annotated_types import Ge, Le
 from pydantic import (
@@ -22,6 +22,7 @@ from pydantic import (
 
 from core.enums import AccessRole, MessageStatus, SubscriberRole
 from core.inbound import CONTROL_CHARS
+from core.models import InboundMedia
 from core.phones import mask_numbers_in, normalize
 from core.subscribers import NAME_MAX
 from core.zones import validate_geometry
@@ -161,6 +162,30 @@ class ImportOut(BaseModel):
     errors: list[dict]
 
 
+# A photo, clip or recording answered as its own bytes (``messaging.media``), not JSON.
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The file's bytes", "content": {"application/octet-stream": {}}}
+}
+
+
+class MediaOut(BaseModel):
+    """A photo or clip the resident sent; ``url`` is Avisa's own (coordinators only), never the
+    provider's."""
+
+    id: int
+    content_type: str
+    url: str
+
+    @classmethod
+    def of(cls, item: InboundMedia, owner_path: str) -> "MediaOut":
+        """``owner_path``: the report's or note's API path, e.g. ``/api/v1/reports/7``."""
+        return cls(
+            id=cast(int, item.id),  # a stored row
+            content_type=item.content_type,
+            url=f"{owner_path}/media/{item.id}",
+        )
+
+
 class ReportOut(BaseModel):
     id: int
     channel: str
@@ -174,6 +199,7 @@ class ReportOut(BaseModel):
     zip: str | None
     recording_url: str | None
     created_at: datetime
+    media: list[MediaOut] = []
 
 
 class IncidentOut(BaseModel):
@@ -259,6 +285,7 @@ class NoteOut(BaseModel):
     kind: str = "coordinator"  # coordinator | responder
     negative: bool = False  # a responder on scene saw nothing
     created_at: datetime
+    media: list[MediaOut] = []  # photos a responder texted from the scene
 
 
 class ApiKeyIn(Strict):

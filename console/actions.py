@@ -108,7 +108,7 @@ def place_report(
 def add_subscriber(
     session: Session, vault: PhoneVault, data: subscribers.SubscriberInput, *, actor: str
 ) -> Subscriber:
-    subscriber, decisions = subscribers.create(session, vault, data, actor=actor)  # audited
+    subscriber, decisions = subscribers.create(session, vault, data, actor=actor)  # audited there
     carry_out(session, decisions)
     return subscriber
 
@@ -139,7 +139,7 @@ def update_subscriber(session: Session, subscriber_id: int, *, actor: str, **cha
         raise NotFound("no such subscriber")
     if changes.get("status") not in (None, SubscriberStatus.OPTED_OUT):
         raise Invalid("status: a coordinator can opt someone out, never in")
-    subscribers.update(session, subscriber, actor=actor, **changes)  # audited
+    subscribers.update(session, subscriber, actor=actor, **changes)  # the service audits it
     session.commit()
 
 

@@ -14,6 +14,7 @@ Never for a ``reply``, ``opt_in`` or ``broadcast``; never twice for one message 
 """
 
 from dataclasses import dataclass
+from typing import TypeGuard, cast
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -44,8 +45,8 @@ def after_status(session: Session, message: Message | None) -> Decisions:
     if subscriber is None or subscriber.status != Sub.ACTIVE:
         return decisions
     call = AlertCall(
-        message_id=message.id,
-        subscriber_id=subscriber.id,
+        message_id=cast(int, message.id),  # a stored message: its status came back
+        subscriber_id=cast(int, subscriber.id),  # a stored subscriber
         incident_id=message.incident_id,
         error_code=message.error_code,
     )
@@ -54,11 +55,11 @@ def after_status(session: Session, message: Message | None) -> Decisions:
             session.add(call)
     except IntegrityError:
         return decisions  # this message's call exists (a repeated callback): never a second
-    decisions.calls.append(call.id)
+    decisions.calls.append(cast(int, call.id))  # flushed by the savepoint's commit: id set
     return decisions
 
 
-def _calls_for(message: Message | None) -> bool:
+def _calls_for(message: Message | None) -> TypeGuard[Message]:
     return (
         message is not None
         and message.subscriber_id is not None
@@ -73,7 +74,7 @@ def claim(session: Session, call_id: int) -> AlertCall | None:
     pending any more (placed, claimed elsewhere) — the caller must then not dial."""
     claimed = session.exec(
         update(AlertCall)
-        .where(col(AlertCall.id) == call_id, AlertCall.status == S.PENDING)
+        .where(col(AlertCall.id) == call_id, col(AlertCall.status) == S.PENDING)
         .values(status=S.PLACING, attempts=AlertCall.attempts + 1)
     ).rowcount
     return session.get(AlertCall, call_id) if claimed == 1 else None
@@ -85,7 +86,7 @@ def settle(session: Session, call_id: int, status: AlertCallStatus, **values: ob
     moment = {"placed_at": now()} if status == S.PLACED else {}
     session.exec(
         update(AlertCall)
-        .where(col(AlertCall.id) == call_id, AlertCall.status == S.PLACING)
+        .where(col(AlertCall.id) == call_id, col(AlertCall.status) == S.PLACING)
         .values(status=status, **moment, **values)
     )
 
@@ -141,7 +142,11 @@ def acknowledge(session: Session, call_id: int) -> tuple[bool, Decisions]:
     if incident is None:
         return False, decisions
     session.add(
-        Acknowledgement(incident_id=incident.id, subscriber_id=call.subscriber_id, action="confirm")
+        Acknowledgement(
+            incident_id=cast(int, incident.id),  # a stored incident
+            subscriber_id=call.subscriber_id,
+            action="confirm",
+        )
     )
     actor = f"subscriber:{call.subscriber_id}"
     decisions.alerts(

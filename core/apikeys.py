@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core import audit
 from core.clock import now
@@ -61,7 +61,7 @@ def authenticate(session: Session, plaintext: str) -> ApiKey | None:
     return key
 
 
-def listing() -> Select:
+def listing() -> SelectOfScalar[ApiKey]:
     """Every key, revoked ones too, as a query to page through (newest first)."""
     return select(ApiKey)
 

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
-from sqlmodel.sql.expression import Select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core.models import AuditEvent
 
@@ -27,14 +27,14 @@ class Filters:
     until: datetime | None = None  # exclusive
 
 
-def listing(filters: Filters) -> Select:
+def listing(filters: Filters) -> SelectOfScalar[AuditEvent]:
     """The events matching ``filters``, as a query to page through (newest first)."""
     query = select(AuditEvent)
     if filters.actor is not None:
         query = query.where(AuditEvent.actor == filters.actor)
     if filters.action:
         if filters.action.endswith("."):
-            query = query.where(AuditEvent.action.startswith(filters.action, autoescape=True))
+            query = query.where(col(AuditEvent.action).startswith(filters.action, autoescape=True))
         else:
             query = query.where(AuditEvent.action == filters.action)
     if filters.since is not None:

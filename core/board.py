@@ -6,10 +6,12 @@ masks a subscriber's number itself (``core.phones.mask``) where a list needs one
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlmodel import Session, col, func, or_, select
 
 from core import broadcasts as broadcasting
+from core import media
 from core.clock import now
 from core.enums import OPEN_INCIDENT, ReportStatus
 from core.geo import zip_centroid
@@ -17,6 +19,7 @@ from core.models import (
     Acknowledgement,
     AuditEvent,
     Broadcast,
+    InboundMedia,
     Incident,
     IncidentNote,
     Message,
@@ -55,6 +58,8 @@ class IncidentView:
     messages: list[Message]
     audit: list[AuditEvent]
     open_incidents: list[Incident] = field(default_factory=list)  # merge targets
+    media: dict[int, list[InboundMedia]] = field(default_factory=dict)  # by report id
+    note_media: dict[int, list[InboundMedia]] = field(default_factory=dict)  # by note id
 
 
 def minutes_since(moment: datetime | None) -> int:
@@ -81,35 +86,43 @@ def board(session: Session, *, limit: int = 200) -> list[BoardRow]:
                 Acknowledgement.action == ON_MY_WAY,
                 col(Acknowledgement.incident_id).in_([i.id for i in incidents]),
             )
-            .group_by(Acknowledgement.incident_id)
+            .group_by(col(Acknowledgement.incident_id))
         ).all()
     )
-    return [BoardRow(i, on_the_way.get(i.id, 0), minutes_since(i.last_seen)) for i in incidents]
+    # Stored rows: ids are set (the model types them Optional only for rows not yet inserted).
+    return [
+        BoardRow(i, on_the_way.get(cast(int, i.id), 0), minutes_since(i.last_seen))
+        for i in incidents
+    ]
 
 
 def incident_view(session: Session, incident: Incident) -> IncidentView:
     """Everything about one incident, each list oldest first."""
     acks = session.exec(
         select(Acknowledgement, Subscriber.name)
-        .join(Subscriber, Subscriber.id == Acknowledgement.subscriber_id)
+        .join(Subscriber, col(Subscriber.id) == Acknowledgement.subscriber_id)
         .where(Acknowledgement.incident_id == incident.id)
         .order_by(col(Acknowledgement.id))
     ).all()
+    reports = list(
+        session.exec(
+            select(Report).where(Report.incident_id == incident.id).order_by(col(Report.id))
+        )
+    )
+    notes = list(
+        session.exec(
+            select(IncidentNote)
+            .where(IncidentNote.incident_id == incident.id)
+            .order_by(col(IncidentNote.id))
+        )
+    )
     return IncidentView(
         incident=incident,
-        reports=list(
-            session.exec(
-                select(Report).where(Report.incident_id == incident.id).order_by(col(Report.id))
-            )
-        ),
+        reports=reports,
+        media=media.of_reports(session, [cast(int, r.id) for r in reports]),
         acknowledgements=[(a, name) for a, name in acks],
-        notes=list(
-            session.exec(
-                select(IncidentNote)
-                .where(IncidentNote.incident_id == incident.id)
-                .order_by(col(IncidentNote.id))
-            )
-        ),
+        notes=notes,
+        note_media=media.of_notes(session, [cast(int, n.id) for n in notes]),
         messages=list(
             session.exec(
                 select(Message)
@@ -153,9 +166,9 @@ def inbox(session: Session, *, limit: int = 100) -> list[Report]:
                     col(Report.status).in_(
                         [ReportStatus.AWAITING_LOCATION, ReportStatus.UNLOCATED]
                     ),
-                    (Report.status == ReportStatus.LOCATED)
-                    & (Report.precision_m >= UNCERTAIN_M)
-                    & (Report.updated_at >= now() - timedelta(hours=INBOX_HOURS)),
+                    (col(Report.status) == ReportStatus.LOCATED)
+                    & (col(Report.precision_m) >= UNCERTAIN_M)
+                    & (col(Report.updated_at) >= now() - timedelta(hours=INBOX_HOURS)),
                 )
             )
             .order_by(col(Report.updated_at).desc())
@@ -210,7 +223,8 @@ def subscribers(
         )
     ):
         links.setdefault(subscriber_id, []).append(zone)
-    return [(s, sorted(links.get(s.id, [])), masked_phone(vault, s)) for s in rows]
+    # Stored rows: ids are set (the model types them Optional only for rows not yet inserted).
+    return [(s, sorted(links.get(cast(int, s.id), [])), masked_phone(vault, s)) for s in rows]
 
 
 def masked_phone(vault: PhoneVault, subscriber: Subscriber) -> str:
@@ -238,7 +252,7 @@ def broadcasts(session: Session, *, limit: int = 50) -> list[BroadcastRow]:
     return [BroadcastRow(b, figures.get(b.id or 0, {})) for b in rows]
 
 
-def map_features(session: Session) -> dict:
+def map_features(session: Session) -> dict[str, Any]:
     """Open incidents and every zone as one GeoJSON FeatureCollection (``kind`` tells them apart).
 
     A circle zone is its centre with ``radius_m`` (drawn as a circle by the map); a ZIP zone is

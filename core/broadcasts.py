@@ -10,9 +10,11 @@ opted-out subscribers. Segment counts come from the caller (``segments_of``): co
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core import audit
 from core.decisions import Decisions
@@ -38,7 +40,7 @@ class BroadcastRequest:
 class Plan:
     """Who gets which text: (subscriber, language, text) each."""
 
-    texts: list[tuple[Subscriber, str, str]]
+    texts: list[tuple[Subscriber, Language, str]]
 
     def segments(self, segments_of: SegmentsOf) -> int:
         cost: dict[tuple[str, str], int] = {}
@@ -57,7 +59,8 @@ def plan(session: Session, request: BroadcastRequest) -> Plan:
         raise Invalid("body: must not contain control characters (NUL, ESC …)")
     if not request.zone_ids:
         raise Invalid("zone_ids: at least one zone")
-    known = set(session.exec(select(Zone.id).where(col(Zone.id).in_(request.zone_ids))))
+    stored = session.exec(select(Zone.id).where(col(Zone.id).in_(request.zone_ids)))
+    known = {cast(int, zone_id) for zone_id in stored}  # primary keys: never None
     unknown = sorted(set(request.zone_ids) - known)
     if unknown:
         raise Invalid("zone_ids: unknown zone ids {ids}", ids=unknown)
@@ -67,15 +70,21 @@ def plan(session: Session, request: BroadcastRequest) -> Plan:
     recipients: dict[int, Subscriber] = {}
     for role in dict.fromkeys(request.roles):
         for subscriber in active_in_zones(session, sorted(known), role):
-            recipients.setdefault(subscriber.id, subscriber)
+            recipients.setdefault(cast(int, subscriber.id), subscriber)  # a stored row's id
     texts = []
-    for subscriber in sorted(recipients.values(), key=lambda s: s.id):
-        language = subscriber.language if subscriber.language in body else next(iter(body))
+    for subscriber_id in sorted(recipients):
+        subscriber = recipients[subscriber_id]
+        # body's keys were checked above to be Language values, so Language() cannot fail here.
+        language = (
+            subscriber.language if subscriber.language in body else Language(next(iter(body)))
+        )
         texts.append((subscriber, language, body[language]))
     return Plan(texts)
 
 
-def preview(session: Session, request: BroadcastRequest, *, segments_of: SegmentsOf) -> dict:
+def preview(
+    session: Session, request: BroadcastRequest, *, segments_of: SegmentsOf
+) -> dict[str, int]:
     """``{"recipients", "segments"}`` the broadcast would cost; nothing is stored or sent."""
     found = plan(session, request)
     return {"recipients": len(found.texts), "segments": found.segments(segments_of)}
@@ -134,6 +143,6 @@ def delivery(session: Session, broadcast_ids: Sequence[int]) -> dict[int, dict[s
     return figures
 
 
-def listing():
+def listing() -> SelectOfScalar[Broadcast]:
     """Every broadcast, as a query to page through (newest first)."""
     return select(Broadcast)

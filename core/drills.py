@@ -13,6 +13,8 @@ of the incidents list by default.
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
 
 from sqlmodel import Session, col, select
 
@@ -61,8 +63,9 @@ def start(
     )
     session.add(incident)
     session.flush()
-    drill = Drill(incident_id=incident.id, zone_id=zone.id, full=full, actor=actor)
-    alert = Alert(incident_id=incident.id, reason="new", audience="responders")
+    incident_id = cast(int, incident.id)  # flushed: id set
+    drill = Drill(incident_id=incident_id, zone_id=cast(int, zone.id), full=full, actor=actor)
+    alert = Alert(incident_id=incident_id, reason="new", audience="responders")
     session.add_all([drill, alert])
     session.flush()
     session.add(
@@ -70,13 +73,13 @@ def start(
             actor=actor,
             action="drill.start",
             target=f"drill:{drill.id}",
-            detail=f"zone:{zone.id} incident:{incident.id}" + (" full" if full else ""),
+            detail=f"zone:{zone.id} incident:{incident_id}" + (" full" if full else ""),
         )
     )
     decisions = Decisions()
     decisions.alerts([alert])
     if full:
-        decisions.escalation_timers.append(incident.id)
+        decisions.escalation_timers.append(incident_id)
     return drill, decisions
 
 
@@ -117,7 +120,7 @@ class DrillReport:
     zone_id: int
     full: bool
     status: str
-    started_at: object
+    started_at: datetime
     sent: int  # alerts handed to the provider
     delivered: int
     failed: int  # undelivered or failed
@@ -139,7 +142,7 @@ def report(session: Session, drill_id: int) -> DrillReport:
             )
         )
     )
-    alerted_at = {}
+    alerted_at: dict[int | None, datetime] = {}
     for message in alerts:
         moment = message.sent_at or message.created_at
         if message.subscriber_id not in alerted_at or moment < alerted_at[message.subscriber_id]:
@@ -151,7 +154,7 @@ def report(session: Session, drill_id: int) -> DrillReport:
             .order_by(col(Acknowledgement.created_at))
         )
     )
-    first_answer = {}
+    first_answer: dict[int, datetime] = {}
     for answer in answers:
         first_answer.setdefault(answer.subscriber_id, answer.created_at)
     delays = sorted(
@@ -160,7 +163,7 @@ def report(session: Session, drill_id: int) -> DrillReport:
     )
     statuses = [m.status for m in alerts]
     return DrillReport(
-        id=drill.id,
+        id=cast(int, drill.id),  # a stored drill
         incident_id=drill.incident_id,
         zone_id=drill.zone_id,
         full=drill.full,

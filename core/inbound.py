@@ -3,9 +3,9 @@
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import update
@@ -17,7 +17,8 @@ from sqlmodel import Session, col, or_, select
 from core.clock import now
 from core.enums import Channel
 from core.errors import Unavailable
-from core.models import InboundMessage
+from core.media import MediaRef
+from core.models import InboundMedia, InboundMessage
 from core.phones import PhoneVault
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,14 @@ def record(
 
 
 def store(
-    session: Session, vault: PhoneVault, *, sid: str, channel: str, from_e164: str, body: str
+    session: Session,
+    vault: PhoneVault,
+    *,
+    sid: str,
+    channel: str,
+    from_e164: str,
+    body: str,
+    media: Sequence[MediaRef] = (),
 ) -> int | None:
     """Store the message and commit, once per Sid; returns the new row's id, or None when this
     Sid was stored before (a provider's retry). Retried while the database is busy.
@@ -92,6 +100,9 @@ def store(
 
     Raises ``Busy`` when every try found it locked (nothing stored: the caller answers 503 so the
     provider retries, and the retry's Sid is still new). Any other database error propagates.
+
+    ``media`` (photos, clips: ``core.media.from_form``) are stored with the message in one
+    transaction, so a crash keeps both or neither and the provider's retry brings both again.
     """
     sid, body = strip_controls(sid), strip_controls(body)  # a stray NUL must not lose a report
     at = now()
@@ -105,6 +116,7 @@ def store(
             body=body[:MAX_BODY],
             received_at=at,
             enqueued_at=at,
+            media_count=len(media),
         )
         .on_conflict_do_nothing(index_elements=["provider_sid"])
         .returning(InboundMessage.id)
@@ -112,10 +124,20 @@ def store(
     for try_number in range(len(BACKOFF_S) + 1):
         try:
             # Autocommit: one statement is its own transaction, durable when it answers — one
-            # round trip instead of BEGIN, INSERT, COMMIT.
-            connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            # round trip instead of BEGIN, INSERT, COMMIT. With media, two statements: one
+            # ordinary transaction.
+            options = {} if media else {"isolation_level": "AUTOCOMMIT"}
+            connection = session.connection(execution_options=options)
             with _lock_wait(session, LOCK_WAIT_S):
                 inbound_id = connection.execute(statement).scalar()
+                if inbound_id is not None and media:
+                    # A media SID seen before (a forged or replayed form) adds nothing, and
+                    # must not cost the report.
+                    connection.execute(
+                        _insert_for(session)(InboundMedia)
+                        .values([_media_row(inbound_id, ref, at) for ref in media])
+                        .on_conflict_do_nothing(index_elements=["media_sid"])
+                    )
             session.commit()
             return inbound_id
         except DBAPIError as exc:
@@ -126,6 +148,17 @@ def store(
             if try_number < len(BACKOFF_S):
                 time.sleep(BACKOFF_S[try_number])
     raise Busy("the database is busy; try again")
+
+
+def _media_row(inbound_id: int, ref: MediaRef, at: datetime) -> dict[str, Any]:
+    return {
+        "inbound_id": inbound_id,
+        "position": ref.position,
+        "message_sid": ref.message_sid,
+        "media_sid": ref.media_sid,
+        "content_type": ref.content_type,
+        "received_at": at,
+    }
 
 
 def _insert_for(session: Session) -> Any:

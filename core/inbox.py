@@ -7,6 +7,7 @@ message (``InboundMessage.from_enc``) straight into the outbox.
 
 import secrets
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlmodel import Session, col, select
 
@@ -85,13 +86,11 @@ def place(
         incident, created = old, False
     else:
         if old is not None:
-            report.incident_id = None
-            session.flush()
-            matching.refine(session, old)
-            session.add(old)
-        incident, created = matching.match_or_create(
+            matching.detach(session, report, old)
+        found, created = matching.match_or_create(
             session, report, radius_m=radius_m, window_min=window_min
         )
+        incident = cast(Incident, found)  # with its default new_status it always has one
     session.add(
         AuditEvent(
             actor=actor,
@@ -103,7 +102,7 @@ def place(
     decisions = Decisions()
     if created:
         decisions.alerts(policy.on_new_incident(session, incident))
-        decisions.escalation_timers.append(incident.id)
+        decisions.escalation_timers.append(cast(int, incident.id))  # flushed: id set
     return Placed(report, incident, created, decisions)
 
 
@@ -171,6 +170,8 @@ def reply(
         to_e164=reporter_address(session, vault, report),
         incident_id=report.incident_id,
     )
+    if message is None:  # the key is fresh and random: only a database gone wrong gets here
+        raise Conflict("the reply could not be stored; try again")
     session.flush()
     session.add(
         AuditEvent(

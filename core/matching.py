@@ -130,6 +130,16 @@ def attach(
     session.add(incident)
 
 
+def detach(session: Session, report: Report, incident: Incident) -> None:
+    """Take ``report`` out of ``incident`` (a coordinator moves it elsewhere); the incident keeps
+    the place and counts of the reports left. The incident must keep at least one."""
+    report.incident_id = None
+    session.add(report)
+    session.flush()
+    refine(session, incident)
+    session.add(incident)
+
+
 def refine(session: Session, incident: Incident, *, similar_ratio: float = SIMILAR_RATIO) -> None:
     """Place = precision-weighted mean of its reports; precision = the best single report's."""
     reports = session.exec(

@@ -85,6 +85,22 @@ class InboundMessage(SQLModel, table=True):
     processed_at: datetime | None = Field(default=None, index=True)
     outcome: str | None = None  # report, followup, command:<name>, ignored
     report_id: int | None = Field(default=None, foreign_key="report.id", index=True)
+    media_count: int = 0  # photos or clips that came with it (InboundMedia), read by routing
+
+
+class InboundMedia(SQLModel, table=True):
+    """A photo, video or sound clip a resident sent with a message (MMS, WhatsApp). Only the
+    provider's reference is kept: the file stays there, is fetched through Avisa for a signed-in
+    coordinator (``messaging.media``) and deleted there by the purge (``core.privacy``). It belongs
+    to the report its message joined (``InboundMessage.report_id``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inbound_id: int = Field(foreign_key="inboundmessage.id", index=True)
+    position: int  # Twilio's N in MediaUrlN
+    message_sid: str
+    media_sid: str = Field(unique=True)
+    content_type: str
+    received_at: datetime = Field(default_factory=now, index=True)
 
 
 class Report(SQLModel, table=True):
@@ -139,6 +155,8 @@ class IncidentNote(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now)
     kind: NoteKind = Field(default=NoteKind.COORDINATOR, sa_type=Vocab)
     negative: bool = False  # a responder on scene saw nothing
+    # A responder's texted note: the message it came in, whose photos it shows (InboundMedia).
+    inbound_id: int | None = Field(default=None, foreign_key="inboundmessage.id")
 
 
 class Acknowledgement(SQLModel, table=True):

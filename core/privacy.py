@@ -6,9 +6,10 @@ Subscribers are kept while they are subscribed (they asked to be); ``opted_out_g
 after they opt out, their name, number and zones go, and so do the bodies and numbers of the
 texts they were sent: only the rows remain, to be counted.
 
-Recordings live at the provider too: ``recordings_due`` names them before ``purge`` erases their
-URLs, so the caller deletes them there first (``workers.maintenance``); one it could not delete
-is passed back as ``keep_recordings`` and tried again at the next purge. On SQLite, erased
+Recordings and the photos or clips residents sent (``InboundMedia``) live at the provider too:
+``recordings_due`` and ``media_due`` name them before ``purge`` erases their references, so the
+caller deletes them there first (``workers.maintenance``); one it could not delete is passed back
+(``keep_recordings``, ``keep_media``) and tried again at the next purge. On SQLite, erased
 pages are overwritten (``secure_delete``) and ``checkpoint`` moves the write-ahead log into the
 file and truncates it, so the erased words leave the disk.
 """
@@ -24,7 +25,15 @@ from sqlmodel import Session, col, or_, select
 from core import voice
 from core.clock import now
 from core.enums import SubscriberStatus
-from core.models import InboundMessage, Message, Report, Subscriber, SubscriberZone, VoiceCall
+from core.models import (
+    InboundMedia,
+    InboundMessage,
+    Message,
+    Report,
+    Subscriber,
+    SubscriberZone,
+    VoiceCall,
+)
 
 PURGED = "purged"
 # A Twilio recording's URL ends in its SID: …/Accounts/AC…/Recordings/RE<32 hex>[.mp3|.json]
@@ -56,15 +65,29 @@ def recordings_due(session: Session, *, retention_days: int) -> list[str]:
     return sorted(u for u in urls if u)
 
 
+def media_due(session: Session, *, retention_days: int) -> list[InboundMedia]:
+    """The attachments ``purge`` will erase: delete them at the provider first."""
+    cutoff = now() - timedelta(days=retention_days)
+    return list(
+        session.exec(
+            select(InboundMedia)
+            .where(InboundMedia.received_at < cutoff)
+            .order_by(col(InboundMedia.id))
+        )
+    )
+
+
 def purge(
     session: Session,
     *,
     retention_days: int,
     opted_out_grace_days: int = 30,
     keep_recordings: Collection[str] = (),
+    keep_media: Collection[str] = (),
 ) -> dict[str, int]:
     """Erase what is past retention; returns how many rows of each kind were erased.
-    ``keep_recordings``: URLs still held at the provider, kept for the next run to retry."""
+    ``keep_recordings`` (URLs) and ``keep_media`` (media SIDs): still held at the provider, kept
+    for the next run to retry."""
     if session.get_bind().dialect.name == "sqlite":
         # Erased cells are zeroed in the file instead of left in free space.
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
@@ -84,11 +107,17 @@ def purge(
     counts["recordings"] = session.exec(
         update(Report)
         .where(
-            Report.updated_at < cutoff,
+            col(Report.updated_at) < cutoff,
             col(Report.recording_url).is_not(None),
             col(Report.recording_url).not_in(keep),
         )
         .values(recording_url=None)
+    ).rowcount
+    counts["media"] = session.exec(
+        delete(InboundMedia).where(
+            col(InboundMedia.received_at) < cutoff,
+            col(InboundMedia.media_sid).not_in(list(keep_media)),
+        )
     ).rowcount
     counts["replies"] = session.exec(
         update(Message)

@@ -37,6 +37,7 @@ def add(
             text=inbound.body.strip(),
             kind=NoteKind.RESPONDER,
             negative=negative,
+            inbound_id=inbound.id,  # its photos, if any, show with the note
         )
     )
     if negative:

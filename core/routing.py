@@ -152,7 +152,11 @@ def _report(
         followup_min=settings.followup_minutes,
         addition_min=settings.dedup_window_min,
         channel=inbound.channel,
-        may_start=not sms or geo is not None or has_sighting_words(inbound.body),
+        # A photo is a sign of a sighting too: people send the picture first, then say where.
+        may_start=not sms
+        or geo is not None
+        or has_sighting_words(inbound.body)
+        or inbound.media_count > 0,
     )
     if outcome is None:  # no place, no word of agents, no report of theirs it continues
         line = settings.legal_aid_line.strip()

@@ -9,7 +9,7 @@ from typing import cast
 from sqlalchemy import String
 from sqlalchemy import cast as sql_cast
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core import audit
 from core.clock import now
@@ -308,7 +308,7 @@ def import_csv(
     return result, decisions
 
 
-def _next_row(reader) -> list[str] | None:
+def _next_row(reader: Iterator[list[str]]) -> list[str] | None:
     """The next row, or None at the end; csv.Error for a malformed one (e.g. a field past the
     csv module's limit), after which the reader goes on with the next line."""
     try:
@@ -330,7 +330,7 @@ def _insert_many(
             roles=list(d.roles),
             status=SubscriberStatus.ACTIVE if d.confirmed else SubscriberStatus.PENDING,
             confirmed_in_person=d.confirmed,
-            channel=d.channel,
+            channel=Channel(d.channel),  # validated
         )
         for d in rows
     ]
@@ -386,7 +386,7 @@ def _update(session: Session, subscriber: Subscriber, data: SubscriberInput) -> 
         Language(data.language),  # validated
         list(data.roles),
     )
-    subscriber.channel = data.channel
+    subscriber.channel = Channel(data.channel)  # validated
     subscriber.updated_at = now()
     session.add(subscriber)
     set_zones(session, subscriber, data.zone_ids)
@@ -420,9 +420,20 @@ def update(
     channel: str | None = None,
 ) -> None:
     """Change what a coordinator may change (audited); a coordinator can opt someone out, never
-    in. SubscriberError for a bad name or an unknown zone."""
+    in. SubscriberError for a bad name, language, role, channel or an unknown zone: every way in
+    (the API's schema, the console's form) gets the same checks as ``validate``."""
     if name is not None:
         name = check_name(name)
+    if language is not None and language not in LANGUAGES:
+        raise SubscriberError("language: must be one of {choices}", choices=", ".join(LANGUAGES))
+    if roles is not None and (not roles or any(r not in SUBSCRIBER_ROLES for r in roles)):
+        raise SubscriberError(
+            "roles: must be some of {choices}", choices=", ".join(SUBSCRIBER_ROLES)
+        )
+    if channel is not None and channel not in SUBSCRIBER_CHANNELS:
+        raise SubscriberError(
+            "channel: must be one of {choices}", choices=", ".join(SUBSCRIBER_CHANNELS)
+        )
     if zone_ids is not None:
         unknown = set(zone_ids) - _zone_ids(session)
         if unknown:
@@ -441,8 +452,17 @@ def update(
     subscriber.updated_at = now()
     session.add(subscriber)
     changed = [
-        f for f, v in (("name", name), ("language", language), ("roles", roles)) if v is not None
-    ] + [f for f, v in (("zones", zone_ids), ("status", status)) if v is not None]
+        f
+        for f, v in (
+            ("name", name),
+            ("language", language),
+            ("roles", roles),
+            ("zones", zone_ids),
+            ("status", status),
+            ("channel", channel),
+        )
+        if v is not None
+    ]
     audit.record(
         session,
         actor=actor,
@@ -463,7 +483,7 @@ class Filters:
     name: str | None = None  # a case-insensitive part of the name
 
 
-def listing(filters: Filters) -> Select:
+def listing(filters: Filters) -> SelectOfScalar[Subscriber]:
     """The subscribers matching ``filters``, as a query to page through (newest first)."""
     query = select(Subscriber)
     if filters.zone_id is not None:
@@ -515,15 +535,17 @@ def export_csv(
                 .limit(batch)
             )
         )
-        zones = zone_ids_by_subscriber(session, [s.id for s in rows])
-        for s in rows:
+        # Stored rows: ids are set (the model types them Optional only for rows not yet inserted).
+        ids = [cast(int, s.id) for s in rows]
+        zones = zone_ids_by_subscriber(session, ids)
+        for s, subscriber_id in zip(rows, ids, strict=True):
             cells = (
-                s.id,
+                subscriber_id,
                 mask(vault.open(s.phone_enc)) if s.phone_enc else "",
                 s.name,
                 s.language,
                 ";".join(s.roles),
-                ";".join(zone_names.get(z, str(z)) for z in zones.get(s.id, [])),
+                ";".join(zone_names.get(z, str(z)) for z in zones.get(subscriber_id, [])),
                 s.status,
                 "yes" if s.confirmed_in_person else "",
                 s.created_at.isoformat(),
@@ -534,7 +556,7 @@ def export_csv(
         out.truncate()
         if len(rows) < batch:
             return
-        last_id = rows[-1].id
+        last_id = ids[-1]
 
 
 def audit_export(session: Session, *, actor: str, filters: Filters) -> None:

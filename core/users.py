@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -104,7 +105,7 @@ def sign_in(session: Session, username: str, password: str) -> tuple[ConsoleUser
         ok = user is not None and user.disabled_at is None
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok:
+    if not ok or user is None:  # ``ok`` implies a user; the second test narrows the type
         session.add(ConsoleLoginFailure(username_hash=_digest(username)))
         if user is not None:  # an unknown name is not written down: it may be a mistyped secret
             session.add(
@@ -124,7 +125,7 @@ def open_session(session: Session, user: ConsoleUser) -> tuple[ConsoleSession, s
     token = secrets.token_urlsafe(32)
     row = ConsoleSession(
         token_hash=_digest(token),
-        user_id=user.id,
+        user_id=cast(int, user.id),  # a stored user: ids are None only before the insert
         csrf_token=secrets.token_urlsafe(24),
         expires_at=now() + SESSION_LIFETIME,
     )

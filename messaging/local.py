@@ -7,7 +7,9 @@ import sys
 import uuid
 
 from core.phones import mask
-from messaging.provider import Receipt
+from messaging.provider import Fetched, PermanentSendError, Receipt
+
+LOCAL_HOLDS_NOTHING = "local_backend"  # nothing was ever stored elsewhere to fetch
 
 
 class LocalProvider:
@@ -31,3 +33,9 @@ class LocalProvider:
         stream = self._stream or sys.stdout
         print(f"📞 call → {mask(to)}  [{idempotency_key}]\n   {url}", file=stream, flush=True)
         return Receipt(provider_sid="LC" + uuid.uuid4().hex, status="queued")
+
+    def fetch_media(self, message_sid: str, media_sid: str) -> Fetched:
+        raise PermanentSendError("the local backend holds no files", code=LOCAL_HOLDS_NOTHING)
+
+    def fetch_recording(self, recording_sid: str) -> Fetched:
+        raise PermanentSendError("the local backend holds no files", code=LOCAL_HOLDS_NOTHING)

@@ -15,6 +15,14 @@ from typing import Protocol
 
 
 @dataclass(frozen=True)
+class Fetched:
+    """A file the provider holds for us (a resident's photo, a caller's recording)."""
+
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
 class Receipt:
     provider_sid: str
     status: str = "accepted"
@@ -47,4 +55,13 @@ class SmsProvider(Protocol):
     def place_call(self, to: str, url: str, *, idempotency_key: str) -> Receipt:
         """Ring ``to`` (E.164); when answered the provider fetches its TwiML from ``url``.
         Raises a ``SendError`` subclass, as ``send`` does."""
+        ...
+
+    def fetch_media(self, message_sid: str, media_sid: str) -> Fetched:
+        """The file of attachment ``media_sid`` of inbound message ``message_sid``. Raises a
+        ``SendError``: PermanentSendError(status=404) when the provider no longer holds it."""
+        ...
+
+    def fetch_recording(self, recording_sid: str) -> Fetched:
+        """A call recording's audio; errors as for ``fetch_media``."""
         ...

@@ -20,6 +20,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import quote, unquote
 
 import requests
@@ -32,6 +33,7 @@ from urllib3.exceptions import NewConnectionError
 from core.phones import mask
 from core.settings import Settings
 from messaging.provider import (
+    Fetched,
     PermanentSendError,
     Receipt,
     SendError,
@@ -43,6 +45,7 @@ STATUS_PATH = "/twilio/status"
 WHATSAPP_PREFIX = "whatsapp:"  # core.channels' address form
 REF_PARAM = "ref"  # query parameter of the status callback URL naming our message
 TIMEOUT_S = 10.0  # connect and read; the SDK's default is to wait forever
+MAX_FETCH_BYTES = 20 * 1024 * 1024  # WhatsApp carries up to 16 MB; Twilio MMS 5 MB
 CALL_RING_S = 30  # then Twilio gives up on an unanswered alert call (voicemail aside)
 LOOKUP_LIMIT = 20  # recent texts to one number searched for a lost answer
 CLOCK_SKEW = timedelta(minutes=2)  # our clock vs Twilio's date_created
@@ -109,6 +112,12 @@ class TwilioProvider:
         self._calls = self.client.api.v2010.accounts(settings.twilio_account_sid).calls
         # A call needs a voice number (a Messaging Service cannot ring anyone).
         self._caller = settings.call_from_number or settings.twilio_from_number
+        # Files (photos, recordings) are fetched with the same pool and credentials.
+        self._account_url = (
+            f"{self.client.api.base_url}/2010-04-01/Accounts/{settings.twilio_account_sid}"
+        )
+        self._credentials = (settings.twilio_account_sid, settings.twilio_auth_token)
+        self._timeout_s = timeout_s
 
     def callback_url(self, idempotency_key: str) -> str:
         return f"{self.status_callback}?{REF_PARAM}={quote(idempotency_key, safe='')}"
@@ -177,14 +186,62 @@ class TwilioProvider:
         """Delete a call recording at Twilio (``DELETE …/Recordings/{sid}.json``): the purge's
         other half. True when it is gone (a 404 means it already was); raises a ``SendError``
         when Twilio cannot be asked, so the purge keeps the URL and tries again."""
+        return _delete(self._account.recordings(recording_sid))
+
+    def delete_media(self, message_sid: str, media_sid: str) -> bool:
+        """Delete a resident's photo or clip at Twilio (``DELETE …/Messages/{MM}/Media/{ME}.json``),
+        as ``delete_recording``."""
+        return _delete(self._messages(message_sid).media(media_sid))
+
+    def fetch_media(self, message_sid: str, media_sid: str) -> Fetched:
+        """The file itself: ``GET …/Messages/{MM}/Media/{ME}`` (no extension) with our
+        credentials. Twilio may redirect to its media store; requests drops the credentials on
+        a redirect to another host, so only Twilio's API ever sees them."""
+        return self._fetch(f"Messages/{message_sid}/Media/{media_sid}")
+
+    def fetch_recording(self, recording_sid: str) -> Fetched:
+        return self._fetch(f"Recordings/{recording_sid}.mp3")
+
+    def _fetch(self, path: str) -> Fetched:
+        """GET a file under our account, at most ``MAX_FETCH_BYTES``. The URL is always built
+        here, from our own API base and account: never one a webhook handed us."""
+        url = f"{self._account_url}/{path}"
         try:
-            return bool(self._account.recordings(recording_sid).delete())
-        except TwilioException as exc:
-            if getattr(exc, "status", None) == 404:
-                return True
-            raise translate(exc) from None
+            with self.http.session.get(
+                url, auth=self._credentials, timeout=self._timeout_s, stream=True
+            ) as answer:
+                if answer.status_code != 200:
+                    raise _fetch_error(answer.status_code)
+                content = b""
+                for chunk in answer.iter_content(64 * 1024):
+                    content += chunk
+                    if len(content) > MAX_FETCH_BYTES:
+                        raise PermanentSendError("file too large", code="too_large", status=413)
+                kind = answer.headers.get("Content-Type", "application/octet-stream")
+                return Fetched(content=content, content_type=kind)
         except requests.RequestException as exc:
             raise translate(exc) from None
+
+
+def _delete(resource: Any) -> bool:
+    """``resource.delete()`` (an SDK context): True once it is gone, a 404 included."""
+    try:
+        return bool(resource.delete())
+    except TwilioException as exc:
+        if getattr(exc, "status", None) == 404:
+            return True
+        raise translate(exc) from None
+    except requests.RequestException as exc:
+        raise translate(exc) from None
+
+
+def _fetch_error(status: int) -> SendError:
+    """A file GET's refusal: 404 (gone, or never ours) is permanent; the rest may pass."""
+    if status == 404:
+        return PermanentSendError("not held by the provider", code="20404", status=404)
+    if status in _RETRY_STATUSES or status >= 500:
+        return TransientSendError(f"provider answered {status}", status=status)
+    return PermanentSendError(f"provider answered {status}", status=status)
 
 
 def translate(exc: Exception) -> SendError:

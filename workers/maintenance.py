@@ -4,6 +4,7 @@ Each is idempotent and safe to run on several hosts at once.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlmodel import col, select
@@ -77,38 +78,47 @@ def expire_incidents() -> int:
 
 
 def purge() -> dict[str, int]:
-    """Erase what is past retention (``core.privacy``): recordings at the provider first, then
-    the rows, then (SQLite) the write-ahead log. A recording the provider could not delete now
-    keeps its URL for the next run."""
+    """Erase what is past retention (``core.privacy``): recordings and residents' photos at the
+    provider first, then the rows, then (SQLite) the write-ahead log. A file the provider could
+    not delete now keeps its reference for the next run."""
     settings = runtime.settings()
     with runtime.session() as session:
         urls = privacy.recordings_due(session, retention_days=settings.retention_days)
-    kept = _delete_recordings(urls, get_provider(settings))
+        media = privacy.media_due(session, retention_days=settings.retention_days)
+    provider = get_provider(settings)
+    recordings = {sid: url for url in urls if (sid := privacy.recording_sid(url)) is not None}
+    kept_recordings = _delete_at_provider(
+        getattr(provider, "delete_recording", None), {sid: (sid,) for sid in recordings}
+    )
+    kept_media = _delete_at_provider(
+        getattr(provider, "delete_media", None),
+        {m.media_sid: (m.message_sid, m.media_sid) for m in media},
+    )
     with runtime.session() as session:
         counts = privacy.purge(
             session,
             retention_days=settings.retention_days,
             opted_out_grace_days=settings.opted_out_grace_days,
-            keep_recordings=kept,
+            keep_recordings=[recordings[sid] for sid in kept_recordings],
+            keep_media=kept_media,
         )
     privacy.checkpoint(runtime.engine())
-    counts["recordings_kept"] = len(kept)
+    counts["recordings_kept"], counts["media_kept"] = len(kept_recordings), len(kept_media)
     return counts
 
 
-def _delete_recordings(urls: list[str], provider) -> list[str]:
-    """Delete each recording at the provider; the URLs it still holds (to try again later)."""
-    delete = getattr(provider, "delete_recording", None)
+def _delete_at_provider(
+    delete: Callable[..., bool] | None, files: dict[str, tuple[str, ...]]
+) -> list[str]:
+    """Call ``delete(*args)`` for each file (sid → the provider's arguments); returns the sids it
+    could not delete now, to keep and try again. No ``delete``: a local backend holds nothing."""
+    if delete is None:
+        return []
     kept = []
-    for url in urls:
-        sid = privacy.recording_sid(url)
-        if sid is None or delete is None:
-            continue  # not a provider recording, or a local backend: nothing held elsewhere
+    for sid, args in files.items():
         try:
-            delete(sid)
+            delete(*args)
         except SendError as exc:
-            log.warning(
-                "recording %s not deleted at the provider (%s); retried next purge", sid, exc
-            )
-            kept.append(url)
+            log.warning("%s not deleted at the provider (%s); retried next purge", sid, exc)
+            kept.append(sid)
     return kept

@@ -1,27 +1,30 @@
 """Incidents for coordinators: list, detail, GeoJSON, and the actions of ``core.incidents``."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 from sqlmodel import col, select
 
-from api.deps import Coordinator, SessionDep, Viewer, actor
+from api.deps import Coordinator, SessionDep, SettingsDep, Viewer, actor
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import (
     API_ERRORS,
+    FILE_RESPONSE,
     ActionIn,
     Id,
     IncidentDetail,
     IncidentOut,
+    MediaOut,
     MergeIn,
     NoteIn,
     NoteOut,
     ReportOut,
     SplitIn,
 )
-from core import incidents
+from core import incidents, media
 from core.enums import OPEN_INCIDENT, IncidentStatus
 from core.models import Incident, IncidentNote
+from messaging.media import download
 from workers.effects import carry_out
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"], responses=API_ERRORS)
@@ -74,10 +77,15 @@ def incidents_geojson(
 @router.get("/{incident_id}")
 def get_incident(incident_id: Id, session: SessionDep, _: Viewer) -> IncidentDetail:
     incident = incidents.get(session, incident_id)
-    reports = [
-        ReportOut.model_validate(r, from_attributes=True)
-        for r in incidents.reports(session, incident_id)
-    ]
+    rows = incidents.reports(session, incident_id)
+    attached = media.of_reports(session, [cast(int, r.id) for r in rows])
+    reports = []
+    for row in rows:
+        report_id = cast(int, row.id)  # stored rows
+        report = ReportOut.model_validate(row, from_attributes=True)
+        path = f"/api/v1/reports/{report_id}"
+        report.media = [MediaOut.of(m, path) for m in attached.get(report_id, [])]
+        reports.append(report)
     return IncidentDetail(**incident_out(incident).model_dump(), reports=reports)
 
 
@@ -150,5 +158,31 @@ def list_notes(
     incidents.get(session, incident_id)  # NotFound → 404
     query = select(IncidentNote).where(IncidentNote.incident_id == incident_id)
     rows, next_cursor = paginate(session, query, IncidentNote, cursor, limit)
-    items = [NoteOut.model_validate(n, from_attributes=True) for n in rows]
+    attached = media.of_notes(session, [cast(int, n.id) for n in rows])  # stored rows
+    items = []
+    for row in rows:
+        note = NoteOut.model_validate(row, from_attributes=True)
+        path = f"/api/v1/incidents/{incident_id}/notes/{note.id}"
+        note.media = [MediaOut.of(m, path) for m in attached.get(note.id, [])]
+        items.append(note)
     return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/{incident_id}/notes/{note_id}/media/{media_id}",
+    response_class=Response,
+    responses=FILE_RESPONSE,
+)
+def get_note_media(
+    incident_id: Id,
+    note_id: Id,
+    media_id: Id,
+    session: SessionDep,
+    settings: SettingsDep,
+    _: Coordinator,
+) -> Response:
+    """A photo a responder texted with their note, as ``/api/v1/reports/{id}/media/{id}``."""
+    item = media.get_for_note(session, incident_id, note_id, media_id)
+    session.close()  # the provider may take seconds: hold no database connection meanwhile
+    file = download(settings, item)
+    return Response(file.content, media_type=file.media_type, headers=file.headers)

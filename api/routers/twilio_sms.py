@@ -5,7 +5,7 @@ from fastapi import APIRouter, HTTPException, Response
 from api.deps import SessionDep, TwilioForm, VaultDep
 from api.schemas import problems
 from api.webhooks import busy_response, hand_to_intake, sms_sender, xml_response
-from core import channels, inbound, routing
+from core import channels, inbound, media, routing
 from messaging.templates import render
 from messaging.twiml import sms_reply
 
@@ -23,7 +23,13 @@ def receive_sms(form: TwilioForm, session: SessionDep, vault: VaultDep) -> Respo
     channel, number = channels.parse(sender)
     try:
         inbound_id = inbound.store(
-            session, vault, sid=sid, channel=channel, from_e164=number, body=body
+            session,
+            vault,
+            sid=sid,
+            channel=channel,
+            from_e164=number,
+            body=body,
+            media=media.from_form(form),
         )
     except inbound.Busy:
         return busy_response()  # not stored: Twilio's retry brings it again, never a 500

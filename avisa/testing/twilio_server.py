@@ -14,6 +14,8 @@ endpoint, its errors, its latency, and the signed status callbacks that follow.
     ... fake.accepted  (every text it took: sid, to, body, time accepted)
     ... fake.calls  (every call placed with POST …/Calls.json: sid, to, from, url)
     ... fake.deleted_recordings  (RE… SIDs deleted with DELETE …/Recordings/{sid}.json)
+    url = fake.hold_media(b"…jpeg…", "image/jpeg")  # a resident's photo, as MediaUrl0 names it
+    ... fake.media_fetches, fake.deleted_media  (GET …/Messages/{MM}/Media/{ME}, DELETE ….json)
     fake.stop()
 
 It records numbers because assertions need them; it never prints or logs them.
@@ -112,6 +114,9 @@ class FakeTwilio:
         self.calls: list[PlacedCall] = []
         self._call_faults: dict[str, Fault] = {}
         self.deleted_recordings: list[str] = []
+        self._media: dict[str, tuple[str, str, bytes]] = {}  # ME… → (MM…, type, bytes)
+        self.media_fetches: list[str] = []  # ME… SIDs fetched with our credentials
+        self.deleted_media: list[str] = []
         self._number_faults: dict[str, Fault] = {}
         self._hangs: dict[str, float] = {}
         self._outcomes: dict[str, tuple[str, int | None]] = {}
@@ -149,6 +154,18 @@ class FakeTwilio:
     def callback_outcome(self, to: str, status: str, error_code: int | None = None) -> None:
         """The final status callbacks report for ``to`` (default: sent, then delivered)."""
         self._outcomes[to] = (status, error_code)
+
+    def hold_media(
+        self, content: bytes, content_type: str = "image/jpeg", *, message_sid: str | None = None
+    ) -> str:
+        """Keep a file as if a resident had sent it; returns its URL, as the webhook's
+        ``MediaUrlN`` names it."""
+        message_sid = message_sid or "MM" + uuid.uuid4().hex
+        media_sid = "ME" + uuid.uuid4().hex
+        with self._lock:
+            self._media[media_sid] = (message_sid, content_type, content)
+        account = f"{self.url}/2010-04-01/Accounts/{self.account_sid}"
+        return f"{account}/Messages/{message_sid}/Media/{media_sid}"
 
     # -- results ------------------------------------------------------------------------------
     @property
@@ -319,6 +336,31 @@ class FakeTwilio:
             self.responses[204] += 1
         return 204, None
 
+    def handle_media(
+        self, account_sid: str, message_sid: str, media_sid: str, auth: str | None, *, delete: bool
+    ) -> tuple[int, dict | None, str, bytes]:
+        """``GET …/Messages/{MM}/Media/{ME}`` (the file) or ``DELETE ….json`` (204): (status,
+        JSON error or None, content type, bytes)."""
+        if account_sid != self.account_sid or auth != self._expected_auth():
+            return *self._fault(Fault(401, 20003, "Authenticate"))[:2], "", b""
+        with self._lock:
+            scripted = self._scripted.pop(0) if self._scripted else None  # fail_next
+        if scripted is not None:
+            return *self._fault(scripted)[:2], "", b""
+        with self._lock:
+            held = self._media.get(media_sid)
+            if held is None or held[0] != message_sid:
+                self.responses[404] += 1
+                return 404, {"code": 20404, "message": "Not found", "status": 404}, "", b""
+            if delete:
+                del self._media[media_sid]
+                self.deleted_media.append(media_sid)
+                self.responses[204] += 1
+                return 204, None, "", b""
+            self.media_fetches.append(media_sid)
+            self.responses[200] += 1
+        return 200, None, held[1], held[2]
+
     def _pick_fault(self, to: str) -> Fault | None:
         with self._lock:
             if self._scripted:
@@ -451,6 +493,20 @@ class _Handler(BaseHTTPRequestHandler):
     )
 
     def do_GET(self) -> None:  # noqa: N802 — http.server's naming
+        media = self._media_path()
+        if media is not None:
+            status, error, kind, content = self.fake.handle_media(
+                *media, self.headers.get("Authorization"), delete=False
+            )
+            if error is not None:
+                self._send(status, error)
+                return
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+            return
         account_sid = self._account_sid()
         if account_sid is not None:
             query = dict(parse_qsl(self.path.partition("?")[2]))
@@ -480,6 +536,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:  # noqa: N802
         parts = self.path.split("?")[0].strip("/").split("/")
+        media = self._media_path(suffix=".json")
+        if media is not None:
+            status, error, _, _ = self.fake.handle_media(
+                *media, self.headers.get("Authorization"), delete=True
+            )
+            if error is not None:
+                self._send(status, error)
+            else:
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            return
         if (
             len(parts) == 5
             and parts[:2] == ["2010-04-01", "Accounts"]
@@ -499,6 +567,21 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(
             404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
         )
+
+    def _media_path(self, suffix: str = "") -> tuple[str, str, str] | None:
+        """(account, message, media) SIDs of ``/2010-04-01/Accounts/{AC}/Messages/{MM}/Media/
+        {ME}{suffix}``, else None."""
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if (
+            len(parts) == 7
+            and parts[:2] == ["2010-04-01", "Accounts"]
+            and (parts[3], parts[5]) == ("Messages", "Media")
+            and parts[6].startswith("ME")
+            and parts[6].endswith(suffix)
+            and "." not in parts[6].removesuffix(suffix)
+        ):
+            return parts[2], parts[4], parts[6].removesuffix(suffix)
+        return None
 
     def _account_sid(self) -> str | None:
         """The AccountSid of ``/2010-04-01/Accounts/{sid}/Messages.json``; else answers 404."""

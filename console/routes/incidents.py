@@ -2,7 +2,6 @@
 
 from typing import Annotated
 
-import httpx
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
@@ -19,8 +18,9 @@ from console.web import (
     render,
     say,
 )
-from core import board, inbox, incidents, users
+from core import board, inbox, incidents, media, users
 from core.enums import IncidentStatus
+from messaging.media import Download, download, download_recording
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 STATUSES = {
@@ -39,7 +39,14 @@ def _page(incident_id: int) -> str:
 def incident_page(incident_id: int, request: Request, session: SessionDep, _: Viewer):
     """The page; htmx asks for it again every few seconds and swaps in its live parts."""
     view = board.incident_view(session, incidents.get(session, incident_id))
-    return render(request, "incident.html", view=view, poll_seconds=POLL_SECONDS, nav="board")
+    return render(
+        request,
+        "incident.html",
+        view=view,
+        poll_seconds=POLL_SECONDS,
+        nav="board",
+        is_photo=media.is_photo,
+    )
 
 
 @router.post("/incidents/{incident_id}/merge")
@@ -84,18 +91,38 @@ def add_note(
 def recording(report_id: int, session: SessionDep, settings: SettingsDep, _: Viewer):
     """A caller's recording, fetched from the provider with Avisa's credentials: the browser
     never talks to another host, and the provider's URL is never shown."""
-    report = inbox.get_report(session, report_id)
-    if not report.recording_url:
-        return Response(status_code=404)
-    answer = httpx.get(
-        report.recording_url + ".mp3",
-        auth=(settings.twilio_account_sid, settings.twilio_auth_token),
-        timeout=20,
-        follow_redirects=True,
-    )
-    if answer.status_code != 200:
-        return Response(status_code=502)
-    return Response(answer.content, media_type="audio/mpeg")
+    url = inbox.get_report(session, report_id).recording_url
+    session.close()  # the provider may take seconds: hold no database connection meanwhile
+    return _file(download_recording(settings, url))
+
+
+@router.get("/reports/{report_id}/media/{media_id}")
+def report_media(
+    report_id: int, media_id: int, session: SessionDep, settings: SettingsDep, _: Coordinator
+):
+    """A resident's photo or clip, the same way (coordinators only: it may show a face)."""
+    item = media.get(session, report_id, media_id)
+    session.close()
+    return _file(download(settings, item))
+
+
+@router.get("/incidents/{incident_id}/notes/{note_id}/media/{media_id}")
+def note_media(
+    incident_id: int,
+    note_id: int,
+    media_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    _: Coordinator,
+):
+    """A photo a responder texted from the scene with their note, the same way."""
+    item = media.get_for_note(session, incident_id, note_id, media_id)
+    session.close()
+    return _file(download(settings, item))
+
+
+def _file(file: Download) -> Response:
+    return Response(file.content, media_type=file.media_type, headers=file.headers)
 
 
 # Last: its path would also match the routes above.

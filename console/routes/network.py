@@ -47,6 +47,7 @@ def _subscribers_page(
         rows=rows,
         zones={z.id: z for z in board.zones(session)},
         roles=subscribers.SUBSCRIBER_ROLES,
+        channels=subscribers.SUBSCRIBER_CHANNELS,
         statuses=("pending", "active", "opted_out"),
         filters=q,
         preview=preview,
@@ -70,6 +71,7 @@ def add_subscriber(
     phone: Annotated[str, Form(max_length=40)],
     name: Annotated[str, Form(max_length=120)],
     language: Annotated[str, Form()] = "es",
+    channel: Annotated[str, Form()] = "sms",
     roles: Annotated[list[str], Form()] = (),
     zone_ids: Annotated[list[int], Form()] = (),
     confirmed: Annotated[bool, Form()] = False,
@@ -83,6 +85,7 @@ def add_subscriber(
         roles=tuple(roles) or ("responder",),
         zone_ids=tuple(zone_ids),
         confirmed=confirmed,
+        channel=channel,
     )
     actions.add_subscriber(session, vault, data, actor=users.actor(who.user))
     return redirect(request, SUBSCRIBERS, flash=say(request, "subs.created"))
@@ -141,6 +144,7 @@ def subscriber_page(
         ),
         zones=board.zones(session),
         roles=subscribers.SUBSCRIBER_ROLES,
+        channels=subscribers.SUBSCRIBER_CHANNELS,
         nav="subscribers",
     )
 
@@ -153,6 +157,7 @@ def update_subscriber(
     who: Coordinator,
     name: Annotated[str, Form(max_length=120)] = "",
     language: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
     roles: Annotated[list[str], Form()] = (),
     zone_ids: Annotated[list[int], Form()] = (),
     opt_out: Annotated[str, Form()] = "",
@@ -163,6 +168,7 @@ def update_subscriber(
         else {
             "name": name or None,
             "language": language or None,
+            "channel": channel or None,
             "roles": list(roles) or None,
             "zone_ids": list(zone_ids),
         }

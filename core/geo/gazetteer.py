@@ -11,9 +11,10 @@ import functools
 import gzip
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from core.geo import vocab
 from core.geo.distance import haversine_m
@@ -50,7 +51,7 @@ class Chain:
 
     name: str
     kind: str
-    stores: tuple
+    stores: tuple[list[Any], ...]  # as the JSON holds them
 
 
 @dataclass
@@ -64,7 +65,7 @@ class Gazetteer:
     landmarks: NameIndex[Point]  # reduced name or alias → landmark
     chains: NameIndex[Chain]  # reduced chain name → its stores
     cities: NameIndex[Point]  # folded alias → city or neighbourhood centre
-    far_city_rows: list  # [name, state, [aliases], lat, lon]: indexed on first use
+    far_city_rows: list[list[Any]]  # [name, state, [aliases], lat, lon]: indexed on first use
     zips: dict[str, tuple[float, float]]  # every ZIP of the covered area → centroid
     residential_zips: frozenset[str]  # ZIPs a text may name (not PO boxes)
     far_zips: dict[str, tuple[float, float, str]]  # the rest of the country → (lat, lon, place)
@@ -111,7 +112,7 @@ def _usable_street(key: str) -> bool:
     return len(key) > 2 and key not in _NOT_STREETS and key not in vocab.DIRECTIONS
 
 
-def _street_index(keys) -> NameIndex[str]:
+def _street_index(keys: Iterable[str]) -> NameIndex[str]:
     items = [(v, k) for k in keys if _usable_street(k) for v in sorted(street_key_variants(k))]
     return NameIndex(items)
 
@@ -140,7 +141,7 @@ class CornerTable:
             got = self._parsed.setdefault(key, dict(got))
         return got
 
-    def get(self, pair: tuple[str, str], default=None) -> list[Point] | None:
+    def get(self, pair: tuple[str, str], default: list[Point] | None = None) -> list[Point] | None:
         """Clusters of the corner of ``pair`` (sorted keys), or ``default``."""
         return self.of(pair[0]).get(pair[1], default)
 
@@ -173,7 +174,7 @@ class HouseTable:
         return got
 
 
-def _stations(rows: list) -> NameIndex[Point]:
+def _stations(rows: list[list[Any]]) -> NameIndex[Point]:
     items = []
     for name, aliases, lat, lon in rows:
         for i, alias in enumerate(aliases):
@@ -181,7 +182,7 @@ def _stations(rows: list) -> NameIndex[Point]:
     return NameIndex(items)
 
 
-def _chains(rows: list) -> NameIndex[Chain]:
+def _chains(rows: list[list[Any]]) -> NameIndex[Chain]:
     items = []
     for name, key, kind, stores in rows:
         if not any(len(t) >= 3 and t.isalpha() for t in key.split()) or key in _NOT_STREETS:
@@ -190,7 +191,9 @@ def _chains(rows: list) -> NameIndex[Chain]:
     return NameIndex(items)
 
 
-def _grid(zips: dict[str, tuple[float, float]], keep: frozenset[str]) -> dict:
+def _grid(
+    zips: dict[str, tuple[float, float]], keep: frozenset[str]
+) -> dict[tuple[int, int], list[str]]:
     grid: dict[tuple[int, int], list[str]] = defaultdict(list)
     for z in sorted(keep):
         lat, lon = zips[z]
@@ -198,7 +201,7 @@ def _grid(zips: dict[str, tuple[float, float]], keep: frozenset[str]) -> dict:
     return dict(grid)
 
 
-def from_dict(data: dict) -> Gazetteer:
+def from_dict(data: dict[str, Any]) -> Gazetteer:
     """Index a gazetteer dict (format version 2, written by ``core.geo.builder.write``)."""
     if data.get("version") != FORMAT_VERSION:
         raise ValueError(

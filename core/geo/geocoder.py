@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import cast
 
 from core.geo import vocab
 from core.geo.distance import haversine_m
-from core.geo.gazetteer import Gazetteer, Point, load_gazetteer
+from core.geo.gazetteer import Chain, Gazetteer, Point, load_gazetteer
 from core.geo.names import Span
-from core.geo.online import OnlineGeocoder
+from core.geo.online import GeopyLike, OnlineGeocoder
 from core.geo.parser import AddressMention, ChainMention, CornerMention, Mentions, parse
 from core.geo.places import PlaceMatcher
 from core.geo.region import Region
@@ -50,6 +51,8 @@ STREET_CELL = 0.004
 """Degrees (~400 m): a store in a cell next to a crossing of the street is on that street."""
 OUTSIDE_M = 5_000
 """Beyond this outside the served region, a ZIP or city counts less than a local one."""
+Hint = tuple[float, float] | None
+"""(lat, lon) of the city or ZIP the text names, which decides between same-named places."""
 
 
 class Geocoder:
@@ -69,7 +72,7 @@ class Geocoder:
         *,
         region: Region | None = None,
         places: Sequence[CustomPlace] = (),
-        online=None,
+        online: OnlineGeocoder | GeopyLike | None = None,
         gazetteer: Gazetteer | None = None,
         min_confidence: float = MIN_CONFIDENCE,
     ) -> None:
@@ -80,7 +83,8 @@ class Geocoder:
         # A bare geopy geocoder is wrapped so it gets the cache, region check and privacy.
         if online is not None and not hasattr(online, "lookup"):
             online = OnlineGeocoder(online, region=self.region)
-        self.online = online
+        # Anything with a ``lookup`` is taken as an OnlineGeocoder (duck-typed, as before).
+        self.online = cast(OnlineGeocoder | None, online)
         self._zips = self.gazetteer.residential_zips
 
     def geocode(self, text: str) -> GeoResult | None:
@@ -108,7 +112,7 @@ class Geocoder:
         found = parse(text, gaz)
         cities = [best_point(s.values, self.region, None) for s in found.cities]
         hint = hint_point(cities, gaz.zips.get(named_zip) if named_zip else None)
-        steps = (
+        steps: tuple[Callable[[], GeoResult | None], ...] = (
             lambda: self._between(found, hint, named_zip),
             lambda: self._chain(found, hint, named_zip),
             lambda: self._corner(found.corners, hint, named_zip, "corner"),
@@ -129,7 +133,7 @@ class Geocoder:
     # --- precise readings -----------------------------------------------------------------
 
     def _corner(
-        self, corners: list[CornerMention], hint, named_zip: str | None, kind: str
+        self, corners: list[CornerMention], hint: Hint, named_zip: str | None, kind: str
     ) -> GeoResult | None:
         if not corners:
             return None
@@ -160,8 +164,8 @@ class Geocoder:
         display = self.gazetteer.streets
         return " / ".join(display.get(k, k) for k in mention.streets)
 
-    def _between(self, found: Mentions, hint, named_zip: str | None) -> GeoResult | None:
-        best = None
+    def _between(self, found: Mentions, hint: Hint, named_zip: str | None) -> GeoResult | None:
+        best: GeoResult | None = None
         for m in found.between:
             pairs = [
                 (p, q, haversine_m(p.lat, p.lon, q.lat, q.lon))
@@ -193,10 +197,10 @@ class Geocoder:
                 best = result
         return best
 
-    def _chain(self, found: Mentions, hint, named_zip: str | None) -> GeoResult | None:
+    def _chain(self, found: Mentions, hint: Hint, named_zip: str | None) -> GeoResult | None:
         if not found.chains:
             return None
-        best = None
+        best: GeoResult | None = None
         corner = self._corner(found.corners, hint, None, "corner") if found.corners else None
         for m in found.chains:
             for chain in m.chain.values:
@@ -205,7 +209,14 @@ class Geocoder:
                     best = result
         return best
 
-    def _store(self, m: ChainMention, chain, corner: GeoResult | None, hint, named_zip):
+    def _store(
+        self,
+        m: ChainMention,
+        chain: Chain,
+        corner: GeoResult | None,
+        hint: Hint,
+        named_zip: str | None,
+    ) -> GeoResult | None:
         stores = [
             Point(chain.name, lat, lon, i) for i, (lat, lon, _near) in enumerate(chain.stores)
         ]
@@ -234,12 +245,12 @@ class Geocoder:
                 return self._store_result(near, chain, "", named_zip, conf * 0.9)
         return None  # "el Home Depot" alone: which one is a question, not a pick
 
-    def _stores_on(self, stores: list[Point], chain, keys: tuple[str, ...]) -> list[Point]:
+    def _stores_on(self, stores: list[Point], chain: Chain, keys: tuple[str, ...]) -> list[Point]:
         """Stores on (or just off) one of the streets: the streets OSM put near the store,
         or within a few hundred metres of a crossing of that street."""
         gaz = self.gazetteer
         ids = {gaz.street_id[k] for k in keys if k in gaz.street_id}
-        cells = set()
+        cells: set[tuple[int, int]] = set()
         for k in keys:
             for points in gaz.corners.of(k).values():
                 cells.update((int(p.lat // STREET_CELL), int(p.lon // STREET_CELL)) for p in points)
@@ -257,14 +268,21 @@ class Geocoder:
         best = min(stores, key=lambda s: haversine_m(lat, lon, s.lat, s.lon))
         return best if haversine_m(lat, lon, best.lat, best.lon) <= within else None
 
-    def _store_result(self, store: Point, chain, qualifier: str, named_zip, conf) -> GeoResult:
+    def _store_result(
+        self, store: Point, chain: Chain, qualifier: str, named_zip: str | None, conf: float
+    ) -> GeoResult:
         name = f"{chain.name} ({qualifier})" if qualifier else chain.name
         return self._result(
             store.lat, store.lon, PRECISION_M["place"], "gazetteer", "place", name, named_zip, conf
         )
 
     def _address(
-        self, addresses: list[AddressMention], hint, named_zip, text: str, cities
+        self,
+        addresses: list[AddressMention],
+        hint: Hint,
+        named_zip: str | None,
+        text: str,
+        cities: list[Point],
     ) -> GeoResult | None:
         """A house number on a street: offline when the data has that number or numbers
         either side; a mere estimate (nearest numbered point) yields to the online service
@@ -274,10 +292,12 @@ class Geocoder:
             return self._online(text, cities) or best
         return best
 
-    def _offline_address(self, addresses: list[AddressMention], hint, named_zip):
+    def _offline_address(
+        self, addresses: list[AddressMention], hint: Hint, named_zip: str | None
+    ) -> GeoResult | None:
         from core.geo.houses import locate
 
-        best = None
+        best: GeoResult | None = None
         for a in addresses:
             for key in a.street.values:
                 found = locate(self.gazetteer.houses.get(key), a.number)
@@ -301,7 +321,7 @@ class Geocoder:
                     best = result
         return best
 
-    def _named(self, found: Mentions, hint, named_zip: str | None) -> GeoResult | None:
+    def _named(self, found: Mentions, hint: Hint, named_zip: str | None) -> GeoResult | None:
         for spans, kind in ((found.stations, "station"), (found.landmarks, "place")):
             if not spans:
                 continue
@@ -379,7 +399,15 @@ class Geocoder:
         return 1.0 if self.region.distance_penalty(lat, lon) <= OUTSIDE_M else 0.8
 
     def _result(
-        self, lat, lon, precision, source, kind, matched, named_zip, confidence=1.0
+        self,
+        lat: float,
+        lon: float,
+        precision: float,
+        source: str,
+        kind: str,
+        matched: str,
+        named_zip: str | None,
+        confidence: float = 1.0,
     ) -> GeoResult:
         zip5 = named_zip or self.gazetteer.nearest_zip(lat, lon)
         return GeoResult(

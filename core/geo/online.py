@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Container
 from typing import Any, Protocol
 
 from core.geo import vocab
@@ -42,7 +43,7 @@ class GeopyLike(Protocol):
 
 
 def extract_address(
-    text: str, street_words: frozenset[str] | set[str], zips=frozenset()
+    text: str, street_words: frozenset[str] | set[str], zips: Container[str] = frozenset()
 ) -> str | None:
     """``"6500 pacific blvd"`` from a text, or None when it holds no house-number address.
 

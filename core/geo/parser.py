@@ -12,11 +12,14 @@ that keep a text with no place from getting one:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from core.geo import vocab
 from core.geo.gazetteer import Chain, Gazetteer, Point
 from core.geo.names import Alternatives, Span
 from core.geo.text import BREAK, reduce_tokens, tokenize
+
+V = TypeVar("V")  # what a span of the gazetteer denotes: a Point, a Chain
 
 MAX_GAP = 4
 """Most tokens between two streets of a corner ("Ave at the corner of")."""
@@ -130,7 +133,9 @@ def _distinctive(name: str, edits: int) -> bool:
     return any(w not in vocab.COMMON_WORDS for w in words) and (edits == 0 or len(name) >= 8)
 
 
-def _qualify(tokens: list[str], chain: Span[Chain], streets: list[Span[str]], gaz: Gazetteer):
+def _qualify(
+    tokens: list[str], chain: Span[Chain], streets: list[Span[str]], gaz: Gazetteer
+) -> ChainMention:
     """What names the store: a street or city right after the chain ("el Home Depot de
     Slauson", "Food 4 Less on Pacific") or right before it ("the Slauson Home Depot")."""
     keys: list[str] = []
@@ -317,7 +322,7 @@ def _near_trigger(reduced: list[str], span: Span[Point]) -> bool:
     return before in vocab.STATION_TRIGGERS or after in vocab.STATION_TRIGGERS
 
 
-def _remap(span: Span[Point], where: list[int]) -> Span[Point]:
+def _remap(span: Span[V], where: list[int]) -> Span[V]:
     """A span over reduced tokens → the same span over the original tokens."""
     return Span(where[span.start], where[span.end - 1] + 1, span.name, span.values, span.edits)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 PRECISION_M = {
     "corner": 100.0,
@@ -37,7 +38,7 @@ class GeoResult:
     zip: str | None = None
     confidence: float = 1.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: lat, lon, precision_m, source, kind, matched, zip, confidence."""
         return asdict(self)
 

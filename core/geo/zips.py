@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from core.geo import vocab
 from core.geo.text import fold
@@ -31,7 +32,7 @@ def _after_plate_word(folded: str, start: int) -> bool:
 _FAR_CONTEXT = vocab.PLACE_PREPOSITIONS | frozenset("zip codigo postal cp area zona".split())
 
 
-def find_far_zips(text: str, known) -> list[str]:
+def find_far_zips(text: str, known: Container[str]) -> list[str]:
     """ZIPs elsewhere in the country, only where the text introduces them as a place ("migra
     en 60601", "zip 60601"): a bare 5-digit number there is as likely an amount or a code."""
     folded = fold(text)

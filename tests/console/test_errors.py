@@ -18,10 +18,10 @@ from tests.console.conftest import csrf_of
 from tests.console.test_accounts import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-# Raised with an f-string in a module another engineer is changing this round; converting them to
-# templates is left to that change. Until then they show in English (as the API says them),
-# except the reply limit, whose text is fixed and has its entry.
-NOT_YET_TEMPLATES = {"core/inbox.py": 2}
+# Raised with an f-string in modules another engineer is changing this round (the inbox, report
+# and note photos); converting them to templates is left to that work. Until then they show in
+# English (as the API says them), except the reply limit, whose text is fixed and has its entry.
+NOT_YET_TEMPLATES = {"core/inbox.py": 2, "core/media.py": 2}
 
 
 def raised_templates() -> tuple[dict[str, str], dict[str, int]]:

@@ -1,5 +1,5 @@
-"""0006_beyond matches the models it adds to (drills, alert calls, channels, report media) and
-goes down and up again."""
+"""0006_beyond and 0007_media match the models they add to (drills, alert calls, channels, a
+report's photos) and go down and up again."""
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,7 +10,7 @@ from alembic import command
 from avisa.migrations import alembic_config, upgrade
 from core.db import make_engine
 
-OURS = ("drill", "alertcall", "reportmedia", "channel", "content_sid")
+OURS = ("drill", "alertcall", "inboundmedia", "media_count", "channel", "content_sid")
 
 
 def test_migration_matches_the_model(db):
@@ -25,7 +25,11 @@ def test_migration_downgrades_and_upgrades(tmp_path):
     command.downgrade(alembic_config(url), "0004_console")
     assert "drill" not in _tables(url)
     upgrade(url)
-    assert {"drill", "alertcall"} <= _tables(url)
+    assert {"drill", "alertcall", "inboundmedia"} <= _tables(url)
+    command.downgrade(alembic_config(url), "0006_beyond")
+    assert "inboundmedia" not in _tables(url) and "drill" in _tables(url)
+    upgrade(url)
+    assert "inboundmedia" in _tables(url)
 
 
 def _tables(url: str) -> set[str]:

@@ -88,15 +88,8 @@ def test_recent_opt_outs_wait_for_the_grace_period(db, settings):
     assert maintenance.purge()["opted_out"] == 0
 
 
-def test_recordings_are_deleted_at_twilio_then_locally(db, settings, monkeypatch, twilio_fake):
-    from core.settings import get_settings
-
-    monkeypatch.setenv("AVISA_SMS_BACKEND", "twilio")
-    monkeypatch.setenv("AVISA_TWILIO_API_URL", twilio_fake.url)
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", twilio_fake.account_sid)
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", twilio_fake.auth_token)
-    monkeypatch.setenv("TWILIO_FROM_NUMBER", "+13235550000")
-    get_settings.cache_clear()
+def test_recordings_are_deleted_at_twilio_then_locally(db, twilio_backend):
+    twilio_fake = twilio_backend
     sid = "RE" + "ab" * 16
     with session_scope(db) as session:
         report = _report(session, "el audio", RECORDING.format(acct="f" * 32, sid="ab" * 16))
@@ -108,22 +101,18 @@ def test_recordings_are_deleted_at_twilio_then_locally(db, settings, monkeypatch
         assert session.get(Report, report.id).recording_url is None
 
 
-def test_a_recording_twilio_could_not_delete_is_kept_for_the_next_purge(db, settings):
+def test_a_recording_twilio_could_not_delete_is_kept_for_the_next_purge(db, settings, monkeypatch):
     url = RECORDING.format(acct="f" * 32, sid="cd" * 16)
 
     class Down:
         def delete_recording(self, recording_sid):
             raise TransientSendError("503", code="503")
 
+    monkeypatch.setattr(maintenance, "get_provider", lambda settings: Down())
     with session_scope(db) as session:
         report = _report(session, "otra", url)
     _age_everything(db)
-    with session_scope(db) as session:
-        due = privacy.recordings_due(session, retention_days=30)
-    kept = maintenance._delete_recordings(due, Down())
-    assert kept == [url]
-    with session_scope(db) as session:
-        privacy.purge(session, retention_days=30, keep_recordings=kept)
+    assert maintenance.purge()["recordings_kept"] == 1
     with session_scope(db) as session:
         purged = session.get(Report, report.id)
         assert (purged.text, purged.recording_url) == ("", url)

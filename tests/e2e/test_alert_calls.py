@@ -6,29 +6,17 @@ from urllib.parse import urlsplit
 import pytest
 from sqlmodel import Session, select
 
-from avisa.testing.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from avisa.testing.twilio_server import AUTH_TOKEN
 from core.models import Acknowledgement, AlertCall
-from core.settings import get_settings
 from tests.conftest import sms_form
+from tests.fakes.conftest_twilio import OUR_NUMBER
 
 ANA, BEA, LUZ = "+13235550101", "+13235550102", "+13235550103"  # responders, legal aid
-OUR_NUMBER = "+13235550000"
 
 
 @pytest.fixture
-def fake(settings, monkeypatch):
-    with FakeTwilio() as server:
-        for name, value in {
-            "AVISA_SMS_BACKEND": "twilio",
-            "AVISA_TWILIO_API_URL": server.url,
-            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_FROM_NUMBER": OUR_NUMBER,
-        }.items():
-            monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
-        yield server
-    get_settings.cache_clear()
+def fake(twilio_backend):
+    return twilio_backend
 
 
 @pytest.fixture

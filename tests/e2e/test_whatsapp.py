@@ -5,30 +5,20 @@ alert outside the 24-hour window is an approved template, or an SMS when none is
 import pytest
 from sqlmodel import Session, select
 
-from avisa.testing.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from core.models import InboundMessage, Report
 from core.settings import get_settings
 from tests.conftest import sms_form
+from tests.fakes.conftest_twilio import OUR_NUMBER
 
 RESIDENT, ANA = "+13105550999", "+13235550101"
-OUR_NUMBER = "+13235550000"
+
 TEMPLATE = "HX" + "a" * 32
 
 
 @pytest.fixture
-def fake(settings, monkeypatch):
-    with FakeTwilio(callbacks=False) as server:
-        for name, value in {
-            "AVISA_SMS_BACKEND": "twilio",
-            "AVISA_TWILIO_API_URL": server.url,
-            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_FROM_NUMBER": OUR_NUMBER,
-        }.items():
-            monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
-        yield server
-    get_settings.cache_clear()
+def fake(twilio_backend):
+    twilio_backend.callbacks = False  # delivery outcomes play no part here
+    return twilio_backend
 
 
 def _sent(fake) -> list[tuple[str, str, str | None]]:

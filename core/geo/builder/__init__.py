@@ -16,11 +16,15 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.geo.builder import landmarks as lm
 from core.geo.builder import postal, transit
 from core.geo.builder.cluster import cluster_points
 from core.geo.text import street_key
+
+if TYPE_CHECKING:  # osm itself is imported only when a build reads OSM data, as before
+    from core.geo.builder.osm import Bbox, OsmData
 
 FORMAT_VERSION = 2
 OSM_CLUSTER_M = 200
@@ -46,7 +50,7 @@ class Sources:
         return cls(osm, transit.stop_files(geodata), gn if gn.is_file() else None)
 
 
-def _read_osm(path: Path, bbox):
+def _read_osm(path: Path, bbox: Bbox | None) -> OsmData:
     if path.name.endswith(".pmtiles"):
         from core.geo.builder.osm import read_pmtiles
 
@@ -56,7 +60,7 @@ def _read_osm(path: Path, bbox):
     return read_pbf(str(path), street_key, bbox)
 
 
-def build(src: Sources) -> dict:
+def build(src: Sources) -> dict[str, Any]:
     """The whole derived gazetteer as a JSON-ready dict (format version 2)."""
     corners, stations, tlandmarks, display = transit.collect_stops(src.stops)
     osm = [_read_osm(p, src.bbox) for p in src.osm]
@@ -67,8 +71,9 @@ def build(src: Sources) -> dict:
     pois = [p for d in osm for p in d.pois]
     named, chains = lm.split_pois(pois, ids)
     landmark_rows = lm.transit_rows(tlandmarks) + named
-    local, far = ([], [])
-    gn_rows = []
+    local: list[list[Any]] = []
+    far: list[list[Any]] = []
+    gn_rows: list[tuple[str, str, str, float, float]] = []
     if src.postal:
         gn_rows = postal.read_geonames(src.postal)
         local, far = postal.split_zips(gn_rows, extent)
@@ -109,13 +114,13 @@ def build(src: Sources) -> dict:
 MAJOR = frozenset("motorway trunk primary secondary tertiary".split())
 
 
-def _street_names(display: dict[str, Counter], osm) -> dict[str, str]:
+def _street_names(display: dict[str, Counter[str]], osm: list[OsmData]) -> dict[str, str]:
     """Street key → the name residents see ("florence" → "Florence"), sorted by key.
 
     Transit stop spellings win where they exist (they are what the existing corners show);
     otherwise the commonest OSM spelling, without direction and type.
     """
-    out: dict[str, Counter] = defaultdict(Counter)
+    out: dict[str, Counter[str]] = defaultdict(Counter)
     for d in osm:
         for (key, name), _cls in d.street_classes.items():
             out[key][transit.display_name(name)] += 1
@@ -124,9 +129,9 @@ def _street_names(display: dict[str, Counter], osm) -> dict[str, str]:
     return dict(sorted(names.items()))
 
 
-def _extent(osm, corners, bbox) -> tuple[float, float, float, float]:
+def _extent(osm: list[OsmData], corners: transit.Corners, bbox: Bbox | None) -> Bbox:
     if bbox:
-        return tuple(bbox)
+        return bbox
     if osm:
         return (
             min(d.bounds[0] for d in osm),
@@ -143,17 +148,19 @@ def _extent(osm, corners, bbox) -> tuple[float, float, float, float]:
     )
 
 
-def _corner_rows(corners: dict, osm, ids: dict[str, int]) -> dict[str, str]:
+def _corner_rows(
+    corners: transit.Corners, osm: list[OsmData], ids: dict[str, int]
+) -> dict[str, str]:
     """Street id of a → ``"b,lat,lon,weight;..."`` for each corner (a, b), a < b by key.
 
     Transit clusters keep their weight (stops); OSM crossings add the corners no stop is
     named after. One string per street: the runtime parses a street's corners only when a
     text names it, so loading stays fast.
     """
-    by_pair: dict[tuple[str, str], list] = {}
+    by_pair: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
     for pair, pts in sorted(corners.items()):
         by_pair[pair] = [(lat, lon, n) for lat, lon, n in transit.cluster(pts)]
-    crossing_pts: dict[tuple[str, str], list] = defaultdict(list)
+    crossing_pts: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for d in osm:
         for a, b, lat, lon in d.crossings:
             crossing_pts[(a, b) if a < b else (b, a)].append((lat, lon))
@@ -166,16 +173,16 @@ def _corner_rows(corners: dict, osm, ids: dict[str, int]) -> dict[str, str]:
             if all(haversine_m(lat, lon, k[0], k[1]) > TRANSIT_OVERLAP_M for k in have):
                 known.append((lat, lon, 0))  # weight 0: no stop is named after it
     rows: dict[int, list[str]] = defaultdict(list)
-    for (a, b), pts in sorted(by_pair.items()):
+    for (a, b), clusters in sorted(by_pair.items()):
         if a in ids and b in ids:
-            for lat, lon, n in sorted(pts):
+            for lat, lon, n in sorted(clusters):
                 rows[ids[a]].append(f"{ids[b]},{lat:.5f},{lon:.5f},{n}")
     return {str(a): ";".join(rows[a]) for a in sorted(rows)}
 
 
-def _houses(osm, ids: dict[str, int]) -> dict[str, str]:
+def _houses(osm: list[OsmData], ids: dict[str, int]) -> dict[str, str]:
     """Street id → ``"number,lat,lon;..."`` sorted by number (parsed only when needed)."""
-    per: dict[int, set] = defaultdict(set)
+    per: dict[int, set[tuple[int, float, float]]] = defaultdict(set)
     for d in osm:
         for key, number, lat, lon in d.houses:
             digits = ""
@@ -191,7 +198,7 @@ def _houses(osm, ids: dict[str, int]) -> dict[str, str]:
     }
 
 
-def write(data: dict, out: Path) -> int:
+def write(data: dict[str, Any], out: Path) -> int:
     """Write gzip'd compact JSON, byte-identical for the same data; returns bytes written."""
     raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -200,7 +207,7 @@ def write(data: dict, out: Path) -> int:
     return out.stat().st_size
 
 
-def summary(data: dict) -> str:
+def summary(data: dict[str, Any]) -> str:
     """One line of counts, for the build command's output."""
     corners = sum(v.count(";") + 1 for v in data["corners"].values())
     parts = ["streets", "stations", "landmarks", "chains", "zips", "far_zips", "cities"]

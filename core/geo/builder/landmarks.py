@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from core.geo.builder import transit
 from core.geo.builder.cluster import cluster_points
@@ -154,35 +155,38 @@ def _distinctive(key: str) -> bool:
     return len(toks) >= 2 and bool(content) and len(key) >= MIN_NAME_CHARS
 
 
-def split_pois(pois: list, ids: dict[str, int]) -> tuple[list, list]:
+def split_pois(
+    pois: list[tuple[str, str, str, float, float, frozenset[str]]], ids: dict[str, int]
+) -> tuple[list[list[Any]], list[list[Any]]]:
     """``(landmark rows, chain rows)`` from OSM places ``(name, class, subclass, lat, lon,
     nearby street keys)``.
 
     Landmark row: ``[name, [aliases], lat, lon, kind]``; chain row: ``[name, key,
     [[lat, lon, [street ids near it]], ...]]``.
     """
-    by_key: dict[str, list] = defaultdict(list)
+    by_key: dict[str, list[tuple[str, str, float, float, frozenset[str]]]] = defaultdict(list)
     for name, cls, _sub, lat, lon, near in pois:
         if cls in SKIP_CLASSES:
             continue
         key = reduced_name(name)
         if key:
             by_key[key].append((name, cls, lat, lon, near))
-    landmarks, chains = [], []
+    landmarks: list[list[Any]] = []
+    chains: list[list[Any]] = []
     for key in sorted(by_key):
         items = by_key[key]
         groups = cluster_points([(i[2], i[3]) for i in items], SAME_PLACE_M)
         name = min(i[0] for i in items)
         kind = next((CLASS_KIND[i[1]] for i in items if i[1] in CLASS_KIND), "place")
         if len(groups) >= CHAIN_MIN and kind in CHAIN_KINDS:
-            stores = []
+            stores: list[list[Any]] = []
             for lat, lon, _n in groups:
-                near = set()
+                streets_near: set[str] = set()
                 for i in items:
                     if abs(i[2] - lat) < 0.003 and abs(i[3] - lon) < 0.003:
-                        near |= i[4]
+                        streets_near |= i[4]
                 stores.append(
-                    [round(lat, 5), round(lon, 5), sorted(ids[k] for k in near if k in ids)]
+                    [round(lat, 5), round(lon, 5), sorted(ids[k] for k in streets_near if k in ids)]
                 )
             chains.append([name, key, kind, sorted(stores)])
         elif _distinctive(key) or len(aliases(name)) > 1:
@@ -191,19 +195,21 @@ def split_pois(pois: list, ids: dict[str, int]) -> tuple[list, list]:
     return landmarks, chains
 
 
-def transit_rows(tlandmarks: dict) -> list:
+def transit_rows(tlandmarks: dict[tuple[str, str], list[tuple[float, float]]]) -> list[list[Any]]:
     """Landmark rows from transit stops named after a place ("Compton High School")."""
-    rows = []
+    rows: list[list[Any]] = []
     for (key, name), pts in sorted(tlandmarks.items()):
         for lat, lon, _n in transit.cluster(pts):
             rows.append([name, [reduced_name(key)], lat, lon, "stop"])
     return rows
 
 
-def community_points(local: list, stops: list[Path]) -> dict[str, list[tuple[float, float]]]:
+def community_points(
+    local: list[list[Any]], stops: list[Path]
+) -> dict[str, list[tuple[float, float]]]:
     """Points of the LA communities GeoNames lacks, when their sources are present."""
     zip_pt = {z[0]: (z[2], z[3]) for z in local}
-    out = {}
+    out: dict[str, list[tuple[float, float]]] = {}
     for name, codes in COMMUNITY_ZIPS.items():
         if all(c in zip_pt for c in codes):
             out[name] = [zip_pt[c] for c in codes]
@@ -214,14 +220,18 @@ def community_points(local: list, stops: list[Path]) -> dict[str, list[tuple[flo
     return out
 
 
-def add_osm_places(cities: list, places: list, street_keys=frozenset()) -> list:
+def add_osm_places(
+    cities: list[list[Any]],
+    places: list[tuple[str, str, float, float]],
+    street_keys: frozenset[str] = frozenset(),
+) -> list[list[Any]]:
     """Cities plus OSM's named neighbourhoods and towns not already there ("Cypress Park").
 
     A one-word neighbourhood that is also a street ("Florence") is left out: residents mean
     the avenue far more often, and alone it must stay no place.
     """
     have = {a for row in cities for a in row[1]}
-    extra: dict[str, list] = defaultdict(list)
+    extra: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for name, cls, lat, lon in places:
         if cls in OSM_PLACE_CLASSES:
             extra[name].append((lat, lon))

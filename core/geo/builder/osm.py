@@ -12,8 +12,9 @@ from __future__ import annotations
 import gzip
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 ROAD_CLASSES = frozenset(
     "motorway trunk primary secondary tertiary minor service track busway raceway".split()
@@ -23,6 +24,10 @@ HOUSE_TO_STREET_M = 80.0
 """A house-number point belongs to the nearest named street this close (its own street)."""
 POI_STREET_M = 250.0
 """Streets this close to a store qualify it: "el Home Depot de Slauson"."""
+# The tiles' protobuf messages (layers, features) and shapely's geometries and trees carry no
+# types (mapbox_vector_tile, shapely): they are Any here.
+StreetKey = Callable[[str], str]  # core.geo.text.street_key
+Bbox = tuple[float, float, float, float]  # south, west, north, east
 
 
 @dataclass
@@ -30,7 +35,10 @@ class OsmData:
     """What the gazetteer needs from the tiles, in degrees."""
 
     crossings: list[tuple[str, str, float, float]] = field(default_factory=list)
-    street_classes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # (street key, name as OSM spells it) → road classes ("primary", "minor", ...)
+    street_classes: dict[tuple[str, str], set[str]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
     pois: list[tuple[str, str, str, float, float, frozenset[str]]] = field(default_factory=list)
     places: list[tuple[str, str, float, float]] = field(default_factory=list)
     houses: list[tuple[str, str, float, float]] = field(default_factory=list)
@@ -41,7 +49,7 @@ def _zigzag(n: int) -> int:
     return (n >> 1) ^ -(n & 1)
 
 
-def decode_geometry(geom) -> list[list[tuple[int, int]]]:
+def decode_geometry(geom: Sequence[int]) -> list[list[tuple[int, int]]]:
     """MVT command stream → parts (lines, rings or single points) in tile pixels, y down."""
     parts: list[list[tuple[int, int]]] = []
     x = y = i = 0
@@ -69,16 +77,16 @@ def decode_geometry(geom) -> list[list[tuple[int, int]]]:
     return parts
 
 
-def _values(layer) -> list:
+def _values(layer: Any) -> list[Any]:
     """The layer's value table as Python values (each a one-field protobuf message)."""
-    out = []
+    out: list[Any] = []
     for v in layer.values:
         fields = v.ListFields()
         out.append(fields[0][1] if fields else None)
     return out
 
 
-def _props(layer, values: list, feature) -> dict:
+def _props(layer: Any, values: list[Any], feature: Any) -> dict[str, Any]:
     tags = feature.tags
     return {layer.keys[tags[k]]: values[tags[k + 1]] for k in range(0, len(tags) - 1, 2)}
 
@@ -87,7 +95,8 @@ class TileProjection:
     """Tile pixels ↔ degrees for one tile (Web Mercator)."""
 
     def __init__(self, z: int, x: int, y: int, extent: int) -> None:
-        self.n, self.x, self.y, self.extent = 2**z, x, y, extent
+        self.n: int = 2**z  # a zoom is never negative: an int
+        self.x, self.y, self.extent = x, y, extent
 
     def lonlat(self, px: float, py: float) -> tuple[float, float]:
         lon = (self.x + px / self.extent) / self.n * 360.0 - 180.0
@@ -99,7 +108,9 @@ class TileProjection:
         return 40_075_016.7 * math.cos(math.radians(lat)) / self.n / self.extent
 
 
-def iter_tiles(path: str, bbox: tuple[float, float, float, float] | None = None) -> Iterator:
+def iter_tiles(
+    path: str, bbox: Bbox | None = None
+) -> Iterator[tuple[int, int, int, dict[str, Any]]]:
     """``(z, x, y, layers)`` for each tile of the archive's highest zoom (inside ``bbox``
     south, west, north, east when given), in a fixed order."""
     from mapbox_vector_tile.Mapbox import vector_tile_pb2
@@ -126,7 +137,7 @@ def iter_tiles(path: str, bbox: tuple[float, float, float, float] | None = None)
             yield zmax, x, y, {layer.name: layer for layer in tile.layers}
 
 
-def read_pmtiles(path: str, street_key, bbox=None) -> OsmData:
+def read_pmtiles(path: str, street_key: StreetKey, bbox: Bbox | None = None) -> OsmData:
     """Every crossing of two named streets, named places, place names and house numbers."""
     import numpy as np
     import shapely
@@ -150,13 +161,13 @@ def read_pmtiles(path: str, street_key, bbox=None) -> OsmData:
     return out
 
 
-def _street_lines(layer, street_key, out: OsmData):
+def _street_lines(layer: Any, street_key: StreetKey, out: OsmData) -> tuple[list[str], list[Any]]:
     """One (multi)line per street key in the tile, with its display name per key."""
     import shapely
 
     if layer is None:
         return [], []
-    parts: dict[str, list] = defaultdict(list)
+    parts: dict[str, list[list[tuple[int, int]]]] = defaultdict(list)
     values = _values(layer)
     for f in layer.features:
         p = _props(layer, values, f)
@@ -176,7 +187,9 @@ def _street_lines(layer, street_key, out: OsmData):
     return names, geoms
 
 
-def _crossings(names, geoms, tree, proj: TileProjection, out: OsmData) -> None:
+def _crossings(
+    names: list[str], geoms: list[Any], tree: Any, proj: TileProjection, out: OsmData
+) -> None:
     import shapely
 
     left, right = tree.query(geoms, predicate="intersects")
@@ -195,13 +208,15 @@ def _crossings(names, geoms, tree, proj: TileProjection, out: OsmData) -> None:
                 out.crossings.append((names[i], names[j], lat, lon))
 
 
-def _nearby(tree, names, point, radius_px: float) -> frozenset[str]:
+def _nearby(tree: Any, names: list[str], point: Any, radius_px: float) -> frozenset[str]:
     if tree is None:
         return frozenset()
     return frozenset(names[k] for k in tree.query(point, predicate="dwithin", distance=radius_px))
 
 
-def _pois(layer, names, tree, proj: TileProjection, px_m: float, out: OsmData) -> None:
+def _pois(
+    layer: Any, names: list[str], tree: Any, proj: TileProjection, px_m: float, out: OsmData
+) -> None:
     import shapely
 
     if layer is None:
@@ -223,7 +238,7 @@ def _pois(layer, names, tree, proj: TileProjection, px_m: float, out: OsmData) -
         out.pois.append((str(name).strip(), cls, sub, lat, lon, near))
 
 
-def _places(layer, proj: TileProjection, out: OsmData) -> None:
+def _places(layer: Any, proj: TileProjection, out: OsmData) -> None:
     if layer is None:
         return
     values = _values(layer)
@@ -238,10 +253,20 @@ def _places(layer, proj: TileProjection, out: OsmData) -> None:
                 out.places.append((str(name).strip(), str(p.get("class") or ""), lat, lon))
 
 
-def _houses(layer, names, tree, proj, px_m, out: OsmData, np, shapely) -> None:
+def _houses(
+    layer: Any,
+    names: list[str],
+    tree: Any,
+    proj: TileProjection,
+    px_m: float,
+    out: OsmData,
+    np: Any,
+    shapely: Any,
+) -> None:
     if layer is None or tree is None:
         return
-    pts, numbers = [], []
+    pts: list[Any] = []  # shapely points
+    numbers: list[str] = []
     values = _values(layer)
     for f in layer.features:
         number = _props(layer, values, f).get("housenumber")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any
 
-from core.geo.builder.osm import MAJOR_CLASSES, OsmData
+from core.geo.builder.osm import MAJOR_CLASSES, Bbox, OsmData, StreetKey
 
 ROADS = {
     "motorway": "motorway",
@@ -28,7 +29,7 @@ PLACES = frozenset("city town village suburb neighbourhood quarter".split())
 CELL = 0.0025  # degrees (~250 m): streets in a store's cell or the next are near it
 
 
-def read_pbf(path: str, street_key, bbox=None) -> OsmData:
+def read_pbf(path: str, street_key: StreetKey, bbox: Bbox | None = None) -> OsmData:
     """Crossings, places, place names and house numbers of an OSM extract."""
     import osmium
 
@@ -41,14 +42,15 @@ def read_pbf(path: str, street_key, bbox=None) -> OsmData:
     def inside(lat: float, lon: float) -> bool:
         return bbox is None or (bbox[0] <= lat <= bbox[2] and bbox[1] <= lon <= bbox[3])
 
-    def poi(tags, lat: float, lon: float) -> None:
+    # osmium's objects (tag lists, nodes, ways) are Any: the build extra may be absent.
+    def poi(tags: Any, lat: float, lon: float) -> None:
         name = tags.get("name")
         kind = next((tags.get(k) for k in POI_KEYS if tags.get(k)), None)
         if name and kind and inside(lat, lon):
             pending.append((name, POI_CLASS.get(kind, kind), kind, lat, lon))
 
     class Handler(osmium.SimpleHandler):
-        def node(self, n):
+        def node(self, n: Any) -> None:
             if not n.location.valid():
                 return
             lat, lon = n.location.lat, n.location.lon
@@ -61,7 +63,7 @@ def read_pbf(path: str, street_key, bbox=None) -> OsmData:
                 )
             poi(tags, lat, lon)
 
-        def way(self, w):
+        def way(self, w: Any) -> None:
             tags = w.tags
             locs = [(nd.ref, nd.location) for nd in w.nodes if nd.location.valid()]
             if not locs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from core.geo.distance import haversine_m
 from core.geo.text import BREAK, tokenize
@@ -37,7 +38,9 @@ def zip_types() -> dict[str, str]:
     return {z["zip_code"]: z["zip_code_type"] for z in zipcodes.list_all()}
 
 
-def split_zips(rows, extent: tuple[float, float, float, float]) -> tuple[list, list]:
+def split_zips(
+    rows: list[tuple[str, str, str, float, float]], extent: tuple[float, float, float, float]
+) -> tuple[list[list[Any]], list[list[Any]]]:
     """``(local, far)``: ``[zip, place, lat, lon, is_po]`` inside the extent (with a margin),
     and ``[zip, place, state, lat, lon]`` for every other non-PO ZIP of the country.
 
@@ -46,11 +49,12 @@ def split_zips(rows, extent: tuple[float, float, float, float]) -> tuple[list, l
     """
     s, w, n, e = extent
     m = LOCAL_MARGIN_DEG
-    by_point = defaultdict(list)
+    by_point: dict[tuple[float, float], list[str]] = defaultdict(list)
     for z, _p, _st, lat, lon in rows:
         by_point[(lat, lon)].append(z)
     types = zip_types()
-    local, far = [], []
+    local: list[list[Any]] = []
+    far: list[list[Any]] = []
     for z, place, state, lat, lon in rows:
         same = sorted(by_point[(lat, lon)])
         shared = len(same) > 2 or (len(same) == 2 and z != same[0])
@@ -67,10 +71,14 @@ def folded(name: str) -> str:
     return " ".join(t for t in tokenize(name) if t != BREAK)
 
 
-def local_cities(local: list, extra: dict[str, list[tuple[float, float]]], aliases: dict) -> list:
+def local_cities(
+    local: list[list[Any]],
+    extra: dict[str, list[tuple[float, float]]],
+    aliases: dict[str, list[str]],
+) -> list[list[Any]]:
     """``[name, [folded aliases], lat, lon]`` for places of the local ZIPs and ``extra``
     communities (name → points), each the median of its points."""
-    by_place: dict[str, list] = defaultdict(list)
+    by_place: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for _z, place, lat, lon, po in local:
         if not po:
             by_place[place].append((lat, lon))
@@ -85,11 +93,11 @@ def local_cities(local: list, extra: dict[str, list[tuple[float, float]]], alias
     return rows
 
 
-def far_cities(far: list, states: dict[str, str]) -> list:
+def far_cities(far: list[list[Any]], states: dict[str, str]) -> list[list[Any]]:
     """``[name, state, [aliases], lat, lon]`` for every other place of the country; its
     aliases carry the state ("chicago il", "chicago illinois"), since a bare name elsewhere
     ("Florence", "Pacific") is far likelier a street of ours."""
-    by_place: dict[tuple[str, str], list] = defaultdict(list)
+    by_place: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for _z, place, state, lat, lon in far:
         by_place[(place, state)].append((lat, lon))
     rows = []
@@ -106,7 +114,7 @@ def far_cities(far: list, states: dict[str, str]) -> list:
 
 def state_names(path: Path) -> dict[str, str]:
     """State code → state name, from the GeoNames file itself."""
-    out = {}
+    out: dict[str, str] = {}
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             f = line.split("\t")

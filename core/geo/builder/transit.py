@@ -12,12 +12,16 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from core.geo import vocab
 from core.geo.distance import haversine_m
 from core.geo.text import BREAK, reduce_tokens, street_key, tokenize
 
 CLUSTER_M = 300
+Points = list[tuple[float, float]]
+Corners = dict[tuple[str, str], Points]
+"""Street-key pair, sorted → the stops named after that corner."""
 
 _STATION = re.compile(r"\bstation\b.*$", re.IGNORECASE)
 _PARENS = re.compile(r"\([^)]*\)")
@@ -72,12 +76,14 @@ def corner_keys(name: str) -> tuple[str, str] | None:
     return keys[0], keys[1]
 
 
-def _add_corner(corners: dict, display: dict, name: str, point: tuple[float, float]) -> bool:
+def _add_corner(
+    corners: Corners, display: dict[str, Counter[str]], name: str, point: tuple[float, float]
+) -> bool:
     """Record a stop under its corner, if its name is one; True when it was."""
     keys = corner_keys(name)
     if not keys:
         return False
-    corners[tuple(sorted(keys))].append(point)
+    corners[(min(keys), max(keys))].append(point)  # the pair, sorted
     for part, key in zip(
         _SPLIT.split(_DASH_TAIL.sub("", _PARENS.sub(" ", name))), keys, strict=False
     ):
@@ -142,10 +148,14 @@ def stop_files(geo: Path) -> list[Path]:
     return [f for f in files if f.is_file()]
 
 
-def collect_stops(files: list[Path]) -> tuple[dict, dict, dict, Counter]:
+def collect_stops(
+    files: list[Path],
+) -> tuple[Corners, dict[str, Points], dict[tuple[str, str], Points], dict[str, Counter[str]]]:
     """Sort every stop into corners, stations and landmarks, with display names of streets."""
-    corners, stations, landmarks = defaultdict(list), defaultdict(list), defaultdict(list)
-    display: dict[str, Counter] = defaultdict(Counter)
+    corners: Corners = defaultdict(list)
+    stations: dict[str, Points] = defaultdict(list)
+    landmarks: dict[tuple[str, str], Points] = defaultdict(list)
+    display: dict[str, Counter[str]] = defaultdict(Counter)
     for path in files:
         for name, lat, lon, loc_type in read_stops(path):
             if loc_type not in ("0", "1", ""):
@@ -163,9 +173,9 @@ def collect_stops(files: list[Path]) -> tuple[dict, dict, dict, Counter]:
     return corners, stations, landmarks, display
 
 
-def station_rows(stations: dict) -> list:
+def station_rows(stations: dict[str, Points]) -> list[list[Any]]:
     """[display name, [folded aliases], lat, lon] per station cluster."""
-    rows = []
+    rows: list[list[Any]] = []
     for name, pts in sorted(stations.items()):
         full = " ".join(t for t in tokenize(name) if t not in (BREAK, "/"))
         parts = [" ".join(t for t in tokenize(p) if t != BREAK) for p in re.split(r"\s*/\s*", name)]
