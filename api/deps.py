@@ -1,51 +1,22 @@
-"""Request dependencies: the database session, the caller's API key and role, Twilio's signature."""
+"""Request dependencies: the caller's API key and role, Twilio's signature; the settings, session
+and vault are the ones the console shares (``console.deps``, which says why they live there)."""
 
-from collections.abc import Iterator
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
+# The routers import these from here too: one import line per router, whichever room defines it.
+from console.deps import SessionDep as SessionDep
+from console.deps import SettingsDep as SettingsDep
+from console.deps import VaultDep as VaultDep
+from console.deps import get_or_404 as get_or_404
+from console.deps import get_vault as get_vault
 from core.apikeys import authenticate
-from core.db import engine_for
 from core.enums import AccessRole
-from core.errors import NotFound
 from core.models import ApiKey
-from core.phones import PhoneVault, vault_for
-from core.settings import Settings, get_settings
-
-
-def app_settings(request: Request) -> Settings:
-    """The settings ``create_app`` was given, else the process's (parsed once at start-up)."""
-    return getattr(request.app.state, "settings", None) or get_settings()
-
-
-SettingsDep = Annotated[Settings, Depends(app_settings)]
-
-
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
-        yield session
-
-
-def get_vault(settings: SettingsDep) -> PhoneVault:
-    return vault_for(settings.secret_key)
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-VaultDep = Annotated[PhoneVault, Depends(get_vault)]
-T = TypeVar("T")
-
-
-def get_or_404(session: Session, model: type[T], row_id: int) -> T:
-    """The row, or NotFound (a 404) naming what was not found."""
-    row = session.get(model, row_id)
-    if row is None:
-        raise NotFound(f"no such {model.__name__.lower()}")
-    return row
-
+from core.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
 

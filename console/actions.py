@@ -1,35 +1,42 @@
 """What the console's buttons do: one call into a core service, then carry out what it decided.
 
-The same services the JSON API calls (``core.incidents``, ``core.subscribers``, ``core.zones``)
-plus the console's own rules in ``core.inbox``. Every function takes the console user's audit
-name (``user:<username>``) as ``actor`` and commits; texts and alerts go out after the commit
-(``workers.effects.carry_out``, which tolerates Redis being down: the sweeps catch up).
+The same services the JSON API calls (``core.incidents``, ``core.subscribers``, ``core.zones``,
+``core.broadcasts``, ``core.apikeys``) plus the console's own rules in ``core.inbox``. Every
+function takes the console user's audit name (``user:<username>``) as ``actor`` and commits;
+texts and alerts go out after the commit (``workers.effects.carry_out``, which tolerates Redis
+being down: the sweeps catch up).
 """
 
 from sqlmodel import Session
 
-from core import inbox, incidents, subscribers, zones
+from core import apikeys, broadcasts, inbox, incidents, subscribers, zones
 from core.enums import IncidentStatus, SubscriberStatus
 from core.errors import Invalid, NotFound
-from core.models import Incident, IncidentNote, Subscriber, Zone
+from core.models import ApiKey, Broadcast, Incident, IncidentNote, Subscriber, Zone
 from core.phones import PhoneVault
 from core.settings import Settings
 from messaging.segments import count_segments
+from messaging.templates import render
 from workers import inbox as placing
-from workers.effects import Effects, carry_out
+from workers.effects import Effects, carry_out, segments_of
 from workers.geocoding import geocoder_for
 
+COUNTED = segments_of(broadcasts.TEMPLATE)  # as the API counts them
 STATUS_CHANGES = {
     IncidentStatus.CONFIRMED: incidents.confirm,
     IncidentStatus.DISMISSED: incidents.dismiss,
     IncidentStatus.RESOLVED: incidents.resolve,
+    # A held incident becomes reported again only by a coordinator's release (audited as
+    # ``incident.release``, as the API's POST /incidents/{id}/release is).
+    IncidentStatus.REPORTED: incidents.release,
 }
 
 
 def change_status(
     session: Session, incident_id: int, status: IncidentStatus, *, actor: str, reason: str = ""
 ) -> None:
-    """Confirm, dismiss or resolve (Conflict when the status forbids it); alerts follow."""
+    """Confirm, dismiss, resolve or release (Conflict when the status forbids it); alerts
+    follow."""
     carry_out(session, STATUS_CHANGES[status](session, incident_id, actor=actor, reason=reason))
 
 
@@ -141,3 +148,38 @@ def create_zone(session: Session, *, actor: str, **shape) -> Zone:
     zone = zones.create(session, actor=actor, **shape)  # the service audits it
     session.commit()
     return zone
+
+
+def preview_broadcast(session: Session, request: broadcasts.BroadcastRequest) -> dict:
+    """``{"recipients", "segments", "texts"}``: what the broadcast would cost and each language's
+    text as a subscriber will read it. Nothing is stored or sent."""
+    figures = broadcasts.preview(session, request, segments_of=COUNTED)
+    texts = {
+        language: render(broadcasts.TEMPLATE, language, body=text.strip())
+        for language, text in request.body.items()
+        if text.strip()
+    }
+    return figures | {"texts": texts}
+
+
+def send_broadcast(
+    session: Session, request: broadcasts.BroadcastRequest, *, actor: str
+) -> Broadcast:
+    """Store the broadcast (audited by the service) and queue one text per recipient."""
+    broadcast, decisions = broadcasts.send(session, request, actor=actor, segments_of=COUNTED)
+    carry_out(session, decisions)
+    return broadcast
+
+
+def create_api_key(session: Session, *, name: str, role: str, actor: str) -> tuple[ApiKey, str]:
+    """A new key and its secret, which only this answer holds (the service audits it)."""
+    key, plaintext = apikeys.create_key(session, name=name, role=role, actor=actor)
+    session.commit()
+    return key, plaintext
+
+
+def revoke_api_key(session: Session, key_id: int, *, actor: str) -> ApiKey:
+    """Revoked at once (the service audits it; revoking twice changes nothing)."""
+    key = apikeys.revoke(session, key_id, actor=actor)
+    session.commit()
+    return key

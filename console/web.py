@@ -1,11 +1,11 @@
-"""The console's request plumbing: the database session, who is signed in, CSRF, roles, pages.
+"""The console's request plumbing: who is signed in, CSRF, roles, pages (the settings, session
+and vault are ``console.deps``'s, shared with the JSON API).
 
 Every POST passes a CSRF check: signed-in forms carry their session's token (field ``csrf`` or
 header ``X-CSRF-Token``), the sign-in form a token paired with a short-lived cookie.
 """
 
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote, unquote
@@ -13,21 +13,25 @@ from urllib.parse import quote, unquote
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlmodel import Session
 
 from console.basemap import basemap_path
 from console.catalogue import LANGUAGES, translate
+
+# The console's routes import these from here, beside its own checks (one front-door module).
+from console.deps import SessionDep as SessionDep
+from console.deps import SettingsDep as SettingsDep
+from console.deps import VaultDep as VaultDep
+from console.deps import app_settings
+from console.deps import get_or_404 as get_or_404
 from core import users
-from core.db import engine_for
 from core.enums import AccessRole
-from core.phones import PhoneVault, vault_for
-from core.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "avisa_console"
 LOGIN_COOKIE = "avisa_login"
 FLASH_COOKIE = "avisa_flash"
 PREFIX = "/console"
+POLL_SECONDS = 3  # how often the live parts of a page (the board, an incident) ask again
 
 # Pages may load nothing from another host, and may not be framed. MapLibre starts its worker
 # from a blob: URL and sets element styles; everything else is this origin's own files.
@@ -45,27 +49,6 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def app_settings(request: Request) -> Settings:
-    """The settings ``create_app`` was given, else the process's (as the API reads them)."""
-    return getattr(request.app.state, "settings", None) or get_settings()
-
-
-SettingsDep = Annotated[Settings, Depends(app_settings)]
-
-
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
-        yield session
-
-
-def get_vault(settings: SettingsDep) -> PhoneVault:
-    return vault_for(settings.secret_key)
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-VaultDep = Annotated[PhoneVault, Depends(get_vault)]
 
 
 class NotSignedIn(Exception):
@@ -155,7 +138,9 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
         **context,
     )
     response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
-    if flash and not name.startswith("_"):  # fragments (htmx polls) leave the flash for the page
+    # Fragments and htmx polls leave the flash for the page: a poll answered while a form was
+    # being sent would otherwise eat the message its redirect set.
+    if flash and not name.startswith("_") and not request.headers.get("hx-request"):
         response.delete_cookie(FLASH_COOKIE, path=PREFIX)
     return response
 

@@ -180,5 +180,5 @@ def _open_incident(session: Session, incident_id: int | None) -> Incident | None
 def _get(session: Session, call_id: int) -> AlertCall:
     call = session.get(AlertCall, call_id)
     if call is None:
-        raise NotFound(f"no such alert call {call_id}")
+        raise NotFound("no such alert call {id}", id=call_id)
     return call

@@ -31,9 +31,9 @@ def create_key(session: Session, *, name: str, role: str, actor: str = "cli") ->
     """Store a new key (audited) and return it with its plaintext, which is not kept anywhere."""
     name = name.strip()
     if role not in ROLES:
-        raise Invalid(f"role: must be one of {', '.join(ROLES)}")
+        raise Invalid("role: must be one of {choices}", choices=", ".join(ROLES))
     if not name or len(name) > NAME_MAX:
-        raise Invalid(f"name: 1 to {NAME_MAX} characters")
+        raise Invalid("name: 1 to {most} characters", most=NAME_MAX)
     plaintext = PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(name=name, role=AccessRole(role), key_hash=_hash(plaintext))
     session.add(key)
@@ -75,7 +75,7 @@ def revoke(session: Session, key_id: int, *, actor: str) -> ApiKey:
     revoked key changes nothing. NotFound for an unknown id."""
     key = session.get(ApiKey, key_id)
     if key is None:
-        raise NotFound(f"no such API key {key_id}")
+        raise NotFound("no such API key {id}", id=key_id)
     if key.revoked_at is None:
         key.revoked_at = now()
         session.add(key)

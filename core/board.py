@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from sqlmodel import Session, col, func, or_, select
 
+from core import broadcasts as broadcasting
 from core import media
 from core.clock import now
 from core.enums import OPEN_INCIDENT, ReportStatus
@@ -17,6 +18,7 @@ from core.geo import zip_centroid
 from core.models import (
     Acknowledgement,
     AuditEvent,
+    Broadcast,
     InboundMedia,
     Incident,
     IncidentNote,
@@ -39,6 +41,12 @@ class BoardRow:
     incident: Incident
     on_the_way: int
     minutes_quiet: int
+
+
+@dataclass(frozen=True)
+class BroadcastRow:
+    broadcast: Broadcast
+    delivery: dict[str, int]  # its texts by status, e.g. {"delivered": 40, "failed": 1}
 
 
 @dataclass
@@ -233,6 +241,15 @@ def audit(session: Session, *, actor: str | None = None, limit: int = 200) -> li
     if actor:
         query = query.where(AuditEvent.actor == actor)
     return list(session.exec(query.order_by(col(AuditEvent.id).desc()).limit(limit)))
+
+
+def broadcasts(session: Session, *, limit: int = 50) -> list[BroadcastRow]:
+    """Past broadcasts, newest first, each with its texts counted by status."""
+    rows = list(
+        session.exec(broadcasting.listing().order_by(col(Broadcast.id).desc()).limit(limit))
+    )
+    figures = broadcasting.delivery(session, [b.id for b in rows if b.id is not None])
+    return [BroadcastRow(b, figures.get(b.id or 0, {})) for b in rows]
 
 
 def map_features(session: Session) -> dict[str, Any]:

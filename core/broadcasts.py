@@ -20,6 +20,7 @@ from core import audit
 from core.decisions import Decisions
 from core.enums import Language, MessageKind, SubscriberRole
 from core.errors import Invalid
+from core.inbound import CONTROL_CHARS
 from core.models import Broadcast, Message, Subscriber, Zone
 from core.subscribers import active_in_zones
 
@@ -54,16 +55,18 @@ def plan(session: Session, request: BroadcastRequest) -> Plan:
     body = {lang: text.strip() for lang, text in request.body.items() if text and text.strip()}
     if not body or set(body) - set(Language):
         raise Invalid("body: give the text in es, en or both")
+    if any(CONTROL_CHARS.search(text) for text in body.values()):
+        raise Invalid("body: must not contain control characters (NUL, ESC …)")
     if not request.zone_ids:
         raise Invalid("zone_ids: at least one zone")
     stored = session.exec(select(Zone.id).where(col(Zone.id).in_(request.zone_ids)))
     known = {cast(int, zone_id) for zone_id in stored}  # primary keys: never None
     unknown = sorted(set(request.zone_ids) - known)
     if unknown:
-        raise Invalid(f"zone_ids: unknown zone ids {unknown}")
+        raise Invalid("zone_ids: unknown zone ids {ids}", ids=unknown)
     bad_roles = set(request.roles) - set(SubscriberRole)
     if bad_roles or not request.roles:
-        raise Invalid(f"roles: must be some of {', '.join(SubscriberRole)}")
+        raise Invalid("roles: must be some of {choices}", choices=", ".join(SubscriberRole))
     recipients: dict[int, Subscriber] = {}
     for role in dict.fromkeys(request.roles):
         for subscriber in active_in_zones(session, sorted(known), role):

@@ -106,7 +106,7 @@ def escalates(session: Session, incident: Incident) -> bool:
 def get(session: Session, drill_id: int) -> Drill:
     drill = session.get(Drill, drill_id)
     if drill is None:
-        raise NotFound(f"no such drill {drill_id}")
+        raise NotFound("no such drill {id}", id=drill_id)
     return drill
 
 
@@ -195,7 +195,9 @@ def _point(
         if centre is not None:
             return centre[0], centre[1], zip_code
     if zone.zips:  # a ZIP the gazetteer lacks still holds a report that names it
-        raise Invalid(f"zone {zone.id}: no centre known for its ZIPs; name a place in the zone")
+        raise Invalid(
+            "zone {id}: no centre known for its ZIPs; name a place in the zone", id=zone.id
+        )
     return _polygon_point(zone)
 
 
@@ -205,7 +207,7 @@ def _polygon_point(zone: Zone) -> tuple[float, float, None]:
     coords = geometry.get("coordinates") or []
     ring = coords[0] if geometry.get("type") == "Polygon" else (coords[0][0] if coords else [])
     if not ring:
-        raise Invalid(f"zone {zone.id} has no point to hold a drill")
+        raise Invalid("zone {id} has no point to hold a drill", id=zone.id)
     lon = sum(p[0] for p in ring) / len(ring)
     lat = sum(p[1] for p in ring) / len(ring)
     if contains(zone, lat, lon):
@@ -214,7 +216,7 @@ def _polygon_point(zone: Zone) -> tuple[float, float, None]:
         lat2, lon2 = p[1] + (lat - p[1]) * 0.05, p[0] + (lon - p[0]) * 0.05
         if contains(zone, lat2, lon2):
             return lat2, lon2, None
-    raise Invalid(f"zone {zone.id}: no point inside it found; name a place in the zone")
+    raise Invalid("zone {id}: no point inside it found; name a place in the zone", id=zone.id)
 
 
 def _is_full(session: Session, incident_id: int | None) -> bool:

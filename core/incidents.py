@@ -20,7 +20,7 @@ def get(session: Session, incident_id: int) -> Incident:
     """The incident, or NotFound."""
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"no such incident {incident_id}")
+        raise NotFound("no such incident {id}", id=incident_id)
     return incident
 
 

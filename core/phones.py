@@ -19,10 +19,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import AfterValidator
 
+from core.errors import Invalid
+
 DEFAULT_REGION = "US"
 
 
-class InvalidPhone(ValueError):
+class InvalidPhone(Invalid):
     """The text is not a valid phone number; the message says why (safe to show the caller)."""
 
 
@@ -32,7 +34,7 @@ def normalize(raw: str, region: str = DEFAULT_REGION) -> str:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidPhone(
-            f"not a phone number: {exc.args[0] if exc.args else 'unparseable'}"
+            "not a phone number: {reason}", reason=exc.args[0] if exc.args else "unparseable"
         ) from None
     if not phonenumbers.is_possible_number(number):
         raise InvalidPhone("not a possible phone number (wrong length)")

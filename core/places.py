@@ -40,7 +40,7 @@ def create(
 def delete(session: Session, place_id: int, *, actor: str = "system") -> None:
     place = session.get(Place, place_id)
     if place is None:
-        raise NotFound(f"no such place {place_id}")
+        raise NotFound("no such place {id}", id=place_id)
     session.delete(place)
     session.add(AuditEvent(actor=actor, action="place.delete", target=f"place:{place_id}"))
 

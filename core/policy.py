@@ -75,7 +75,11 @@ def transition(
     """
     old = incident.status
     if status not in TRANSITIONS.get(old, set()):
-        raise InvalidTransition(f"an incident that is {old} cannot become {status}")
+        raise InvalidTransition(  # as vocabulary, so a front door can say them in its language
+            "an incident that is {old} cannot become {new}",
+            old=IncidentStatus(old),
+            new=IncidentStatus(status),
+        )
     moment = now()
     stamp = {
         S.CONFIRMED: {"confirmed_at": moment},
@@ -87,7 +91,7 @@ def transition(
         .values(status=status, **stamp)
     ).rowcount
     if changed != 1:
-        raise InvalidTransition(f"incident {incident.id} changed meanwhile")
+        raise InvalidTransition("incident {id} changed meanwhile", id=incident.id)
     session.refresh(incident)
     session.add(
         AuditEvent(

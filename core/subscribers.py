@@ -15,7 +15,7 @@ from core import audit
 from core.clock import now
 from core.decisions import Decisions
 from core.enums import Channel, Language, MessageKind, SubscriberRole, SubscriberStatus
-from core.errors import Conflict, Invalid
+from core.errors import AvisaError, Conflict, Invalid
 from core.inbound import CONTROL_CHARS
 from core.models import AuditEvent, Subscriber, SubscriberZone, Zone
 from core.phones import InvalidPhone, PhoneVault, mask, normalize
@@ -58,7 +58,14 @@ class SubscriberInput:
 class ImportResult:
     created: list[Subscriber] = field(default_factory=list)
     updated: list[Subscriber] = field(default_factory=list)
-    errors: list[dict[str, int | str]] = field(default_factory=list)
+    errors: list[dict[str, int | str]] = field(default_factory=list)  # {"row", "error"}: English
+    # The same refusals as errors, by row, for a front door that says them in its reader's
+    # language (core.errors: a template and its params).
+    refusals: list[tuple[int, AvisaError]] = field(default_factory=list)
+
+    def refuse(self, row: int, error: AvisaError) -> None:
+        self.errors.append({"row": row, "error": str(error)})
+        self.refusals.append((row, error))
 
 
 def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput:
@@ -67,18 +74,22 @@ def validate(data: SubscriberInput, known_zone_ids: set[int]) -> SubscriberInput
     try:
         phone = normalize(data.phone)
     except InvalidPhone as exc:
-        raise SubscriberError(f"phone: {exc}") from None
+        raise SubscriberError("phone: {reason}", reason=exc) from None
     name = check_name(data.name)
     if data.language not in LANGUAGES:
-        raise SubscriberError(f"language: must be one of {', '.join(LANGUAGES)}")
+        raise SubscriberError("language: must be one of {choices}", choices=", ".join(LANGUAGES))
     bad_roles = [r for r in data.roles if r not in SUBSCRIBER_ROLES]
     if bad_roles or not data.roles:
-        raise SubscriberError(f"roles: must be some of {', '.join(SUBSCRIBER_ROLES)}")
+        raise SubscriberError(
+            "roles: must be some of {choices}", choices=", ".join(SUBSCRIBER_ROLES)
+        )
     unknown = [z for z in data.zone_ids if z not in known_zone_ids]
     if unknown:
-        raise SubscriberError(f"zones: unknown zone ids {unknown}")
+        raise SubscriberError("zones: unknown zone ids {ids}", ids=unknown)
     if data.channel not in SUBSCRIBER_CHANNELS:
-        raise SubscriberError(f"channel: must be one of {', '.join(SUBSCRIBER_CHANNELS)}")
+        raise SubscriberError(
+            "channel: must be one of {choices}", choices=", ".join(SUBSCRIBER_CHANNELS)
+        )
     return SubscriberInput(
         phone,
         name,
@@ -97,7 +108,7 @@ def check_name(raw: str) -> str:
     if not name:
         raise SubscriberError("name: must not be empty")
     if len(name) > NAME_MAX:
-        raise SubscriberError(f"name: at most {NAME_MAX} characters")
+        raise SubscriberError("name: at most {most} characters", most=NAME_MAX)
     if CONTROL_CHARS.search(name):
         raise SubscriberError("name: must not contain control characters")
     if name.startswith(FORMULA_START):
@@ -192,7 +203,8 @@ def decode_csv(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NotCsv(
-            f"not UTF-8 text (bad byte at offset {exc.start}); save the file as UTF-8 CSV"
+            "not UTF-8 text (bad byte at offset {offset}); save the file as UTF-8 CSV",
+            offset=exc.start,
         ) from None
 
 
@@ -233,7 +245,10 @@ def import_csv(
     header = [h.strip().casefold() for h in _next_row(reader) or []]
     missing = {"phone", "name"} - set(header)
     if missing:
-        raise NotCsv(f"header: missing columns {sorted(missing)} (phone,name,language,roles,zones)")
+        raise NotCsv(
+            "header: missing columns {columns} (phone,name,language,roles,zones)",
+            columns=sorted(missing),
+        )
     seen: set[str] = set()
     new_rows: list[SubscriberInput] = []
     updates: list[tuple[Subscriber, SubscriberInput]] = []
@@ -255,7 +270,7 @@ def import_csv(
         try:
             cells = _next_row(reader)
         except csv.Error as exc:
-            result.errors.append({"row": row_number, "error": f"unreadable CSV: {exc}"})
+            result.refuse(row_number, Invalid("unreadable CSV: {reason}", reason=exc))
             continue
         if cells is None:
             break
@@ -266,11 +281,11 @@ def import_csv(
                 _row_input(dict(zip(header, cells, strict=False)), zones, allow_confirmed), zone_ids
             )
         except SubscriberError as exc:
-            result.errors.append({"row": row_number, "error": str(exc)})
+            result.refuse(row_number, exc)
             continue
         phone_hash = vault.index(data.phone)
         if phone_hash in seen:
-            result.errors.append({"row": row_number, "error": "phone: repeats an earlier row"})
+            result.refuse(row_number, SubscriberError("phone: repeats an earlier row"))
             continue
         seen.add(phone_hash)
         if phone_hash in existing:
@@ -353,7 +368,7 @@ def _row_input(
     def cell(name: str) -> str:
         value = (row.get(name) or "").strip()
         if len(value) > CELL_MAX:
-            raise SubscriberError(f"{name}: at most {CELL_MAX} characters")
+            raise SubscriberError("{column}: at most {most} characters", column=name, most=CELL_MAX)
         return value
 
     zone_ids = []
@@ -363,7 +378,7 @@ def _row_input(
         elif ref.isascii() and ref.isdigit():
             zone_ids.append(int(ref))
         else:
-            raise SubscriberError(f"zones: unknown zone {ref!r}")
+            raise SubscriberError("zones: unknown zone {ref!r}", ref=ref)
     confirmed = cell("confirmed").lower() in ("1", "true", "yes", "si", "sí", "y")
     if confirmed and not allow_confirmed:
         raise SubscriberError("confirmed: only an admin may import subscribers as confirmed")
@@ -426,15 +441,19 @@ def update(
     if name is not None:
         name = check_name(name)
     if language is not None and language not in LANGUAGES:
-        raise SubscriberError(f"language: must be one of {', '.join(LANGUAGES)}")
+        raise SubscriberError("language: must be one of {choices}", choices=", ".join(LANGUAGES))
     if roles is not None and (not roles or any(r not in SUBSCRIBER_ROLES for r in roles)):
-        raise SubscriberError(f"roles: must be some of {', '.join(SUBSCRIBER_ROLES)}")
+        raise SubscriberError(
+            "roles: must be some of {choices}", choices=", ".join(SUBSCRIBER_ROLES)
+        )
     if channel is not None and channel not in SUBSCRIBER_CHANNELS:
-        raise SubscriberError(f"channel: must be one of {', '.join(SUBSCRIBER_CHANNELS)}")
+        raise SubscriberError(
+            "channel: must be one of {choices}", choices=", ".join(SUBSCRIBER_CHANNELS)
+        )
     if zone_ids is not None:
         unknown = set(zone_ids) - _zone_ids(session)
         if unknown:
-            raise SubscriberError(f"zones: unknown zone ids {sorted(unknown)}")
+            raise SubscriberError("zones: unknown zone ids {ids}", ids=sorted(unknown))
         set_zones(session, subscriber, list(dict.fromkeys(zone_ids)))
     if name is not None:
         subscriber.name = name

@@ -64,9 +64,9 @@ def create(
     if not USERNAME.match(username):
         raise Invalid("username: 2–40 of a-z, 0-9, '.', '_', '-', starting with a letter or digit")
     if role not in set(AccessRole):
-        raise Invalid(f"role: must be one of {', '.join(AccessRole)}")
+        raise Invalid("role: must be one of {choices}", choices=", ".join(AccessRole))
     if language not in set(Language):
-        raise Invalid(f"language: must be one of {', '.join(Language)}")
+        raise Invalid("language: must be one of {choices}", choices=", ".join(Language))
     if session.exec(select(ConsoleUser.id).where(ConsoleUser.username == username)).first():
         raise Conflict("username: a user with this name exists")
     password = secrets.token_urlsafe(15)
@@ -174,7 +174,7 @@ def revoke_all(session: Session, username: str) -> int:
 
 def set_language(session: Session, user: ConsoleUser, language: str) -> None:
     if language not in set(Language):
-        raise Invalid(f"language: must be one of {', '.join(Language)}")
+        raise Invalid("language: must be one of {choices}", choices=", ".join(Language))
     user.language = language
     session.add(user)
 

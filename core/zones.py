@@ -58,7 +58,7 @@ def create(
 def get(session: Session, zone_id: int) -> Zone:
     zone = session.get(Zone, zone_id)
     if zone is None:
-        raise NotFound(f"no such zone {zone_id}")
+        raise NotFound("no such zone {id}", id=zone_id)
     return zone
 
 

@@ -69,3 +69,21 @@ def test_console_uses_workers_only_to_carry_out():
         if bad:
             offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert not offenders, offenders
+
+
+def test_the_front_doors_share_one_home_for_their_request_dependencies():
+    """Settings, session and vault come from ``console.deps`` for the API and the console alike:
+    a second definition would let the two doors drift (another engine, another vault)."""
+    from api import deps as api_deps
+    from console import deps, web
+
+    shared = {"app_settings", "get_session", "get_vault", "get_or_404"}
+    homes = {}
+    for layer in ("api", "console", "workers", "avisa"):
+        for path in (ROOT / layer).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.FunctionDef) and node.name in shared:
+                    homes.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
+    assert homes == {name: ["console/deps.py"] for name in shared}
+    for name in ("SessionDep", "SettingsDep", "VaultDep"):
+        assert getattr(api_deps, name) is getattr(deps, name) is getattr(web, name)

@@ -7,6 +7,7 @@ maintenance sweeps find undispatched alerts, pending texts and overdue escalatio
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -87,6 +88,17 @@ def carry_out(session: Session, decisions: Decisions) -> Effects:
     session.commit()
     effects.enqueue()
     return effects
+
+
+def segments_of(template: str) -> Callable[[str, str], int]:
+    """For a service that prices a text before deciding it (``core.broadcasts``' ``segments_of``):
+    (language, body) → the SMS segments of ``template`` rendered with ``body=``, exactly as
+    ``Effects.record`` will store it. Every front door counts with this one."""
+
+    def count(language: str, body: str) -> int:
+        return count_segments(render(template, language, body=body))
+
+    return count
 
 
 def _fields(text: Text) -> dict:

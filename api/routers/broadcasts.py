@@ -7,15 +7,10 @@ from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import API_ERRORS, BroadcastIn, BroadcastOut, BroadcastPreview
 from core import broadcasts
 from core.models import Broadcast
-from messaging.segments import count_segments
-from messaging.templates import render
-from workers.effects import carry_out
+from workers.effects import carry_out, segments_of
 
 router = APIRouter(prefix="/api/v1/broadcasts", tags=["broadcasts"], responses=API_ERRORS)
-
-
-def segments_of(language: str, text: str) -> int:
-    return count_segments(render(broadcasts.TEMPLATE, language, body=text))
+counted = segments_of(broadcasts.TEMPLATE)  # as the console counts them
 
 
 def broadcast_out(broadcast: Broadcast, delivery: dict[str, int]) -> BroadcastOut:
@@ -51,10 +46,8 @@ def create_broadcast(
     )
     if body.preview:
         response.status_code = 200
-        return BroadcastPreview(**broadcasts.preview(session, request, segments_of=segments_of))
-    broadcast, decisions = broadcasts.send(
-        session, request, actor=actor(key), segments_of=segments_of
-    )
+        return BroadcastPreview(**broadcasts.preview(session, request, segments_of=counted))
+    broadcast, decisions = broadcasts.send(session, request, actor=actor(key), segments_of=counted)
     carry_out(session, decisions)
     return broadcast_out(broadcast, broadcasts.delivery(session, [broadcast.id])[broadcast.id])
 

@@ -2,8 +2,18 @@
 
 from fastapi import APIRouter
 
-from console.routes import assets, auth, board, drills, inbox, incidents, network
+from console.routes import (
+    apikeys,
+    assets,
+    auth,
+    board,
+    broadcasts,
+    drills,
+    inbox,
+    incidents,
+    network,
+)
 
 router = APIRouter()
-for module in (auth, board, incidents, inbox, network, drills, assets):
+for module in (auth, board, incidents, inbox, network, drills, broadcasts, apikeys, assets):
     router.include_router(module.router)

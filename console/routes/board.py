@@ -4,11 +4,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from console.errors import ConsoleRoute
-from console.web import PREFIX, SessionDep, Viewer, render
+from console.web import POLL_SECONDS, PREFIX, SessionDep, Viewer, render
 from core import board
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
-POLL_SECONDS = 3
 
 
 @router.get("/")

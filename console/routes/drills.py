@@ -6,8 +6,17 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from console.errors import ConsoleRoute
-from console.routes.board import POLL_SECONDS
-from console.web import PREFIX, Coordinator, SessionDep, SettingsDep, Viewer, redirect, render, say
+from console.web import (
+    POLL_SECONDS,
+    PREFIX,
+    Coordinator,
+    SessionDep,
+    SettingsDep,
+    Viewer,
+    redirect,
+    render,
+    say,
+)
 from core import drills, users
 from workers.effects import carry_out
 from workers.geocoding import geocoder_for

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from console import actions
 from console.errors import ConsoleRoute
 from console.web import (
+    POLL_SECONDS,
     PREFIX,
     Coordinator,
     SessionDep,
@@ -26,6 +27,7 @@ STATUSES = {
     "confirm": IncidentStatus.CONFIRMED,
     "dismiss": IncidentStatus.DISMISSED,
     "resolve": IncidentStatus.RESOLVED,
+    "release": IncidentStatus.REPORTED,  # held → reported: its alert goes out
 }
 
 
@@ -35,8 +37,16 @@ def _page(incident_id: int) -> str:
 
 @router.get("/incidents/{incident_id}")
 def incident_page(incident_id: int, request: Request, session: SessionDep, _: Viewer):
+    """The page; htmx asks for it again every few seconds and swaps in its live parts."""
     view = board.incident_view(session, incidents.get(session, incident_id))
-    return render(request, "incident.html", view=view, nav="board", is_photo=media.is_photo)
+    return render(
+        request,
+        "incident.html",
+        view=view,
+        poll_seconds=POLL_SECONDS,
+        nav="board",
+        is_photo=media.is_photo,
+    )
 
 
 @router.post("/incidents/{incident_id}/merge")

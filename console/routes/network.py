@@ -1,4 +1,4 @@
-"""The network: subscribers, zones, the audit log (and the places kept for broadcasts, keys)."""
+"""The network: subscribers, zones, the audit log."""
 
 import json
 from typing import Annotated
@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 
 from console import actions
-from console.errors import ConsoleRoute
+from console.errors import ConsoleRoute, message_of
 from console.web import (
     PREFIX,
     Admin,
@@ -14,13 +14,14 @@ from console.web import (
     SessionDep,
     VaultDep,
     Viewer,
+    get_or_404,
     redirect,
     render,
     say,
 )
 from core import board, subscribers, users
 from core.enums import AccessRole
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
 from core.models import Subscriber
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
@@ -120,7 +121,10 @@ async def import_subscribers(
         request,
         session,
         vault,
-        preview={"summary": say(request, key, **counts), "errors": result.errors},
+        preview={
+            "summary": say(request, key, **counts),
+            "errors": [{"row": r, "error": message_of(request, e)} for r, e in result.refusals],
+        },
         csv_text=csv_text if preview else "",
     )
 
@@ -129,9 +133,7 @@ async def import_subscribers(
 def subscriber_page(
     subscriber_id: int, request: Request, session: SessionDep, vault: VaultDep, _: Viewer
 ):
-    subscriber = session.get(Subscriber, subscriber_id)
-    if subscriber is None:
-        raise NotFound("no such subscriber")
+    subscriber = get_or_404(session, Subscriber, subscriber_id)
     return render(
         request,
         "subscriber.html",
@@ -237,10 +239,3 @@ def audit_page(
     return render(
         request, "audit.html", events=board.audit(session, actor=actor), actor=actor, nav="audit"
     )
-
-
-@router.get("/broadcasts")
-@router.get("/apikeys")
-def coming_soon(request: Request, _: Viewer):
-    """Broadcasts and API keys get their pages with their own issue; the menu already links here."""
-    return render(request, "soon.html", nav="soon")

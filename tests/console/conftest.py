@@ -130,3 +130,42 @@ def text_in(live_server):  # noqa: F811
 
 def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def network(db):
+    """A circle zone over Huntington Park with one active Spanish-speaking responder; returns
+    (zone id, subscriber id)."""
+    from core import subscribers, zones
+    from core.phones import vault_for
+    from core.settings import get_settings
+
+    with session_scope(db) as session:
+        zone = zones.create(session, name="HP", center=(33.9817, -118.2251), radius_m=3000)
+        data = subscribers.SubscriberInput(
+            phone="+13235550161", name="Rosa", zone_ids=(zone.id,), confirmed=True
+        )
+        responder, _ = subscribers.create(
+            session, vault_for(get_settings().secret_key), data, actor="test"
+        )
+        return zone.id, responder.id
+
+
+@pytest.fixture
+def held_incident(db):
+    """A held incident at Pacific / Florence (what a flood leaves): stored, nobody alerted."""
+    from core.enums import IncidentStatus
+    from core.models import Incident
+
+    with session_scope(db) as session:
+        incident = Incident(
+            status=IncidentStatus.HELD,
+            lat=33.9817,
+            lon=-118.2251,
+            precision_m=60,
+            label="Pacific / Florence",
+            report_count=1,
+        )
+        session.add(incident)
+        session.flush()
+        return incident.id

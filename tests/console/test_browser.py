@@ -114,3 +114,60 @@ def test_refusals_wrong_password_missing_csrf_and_a_viewer_confirming(
     assert missing.status == 403
     with Session(db) as session:
         assert session.exec(select(Incident)).one().status == "reported"
+
+
+def test_a_held_incident_is_released_with_a_reason_and_alerted(
+    visit, make_user, work, db, network, held_incident
+):
+    _, responder = network
+    password = make_user("ana", "coordinator", language="es")
+    v = visit()
+    page = v.sign_in("ana", password)
+    page.goto(v.url(f"/console/incidents/{held_incident}"))
+    expect(page.locator("h1 .badge")).to_have_text("retenido")
+    assert page.locator("button.confirm").count() == 0
+    page.locator("input[name=reason]").fill("llamé al vecino: es real")
+    page.locator("button.release").click()
+    expect(page.locator(".flash")).to_have_text("Hecho.")
+    expect(page.locator("h1 .badge")).to_have_text("sin verificar")
+    work()
+    with Session(db) as session:
+        assert session.get(Incident, held_incident).status == "reported"
+        (audit,) = session.exec(select(AuditEvent).where(AuditEvent.action == "incident.release"))
+        assert audit.actor == "user:ana" and "llamé al vecino" in audit.detail
+        alert = session.exec(select(Message).where(Message.subscriber_id == responder)).one()
+        assert alert.kind == "alert" and "SIN VERIFICAR" in alert.body
+
+
+def test_the_incident_page_refreshes_live_and_keeps_what_is_being_typed(
+    visit, make_user, text_in, work, db
+):
+    from core import incidents
+    from core.db import session_scope
+
+    password = make_user("ana", "coordinator")
+    text_in("+13235550145", "ICE en la Pacific y Florence, 2 camionetas")
+    work()
+    with Session(db) as session:
+        incident = session.exec(select(Incident)).one()
+        first = session.exec(select(Report)).one()
+    v = visit()
+    page = v.sign_in("ana", password)
+    page.goto(v.url(f"/console/incidents/{incident.id}"))
+    page.evaluate("window.notReloaded = true")
+    page.locator("#notes textarea[name=text]").fill("Llamé a la línea legal, espero resp")
+    page.locator(f"#pick-{first.id}").check()
+
+    text_in("+13235550146", "la migra sigue en Pacific y Florence")
+    work()
+    with session_scope(db) as session:
+        incidents.add_note(session, incident.id, author="user:bea", text="Bea va en camino")
+    expect(page.locator("#reports-list li")).to_have_count(2, timeout=10_000)  # htmx poll
+    expect(page.locator("#notes-list")).to_contain_text("Bea va en camino")
+    expect(page.locator("#incident-head")).to_contain_text("unverified")
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.locator("#notes textarea[name=text]")).to_have_value(
+        "Llamé a la línea legal, espero resp"
+    )
+    expect(page.locator(f"#pick-{first.id}")).to_be_checked()
+    assert not [e for e in v.errors if "Content Security Policy" in e], v.errors

@@ -140,3 +140,26 @@ def test_the_inbox_attaches_and_pins_reports(client, make_user, twilio_post, wor
             "report.place",
         }
     assert "hay migra aqui" not in client.get("/console/inbox").text
+
+
+def test_subscriber_changes_are_audited_once_as_the_console_user(client, make_user, db):
+    csrf = signed_in(client, make_user, "admin")
+    form = {"csrf": csrf, "phone": "+13235550181", "name": "Lu", "roles": ["responder"]}
+    assert client.post("/console/subscribers", data=form, follow_redirects=False).status_code == 303
+    with Session(db) as session:
+        subscriber = session.exec(select(Subscriber)).one()
+    update = {"csrf": csrf, "name": "Lucía", "language": "es", "roles": ["responder"]}
+    client.post(f"/console/subscribers/{subscriber.id}", data=update, follow_redirects=False)
+    rows = "phone,name,language,roles,zones\n+13235550182,Bo,es,responder,\n"
+    client.post("/console/subscribers/import", data={"csrf": csrf, "csv_text": rows})
+    with Session(db) as session:
+        audited = session.exec(
+            select(AuditEvent.action, AuditEvent.actor).where(
+                AuditEvent.action.startswith("subscriber.")
+            )
+        ).all()
+    assert sorted(audited) == [
+        ("subscriber.create", "user:ana"),
+        ("subscriber.import", "user:ana"),
+        ("subscriber.update", "user:ana"),
+    ]
