@@ -374,7 +374,10 @@ ERRORS: dict[str, str] = {
     "the report belongs to another incident: split it out there first": "el reporte es de otro incidente: sepárelo allí primero",
     "the reporter's number is no longer kept (erased after the retention time)": "ya no se guarda el número del reportante (se borró al vencer el plazo de retención)",
     "text: must not be empty": "texto: no puede estar vacío",
-    "text: at most 480 characters": "texto: como máximo 480 caracteres",  # core.inbox.MAX_REPLY_CHARS
+    "text: at most {limit} characters": "texto: como máximo {limit} caracteres",
+    "incident {id} is {status}: only open ones take reports": "el incidente {id} está {status}: solo los abiertos reciben reportes",
+    "incident {incident} has no note {note}": "el incidente {incident} no tiene la nota {note}",
+    "no such photo or file {id} (purged, or not this one's)": "no existe la foto o archivo {id} (borrado, o de otro)",
     "place: type a place or pick it on the map": "lugar: escriba un lugar o elíjalo en el mapa",
     "the database is busy; try again": "la base de datos está ocupada; inténtelo otra vez",
     "the reply could not be stored; try again": "no se pudo guardar la respuesta; inténtelo otra vez",

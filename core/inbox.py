@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from core import matching, policy
 from core.clock import now
 from core.decisions import Decisions
-from core.enums import OPEN_INCIDENT, MessageKind, ReportStatus
+from core.enums import OPEN_INCIDENT, IncidentStatus, MessageKind, ReportStatus
 from core.errors import Conflict, Invalid, NotFound
 from core.geo import GeoResult, nearest_zip
 from core.models import AuditEvent, InboundMessage, Incident, Message, Report
@@ -114,7 +114,11 @@ def attach(session: Session, report_id: int, incident_id: int, *, actor: str) ->
     if incident is None:
         raise NotFound("no such incident")
     if incident.status not in OPEN_INCIDENT:
-        raise Conflict(f"incident {incident.id} is {incident.status}: only open ones take reports")
+        raise Conflict(
+            "incident {id} is {status}: only open ones take reports",
+            id=incident.id,
+            status=IncidentStatus(incident.status),
+        )
     if report.incident_id == incident.id:
         raise Conflict("the report is already part of this incident")
     if report.incident_id is not None:
@@ -157,7 +161,7 @@ def reply(
     if not body:
         raise Invalid("text: must not be empty")
     if len(body) > MAX_REPLY_CHARS:
-        raise Invalid(f"text: at most {MAX_REPLY_CHARS} characters")
+        raise Invalid("text: at most {limit} characters", limit=MAX_REPLY_CHARS)
     report = get_report(session, report_id)
     message = add_message(
         session,

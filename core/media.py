@@ -91,17 +91,15 @@ def of_notes(session: Session, note_ids: list[int]) -> dict[int, list[InboundMed
 def get(session: Session, report_id: int, media_id: int) -> InboundMedia:
     """Attachment ``media_id`` of report ``report_id``; NotFound when it is not that report's
     (or was purged)."""
-    return _one(
-        of_reports(session, [report_id]).get(report_id, []), media_id, f"report {report_id}"
-    )
+    return _one(of_reports(session, [report_id]).get(report_id, []), media_id)
 
 
 def get_for_note(session: Session, incident_id: int, note_id: int, media_id: int) -> InboundMedia:
     """Attachment ``media_id`` of note ``note_id`` of incident ``incident_id``; else NotFound."""
     note = session.get(IncidentNote, note_id)
     if note is None or note.incident_id != incident_id:
-        raise NotFound(f"incident {incident_id} has no note {note_id}")
-    return _one(of_notes(session, [note_id]).get(note_id, []), media_id, f"note {note_id}")
+        raise NotFound("incident {incident} has no note {note}", incident=incident_id, note=note_id)
+    return _one(of_notes(session, [note_id]).get(note_id, []), media_id)
 
 
 def _grouped(
@@ -125,11 +123,11 @@ def _grouped(
     return found
 
 
-def _one(media: list[InboundMedia], media_id: int, owner: str) -> InboundMedia:
+def _one(media: list[InboundMedia], media_id: int) -> InboundMedia:
     for item in media:
         if item.id == media_id:
             return item
-    raise NotFound(f"{owner} has no media {media_id}")
+    raise NotFound("no such photo or file {id} (purged, or not this one's)", id=media_id)
 
 
 def served_type(content_type: str) -> str:
