@@ -18,11 +18,12 @@ from typing import cast
 
 from sqlmodel import Session, col, select
 
+from core import audit
 from core.decisions import Decisions
 from core.enums import MessageKind, MessageStatus
 from core.errors import Invalid, NotFound
 from core.geo import GeoResult, zip_centroid
-from core.models import Acknowledgement, Alert, AuditEvent, Drill, Incident, Message, Zone
+from core.models import Acknowledgement, Alert, Drill, Incident, Message, Zone
 from core.zones import contains
 from core.zones import get as get_zone
 
@@ -68,13 +69,12 @@ def start(
     alert = Alert(incident_id=incident_id, reason="new", audience="responders")
     session.add_all([drill, alert])
     session.flush()
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="drill.start",
-            target=f"drill:{drill.id}",
-            detail=f"zone:{zone.id} incident:{incident_id}" + (" full" if full else ""),
-        )
+    audit.record(
+        session,
+        actor=actor,
+        action="drill.start",
+        target=f"drill:{drill.id}",
+        detail=f"zone:{zone.id} incident:{incident_id}" + (" full" if full else ""),
     )
     decisions = Decisions()
     decisions.alerts([alert])

@@ -11,13 +11,13 @@ from typing import cast
 
 from sqlmodel import Session, col, select
 
-from core import matching, policy
+from core import audit, matching, policy
 from core.clock import now
 from core.decisions import Decisions
 from core.enums import OPEN_INCIDENT, IncidentStatus, MessageKind, ReportStatus
 from core.errors import Conflict, Invalid, NotFound
 from core.geo import GeoResult, nearest_zip
-from core.models import AuditEvent, InboundMessage, Incident, Message, Report
+from core.models import InboundMessage, Incident, Message, Report
 from core.outbox import add_message
 from core.phones import PhoneVault
 from core.reports import locate
@@ -91,13 +91,12 @@ def place(
             session, report, radius_m=radius_m, window_min=window_min
         )
         incident = cast(Incident, found)  # with its default new_status it always has one
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="report.place",
-            target=f"report:{report.id}",
-            detail=f"{geo.matched} ({geo.source}) → incident:{incident.id}",
-        )
+    audit.record(
+        session,
+        actor=actor,
+        action="report.place",
+        target=f"report:{report.id}",
+        detail=f"{geo.matched} ({geo.source}) → incident:{incident.id}",
     )
     decisions = Decisions()
     if created:
@@ -129,13 +128,12 @@ def attach(session: Session, report_id: int, incident_id: int, *, actor: str) ->
         report.geo_source, report.geo_kind = "coordinator", "incident"
     report.status, report.awaiting_until, report.updated_at = ReportStatus.LOCATED, None, now()
     matching.attach(session, incident, report)
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="report.attach",
-            target=f"report:{report.id}",
-            detail=f"to incident:{incident.id}",
-        )
+    audit.record(
+        session,
+        actor=actor,
+        action="report.attach",
+        target=f"report:{report.id}",
+        detail=f"to incident:{incident.id}",
     )
     return incident
 
@@ -177,12 +175,11 @@ def reply(
     if message is None:  # the key is fresh and random: only a database gone wrong gets here
         raise Conflict("the reply could not be stored; try again")
     session.flush()
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="report.reply",
-            target=f"report:{report.id}",
-            detail=f"message:{message.id}",
-        )
+    audit.record(
+        session,
+        actor=actor,
+        action="report.reply",
+        target=f"report:{report.id}",
+        detail=f"message:{message.id}",
     )
     return message

@@ -7,13 +7,13 @@ Matching reports into incidents is ``core.matching``; who hears what is ``core.p
 
 from sqlmodel import Session, col, select
 
-from core import policy
+from core import audit, policy
 from core.clock import now
 from core.decisions import Decisions
 from core.enums import OPEN_INCIDENT, IncidentStatus
 from core.errors import Conflict, NotFound
 from core.matching import attach, open_from, refine
-from core.models import AuditEvent, Incident, IncidentNote, Report
+from core.models import Incident, IncidentNote, Report
 
 
 def get(session: Session, incident_id: int) -> Incident:
@@ -81,8 +81,8 @@ def add_note(
     note = IncidentNote(incident_id=incident_id, author=author, text=text)
     session.add(note)
     session.flush()
-    session.add(
-        AuditEvent(actor=actor or author, action="incident.note", target=f"incident:{incident_id}")
+    audit.record(
+        session, actor=actor or author, action="incident.note", target=f"incident:{incident_id}"
     )
     return note
 
@@ -120,13 +120,12 @@ def merge(session: Session, incident_id: int, *, into: int, actor: str) -> Incid
     target.first_seen = min(target.first_seen, source.first_seen)
     target.last_seen = max(target.last_seen, source.last_seen)
     session.add(target)
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="incident.merge",
-            target=f"incident:{source.id}",
-            detail=f"into incident:{target.id}",
-        )
+    audit.record(
+        session,
+        actor=actor,
+        action="incident.merge",
+        target=f"incident:{source.id}",
+        detail=f"into incident:{target.id}",
     )
     return target
 
@@ -151,12 +150,11 @@ def split(session: Session, incident_id: int, *, report_ids: list[int], actor: s
         attach(session, new, report)
     refine(session, incident)
     session.add(incident)
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="incident.split",
-            target=f"incident:{incident.id}",
-            detail=f"reports {sorted(set(report_ids))} to incident:{new.id}",
-        )
+    audit.record(
+        session,
+        actor=actor,
+        action="incident.split",
+        target=f"incident:{incident.id}",
+        detail=f"reports {sorted(set(report_ids))} to incident:{new.id}",
     )
     return new

@@ -5,9 +5,10 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
+from core import audit
 from core.errors import Conflict, Invalid, NotFound
 from core.geo import CustomPlace
-from core.models import AuditEvent, Place
+from core.models import Place
 
 
 def create(
@@ -33,7 +34,7 @@ def create(
     place = Place(name=name, aliases=unique, lat=lat, lon=lon, precision_m=precision_m)
     session.add(place)
     session.flush()
-    session.add(AuditEvent(actor=actor, action="place.create", target=f"place:{place.id}"))
+    audit.record(session, actor=actor, action="place.create", target=f"place:{place.id}")
     return place
 
 
@@ -42,7 +43,7 @@ def delete(session: Session, place_id: int, *, actor: str = "system") -> None:
     if place is None:
         raise NotFound("no such place {id}", id=place_id)
     session.delete(place)
-    session.add(AuditEvent(actor=actor, action="place.delete", target=f"place:{place_id}"))
+    audit.record(session, actor=actor, action="place.delete", target=f"place:{place_id}")
 
 
 def as_custom_places(session: Session) -> list[CustomPlace]:

@@ -12,11 +12,11 @@ resolved → all-clear, to everyone already alerted.
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from core import drills
+from core import audit, drills
 from core.clock import now
 from core.enums import IncidentStatus
 from core.errors import Conflict
-from core.models import Alert, AuditEvent, Incident
+from core.models import Alert, Incident
 
 S = IncidentStatus
 TRANSITIONS = {
@@ -93,13 +93,12 @@ def transition(
     if changed != 1:
         raise InvalidTransition("incident {id} changed meanwhile", id=incident.id)
     session.refresh(incident)
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action=action or f"incident.{status}",
-            target=f"incident:{incident.id}",
-            detail=reason or None,
-        )
+    audit.record(
+        session,
+        actor=actor,
+        action=action or f"incident.{status}",
+        target=f"incident:{incident.id}",
+        detail=reason or None,
     )
     if old == S.HELD:
         # Nobody was told of a held incident: its release is its first alert, and dismissing it

@@ -12,13 +12,13 @@ from typing import cast
 
 from sqlmodel import Session, col, select
 
-from core import channels
+from core import audit, channels
 from core.clock import now
 from core.decisions import Decisions
 from core.enums import Language, MessageKind, SubscriberRole, SubscriberStatus
 from core.geo import zip_centroid
 from core.keywords import Command, parse_join, zip_in
-from core.models import AuditEvent, InboundMessage, Subscriber, SubscriberZone, Zone
+from core.models import InboundMessage, Subscriber, SubscriberZone, Zone
 from core.phones import PhoneVault
 from core.subscribers import opt_in_requests
 from core.zones import contains
@@ -100,13 +100,12 @@ def join(
     session.flush()
     subscriber_id = cast(int, subscriber.id)  # flushed: the id is set
     session.add_all(SubscriberZone(subscriber_id=subscriber_id, zone_id=z) for z in zone_ids)
-    session.add(
-        AuditEvent(
-            actor="sms",
-            action="subscriber.signup",
-            target=f"subscriber:{subscriber.id}",
-            detail=f"zip {zip_code}",
-        )
+    audit.record(
+        session,
+        actor="sms",
+        action="subscriber.signup",
+        target=f"subscriber:{subscriber.id}",
+        detail=f"zip {zip_code}",
     )
     decisions.text(
         "join_request",

@@ -17,7 +17,7 @@ from core.decisions import Decisions
 from core.enums import Channel, Language, MessageKind, SubscriberRole, SubscriberStatus
 from core.errors import AvisaError, Conflict, Invalid
 from core.inbound import CONTROL_CHARS
-from core.models import AuditEvent, Subscriber, SubscriberZone, Zone
+from core.models import Subscriber, SubscriberZone, Zone
 from core.phones import InvalidPhone, PhoneVault, mask, normalize
 
 LANGUAGES = tuple(Language)
@@ -183,12 +183,11 @@ def set_status(session: Session, subscriber: Subscriber, status: SubscriberStatu
 
 
 def _audit_in_person(session: Session, subscriber: Subscriber, actor: str) -> None:
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="subscriber.confirmed_in_person",
-            target=f"subscriber:{subscriber.id}",
-        )
+    audit.record(
+        session,
+        actor=actor,
+        action="subscriber.confirmed_in_person",
+        target=f"subscriber:{subscriber.id}",
     )
 
 

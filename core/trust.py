@@ -24,6 +24,7 @@ from typing import cast
 from rapidfuzz import fuzz
 from sqlmodel import Session, col, func, select
 
+from core import audit
 from core.clock import now
 from core.enums import IncidentStatus
 from core.geo import haversine_m
@@ -84,8 +85,8 @@ def flood_reason(
 
 
 def audit_hold(session: Session, incident: Incident, reason: str) -> None:
-    session.add(
-        AuditEvent(actor=SYSTEM, action=HELD, target=f"incident:{incident.id}", detail=reason)
+    audit.record(
+        session, actor=SYSTEM, action=HELD, target=f"incident:{incident.id}", detail=reason
     )
 
 
@@ -142,8 +143,8 @@ def _limited(session: Session, report: Report, settings: Settings) -> Verdict:
         )
     ).first()
     if already is None:
-        session.add(
-            AuditEvent(actor=SYSTEM, action=LIMITED, target=target, detail=f"report:{report.id}")
+        audit.record(
+            session, actor=SYSTEM, action=LIMITED, target=target, detail=f"report:{report.id}"
         )
     return Verdict(limited=True, first_limit=already is None)
 

@@ -17,10 +17,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, func, select
 
+from core import audit
 from core.clock import now
 from core.enums import AccessRole, Language
 from core.errors import Conflict, Invalid
-from core.models import AuditEvent, ConsoleLoginFailure, ConsoleSession, ConsoleUser
+from core.models import ConsoleLoginFailure, ConsoleSession, ConsoleUser
 
 MAX_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -75,9 +76,7 @@ def create(
     )
     session.add(user)
     session.flush()
-    session.add(
-        AuditEvent(actor="cli", action="user.create", target=f"user:{username}", detail=role)
-    )
+    audit.record(session, actor="cli", action="user.create", target=f"user:{username}", detail=role)
     return user, password
 
 
@@ -108,14 +107,12 @@ def sign_in(session: Session, username: str, password: str) -> tuple[ConsoleUser
     if not ok or user is None:  # ``ok`` implies a user; the second test narrows the type
         session.add(ConsoleLoginFailure(username_hash=_digest(username)))
         if user is not None:  # an unknown name is not written down: it may be a mistyped secret
-            session.add(
-                AuditEvent(actor=actor(user), action="user.sign_in_failed", target="console")
-            )
+            audit.record(session, actor=actor(user), action="user.sign_in_failed", target="console")
         raise SignInRefused(locked=False)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
         session.add(user)
-    session.add(AuditEvent(actor=actor(user), action="user.sign_in", target="console"))
+    audit.record(session, actor=actor(user), action="user.sign_in", target="console")
     _, token = open_session(session, user)
     return user, token
 
@@ -152,7 +149,7 @@ def resolve(session: Session, token: str | None) -> SignedIn | None:
 def sign_out(session: Session, signed_in: SignedIn) -> None:
     signed_in.session.revoked_at = now()
     session.add(signed_in.session)
-    session.add(AuditEvent(actor=actor(signed_in.user), action="user.sign_out", target="console"))
+    audit.record(session, actor=actor(signed_in.user), action="user.sign_out", target="console")
 
 
 def revoke_all(session: Session, username: str) -> int:
@@ -168,7 +165,7 @@ def revoke_all(session: Session, username: str) -> int:
     for row in live:
         row.revoked_at = now()
         session.add(row)
-    session.add(AuditEvent(actor="cli", action="user.revoke_sessions", target=actor(user)))
+    audit.record(session, actor="cli", action="user.revoke_sessions", target=actor(user))
     return len(live)
 
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core import audit
 from core.errors import Conflict, Invalid, NotFound
 from core.geo import haversine_m, nearest_zip
-from core.models import AuditEvent, Zone
+from core.models import Zone
 
 
 def create(
@@ -51,7 +52,7 @@ def create(
     )
     session.add(zone)
     session.flush()
-    session.add(AuditEvent(actor=actor, action="zone.create", target=f"zone:{zone.id}"))
+    audit.record(session, actor=actor, action="zone.create", target=f"zone:{zone.id}")
     return zone
 
 
