@@ -147,8 +147,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No basemap configured: showing incidents and zones.",
     },
     "map.legend": {
-        "es": "Rojo: sin verificar · Morado: confirmado · Azul: zonas",
-        "en": "Red: unverified · Purple: confirmed · Blue: zones",
+        "es": "Rojo: sin verificar · Morado: confirmado · Ámbar: retenido · Gris con borde negro: SIMULACRO · Azul: zonas",
+        "en": "Red: unverified · Purple: confirmed · Amber: held · Grey ringed in black: DRILL · Blue: zones",
     },
     # network
     "subs.title": {"es": "Suscriptores", "en": "Subscribers"},
@@ -213,6 +213,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "drill.title": {"es": "Simulacro #{id}", "en": "Drill #{id}"},
     "drill.mark": {"es": "SIMULACRO", "en": "DRILL"},
+    "drill.incident_hint": {
+        "es": "Esto es un simulacro: sus textos van marcados SIMULACRO solo a su audiencia, nunca a la comunidad. No se fusiona con incidentes reales.",
+        "en": "This is a drill: its texts go marked DRILL to its audience only, never to the community. It is never merged with real incidents.",
+    },
+    "drill.figures": {"es": "Cifras del simulacro", "en": "Drill figures"},
     "drill.started_at": {"es": "Iniciado {at} UTC", "en": "Started {at} UTC"},
     "drill.sent": {"es": "Alertas enviadas", "en": "Alerts sent"},
     "drill.delivered": {"es": "Entregadas", "en": "Delivered"},
@@ -363,6 +368,7 @@ ERRORS: dict[str, str] = {
     "incident {id} changed meanwhile": "el incidente {id} cambió mientras tanto; recargue la página",
     "an incident cannot be merged into itself": "un incidente no se puede fusionar consigo mismo",
     "only open incidents can be merged": "solo se pueden fusionar incidentes abiertos",
+    "incident {drill} is a drill: it is never merged with incident {other}": "el incidente {drill} es un simulacro: nunca se fusiona con el incidente {other}",
     "every report to split out must belong to this incident": "todos los reportes a separar deben ser de este incidente",
     "at least one report must stay in the incident": "al menos un reporte debe quedarse en el incidente",
     "only located reports can make an incident": "solo los reportes con lugar pueden formar un incidente",
@@ -376,6 +382,7 @@ ERRORS: dict[str, str] = {
     "text: must not be empty": "texto: no puede estar vacío",
     "text: at most {limit} characters": "texto: como máximo {limit} caracteres",
     "incident {id} is {status}: only open ones take reports": "el incidente {id} está {status}: solo los abiertos reciben reportes",
+    "incident {id} is a drill: it takes no reports": "el incidente {id} es un simulacro: no recibe reportes",
     "incident {incident} has no note {note}": "el incidente {incident} no tiene la nota {note}",
     "no such photo or file {id} (purged, or not this one's)": "no existe la foto o archivo {id} (borrado, o de otro)",
     "place: type a place or pick it on the map": "lugar: escriba un lugar o elíjalo en el mapa",

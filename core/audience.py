@@ -9,8 +9,17 @@ from sqlmodel import Session, col, select
 
 from core import drills
 from core.clock import now
-from core.enums import RESPONDING_ROLES, SubscriberStatus
-from core.models import Alert, Incident, Message, Report, Subscriber, SubscriberZone, Zone
+from core.enums import RESPONDING_ROLES, SubscriberRole, SubscriberStatus
+from core.models import (
+    Acknowledgement,
+    Alert,
+    Incident,
+    Message,
+    Report,
+    Subscriber,
+    SubscriberZone,
+    Zone,
+)
 from core.policy import STATUS_CHANGES
 from core.subscribers import active_in_zones
 from core.zones import zones_containing
@@ -25,6 +34,11 @@ TEMPLATE = {
     ("resolved", "alerted"): ("update_resolved", "update"),
     ("escalated", "escalation"): ("alert_escalated", "alert"),
 }
+# The responders' update when no legal aid volunteer was texted: it must not say they were.
+UPDATE_CONFIRMED_NO_LEGAL = "update_confirmed_no_legal"
+# The answer (``core.commands``) that moves an incident to each status: whoever gave it was just
+# told so in the reply to their command, and the status change's text would be a second reply.
+ANSWER_OF = {"confirmed": "confirm", "dismissed": "false", "resolved": "clear"}
 
 
 @dataclass(frozen=True)
@@ -71,8 +85,13 @@ def recipients(
     """Active subscribers for ``alert``: never opted out or pending, never one who reported it,
     and (status changes excepted) nobody already texted about this incident in ``quiet_min``.
     An escalation goes to responders of the neighbouring zones and to coordinators, skipping
-    everyone already alerted."""
+    everyone already alerted. A status change skips whoever's answer made it (their reply said
+    so); a drill never reaches a resident who only signed up for confirmed raids."""
     template, kind = TEMPLATE[(alert.reason, alert.audience)]
+    if (alert.reason, alert.audience) == ("confirmed", "responders") and not legal_aid_told(
+        session, incident
+    ):
+        template = UPDATE_CONFIRMED_NO_LEGAL
     template = drills.template(incident, template)  # SIMULACRO / DRILL texts for a drill
     if alert.audience == "alerted":
         candidates = _already_alerted(session, incident)
@@ -101,6 +120,7 @@ def recipients(
     recent = (
         set() if alert.reason in STATUS_CHANGES else _recently_texted(session, incident, quiet_min)
     )
+    answered = _answered(session, incident, alert.reason)
     unique = {s.id: s for s in candidates}.values()
     return [
         Recipient(s, template, kind)
@@ -108,7 +128,47 @@ def recipients(
         if s.status == SubscriberStatus.ACTIVE
         and s.phone_hash not in reporters
         and s.id not in recent
+        and s.id not in answered
+        and not (incident.drill and _community_only(s))
     ]
+
+
+def legal_aid_told(session: Session, incident: Incident) -> bool:
+    """Whether the incident's confirmation reached (or is reaching) a legal aid volunteer: texts
+    of its legal-aid alert exist, or the audience that alert finds now is not empty. Decided from
+    the people found, never from the status alone."""
+    alert = session.exec(
+        select(Alert).where(
+            Alert.incident_id == incident.id,
+            Alert.reason == "confirmed",
+            Alert.audience == "legal_aid",
+        )
+    ).first()
+    if alert is None:  # a drill that is not full: its confirmation stays with the responders
+        return False
+    texted = select(Message.id).where(Message.alert_id == alert.id).limit(1)
+    return (
+        session.exec(texted).first() is not None
+        or len(recipients(session, alert, incident, quiet_min=0)) > 0
+    )
+
+
+def _answered(session: Session, incident: Incident, reason: str) -> set[int]:
+    """Who gave the answer that makes ``reason`` (``12 NO`` for a stand-down): they were told in
+    the reply to it."""
+    action = ANSWER_OF.get(reason)
+    if action is None:
+        return set()
+    rows = session.exec(
+        select(Acknowledgement.subscriber_id).where(
+            Acknowledgement.incident_id == incident.id, Acknowledgement.action == action
+        )
+    )
+    return set(rows)
+
+
+def _community_only(subscriber: Subscriber) -> bool:
+    return set(subscriber.roles) <= {SubscriberRole.COMMUNITY}
 
 
 def coordinators(session: Session, zone_ids: list[int]) -> list[Subscriber]:

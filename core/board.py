@@ -19,6 +19,7 @@ from core.models import (
     Acknowledgement,
     AuditEvent,
     Broadcast,
+    Drill,
     InboundMedia,
     Incident,
     IncidentNote,
@@ -58,6 +59,7 @@ class IncidentView:
     messages: list[Message]
     audit: list[AuditEvent]
     open_incidents: list[Incident] = field(default_factory=list)  # merge targets
+    drill_id: int | None = None  # the drill this incident rehearses (its page), if it is one
     media: dict[int, list[InboundMedia]] = field(default_factory=dict)  # by report id
     note_media: dict[int, list[InboundMedia]] = field(default_factory=dict)  # by note id
 
@@ -143,16 +145,13 @@ def incident_view(session: Session, incident: Incident) -> IncidentView:
                 .order_by(col(AuditEvent.id))
             )
         ),
-        open_incidents=[
-            i
-            for i in session.exec(
-                select(Incident)
-                .where(col(Incident.status).in_(OPEN_INCIDENT))
-                .order_by(col(Incident.id).desc())
-                .limit(100)
-            )
-            if i.id != incident.id
-        ],
+        # A drill is never merged (core.incidents.merge), so it is never offered, nor offered one.
+        open_incidents=[]
+        if incident.drill
+        else [i for i in open_incidents(session) if i.id != incident.id],
+        drill_id=session.exec(select(Drill.id).where(Drill.incident_id == incident.id)).first()
+        if incident.drill
+        else None,
     )
 
 
@@ -177,15 +176,13 @@ def inbox(session: Session, *, limit: int = 100) -> list[Report]:
     )
 
 
-def open_incidents(session: Session, *, limit: int = 100) -> list[Incident]:
-    return list(
-        session.exec(
-            select(Incident)
-            .where(col(Incident.status).in_(OPEN_INCIDENT))
-            .order_by(col(Incident.id).desc())
-            .limit(limit)
-        )
-    )
+def open_incidents(session: Session, *, limit: int = 100, drills: bool = False) -> list[Incident]:
+    """Open incidents, newest first: the real ones a report or an incident may join, and with
+    ``drills`` the drills too (to be shown, marked, never joined)."""
+    query = select(Incident).where(col(Incident.status).in_(OPEN_INCIDENT))
+    if not drills:
+        query = query.where(col(Incident.drill).is_(False))
+    return list(session.exec(query.order_by(col(Incident.id).desc()).limit(limit)))
 
 
 def subscribers(
@@ -268,9 +265,10 @@ def map_features(session: Session) -> dict[str, Any]:
                 "label": i.label or "",
                 "reports": i.report_count,
                 "precision_m": i.precision_m,
+                "drill": i.drill,
             },
         }
-        for i in open_incidents(session, limit=500)
+        for i in open_incidents(session, limit=500, drills=True)
     ]
     for zone in zones(session):
         base = {"kind": "zone", "id": zone.id, "name": zone.name}

@@ -9,7 +9,8 @@ from typing import cast
 
 from sqlmodel import Session, col, select
 
-from core import policy
+from core import drills, policy
+from core.audience import legal_aid_told
 from core.decisions import Decisions
 from core.enums import (
     ALERTED_INCIDENT,
@@ -107,11 +108,18 @@ def _answer(
         )  # a stored subscriber: its id is set
     )
     status = ACTION_STATUS.get(action)
+    template = "ack_recorded"
     if status:
         actor = f"subscriber:{subscriber.id}"
+        before = incident.status
         decisions.alerts(policy.transition_if_still(session, incident, status, actor=actor))
+        if action == "confirm" and incident.status != before:
+            # Their answer confirmed it: this reply is the one they get (core.audience leaves
+            # them out of the update), so it says what the update would, and only what happened.
+            told = legal_aid_told(session, incident)
+            template = "ack_confirmed_legal" if told else "ack_confirmed"
     decisions.text(
-        "ack_recorded",
+        drills.template(incident, template),  # SIMULACRO / DRILL for a drill
         lang,
         dedupe_key=key,
         subscriber=subscriber,

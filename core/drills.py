@@ -4,10 +4,14 @@ A drill is an ``Incident`` with ``drill=True`` and a ``Drill`` row. Its responde
 alert as for a raid, marked SIMULACRO / DRILL (``DRILL_TEMPLATES``), and answer it as usual
 (``12 SI``, ``12 VOY``): ``core.commands`` records those as ``Acknowledgement`` rows, which is what
 ``report`` measures. Unless the drill is ``full``, nothing reaches beyond the responders — no
-legal aid on confirmation, no escalation — so rehearsing never wakes the lawyers.
+legal aid on confirmation, no escalation — so rehearsing never wakes the lawyers. Residents who
+signed up for confirmed raids (``community``) never hear of a drill, full or not: to them a
+rehearsal would read as a raid.
 
-Drill incidents are left out of matching (a real report never joins a drill), of ``/metrics`` and
-of the incidents list by default.
+Every text a drill causes has a drill version here, and ``template`` refuses a key without one
+(an unmarked text about a drill is never sent). Drill incidents are left out of matching (a real
+report never joins a drill), of merges (``core.incidents.merge``), of ``/metrics`` and of the
+incidents list by default.
 """
 
 import statistics
@@ -27,17 +31,26 @@ from core.models import Acknowledgement, Alert, Drill, Incident, Message, Zone
 from core.zones import contains
 from core.zones import get as get_zone
 
-# The drill version of each text an incident sends (the template keys of ``core.audience``).
+# The drill version of each text an incident causes: the template keys of ``core.audience`` and
+# the replies to a responder's answer or note about it.
 DRILL_TEMPLATES = {
     "alert_new": "alert_drill",
     "alert_confirmed": "alert_drill_confirmed",
     "update_confirmed": "update_drill_confirmed",
+    "update_confirmed_no_legal": "update_drill_confirmed",
     "update_dismissed": "update_drill_dismissed",
     "update_resolved": "update_drill_resolved",
     "alert_escalated": "alert_drill_escalated",
+    "ack_recorded": "ack_drill_recorded",
+    "ack_confirmed": "ack_drill_confirmed",
+    "ack_confirmed_legal": "ack_drill_confirmed",
+    "note_added": "note_drill_added",
+    "note_negative": "note_drill_negative",
 }
 # Audiences beyond the zone's responders: a drill reaches them only when it is ``full``.
 FULL_ONLY_AUDIENCES = {"legal_aid", "escalation"}
+# Audiences a drill never reaches, full or not.
+NEVER_AUDIENCES = {"community"}
 DRILL_PRECISION_M = 100.0
 Geocode = Callable[[str], GeoResult | None]
 
@@ -84,18 +97,20 @@ def start(
 
 
 def template(incident: Incident, key: str) -> str:
-    """The text ``key`` an incident's audience gets: its drill version for a drill."""
-    return DRILL_TEMPLATES.get(key, key) if incident.drill else key
+    """The text ``key`` about ``incident``: its drill version for a drill. KeyError for a drill
+    text that has no drill version — better no text than a drill read as a raid."""
+    return DRILL_TEMPLATES[key] if incident.drill else key
 
 
 def keep_plans(
     session: Session, incident: Incident, plans: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    """The (reason, audience) alerts a status change of ``incident`` may send: a drill that is
-    not ``full`` keeps to its responders."""
-    if not incident.drill or _is_full(session, incident.id):
+    """The (reason, audience) alerts a status change of ``incident`` may send: a drill never
+    reaches residents, and one that is not ``full`` keeps to its responders."""
+    if not incident.drill:
         return plans
-    return [(reason, audience) for reason, audience in plans if audience not in FULL_ONLY_AUDIENCES]
+    barred = NEVER_AUDIENCES | (set() if _is_full(session, incident.id) else FULL_ONLY_AUDIENCES)
+    return [(reason, audience) for reason, audience in plans if audience not in barred]
 
 
 def escalates(session: Session, incident: Incident) -> bool:

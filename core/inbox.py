@@ -118,6 +118,8 @@ def attach(session: Session, report_id: int, incident_id: int, *, actor: str) ->
             id=incident.id,
             status=IncidentStatus(incident.status),
         )
+    if incident.drill:  # a resident's words never join a rehearsal
+        raise Conflict("incident {id} is a drill: it takes no reports", id=incident.id)
     if report.incident_id == incident.id:
         raise Conflict("the report is already part of this incident")
     if report.incident_id is not None:

@@ -103,10 +103,19 @@ def touch(session: Session, incident_id: int) -> None:
 def merge(session: Session, incident_id: int, *, into: int, actor: str) -> Incident:
     """Fold incident ``incident_id`` into ``into`` (two incidents that were one raid): its reports
     move over, it becomes ``merged``; the target's place and counts are recomputed. Audited.
-    Returns the target; NotFound for either id, Conflict when either is closed."""
+    Returns the target; NotFound for either id, Conflict when either is closed or a drill."""
     source, target = get(session, incident_id), get(session, into)
     if source.id == target.id:
         raise Conflict("an incident cannot be merged into itself")
+    # A drill's texts are marked and kept to its audience; folded into a real raid (or a real
+    # raid into it) its people and its reports would cross over. Two drills are two rehearsals.
+    for drill, other in ((source, target), (target, source)):
+        if drill.drill:
+            raise Conflict(
+                "incident {drill} is a drill: it is never merged with incident {other}",
+                drill=drill.id,
+                other=other.id,
+            )
     if target.status not in OPEN_INCIDENT or source.status not in OPEN_INCIDENT:
         raise Conflict("only open incidents can be merged")
     for report in session.exec(select(Report).where(Report.incident_id == source.id)):

@@ -11,6 +11,7 @@ from typing import cast
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from core import drills
 from core.commands import open_incidents_alerted
 from core.decisions import Decisions
 from core.enums import NoteKind
@@ -49,7 +50,7 @@ def add(
         )
     decisions = Decisions()
     decisions.text(
-        "note_negative" if negative else "note_added",
+        drills.template(incident, "note_negative" if negative else "note_added"),
         subscriber.language,
         dedupe_key=f"reply:{inbound.id}",
         subscriber=subscriber,

@@ -51,6 +51,12 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "es": "AVISA #{incident} CONFIRMADO en {place}. Apoyo legal avisado. Responda {incident} VOY o {incident} LISTO al terminar.",
         "en": "AVISA #{incident} CONFIRMED at {place}. Legal aid alerted. Reply {incident} OMW, or {incident} CLEAR when it ends.",
     },
+    # The same, when no legal aid volunteer was texted (none active in the zone): it says nothing
+    # of legal aid rather than something untrue.
+    "update_confirmed_no_legal": {
+        "es": "AVISA #{incident} CONFIRMADO en {place}. Responda {incident} VOY o {incident} LISTO al terminar.",
+        "en": "AVISA #{incident} CONFIRMED at {place}. Reply {incident} OMW, or {incident} CLEAR when it ends.",
+    },
     "update_dismissed": {
         "es": "AVISA #{incident} en {place}: FALSA ALARMA. No es necesario ir.",
         "en": "AVISA #{incident} at {place}: FALSE ALARM. No need to go.",
@@ -91,6 +97,32 @@ CATALOGUE: dict[str, dict[Language, str]] = {
     "ack_recorded": {
         "es": "Avisa: registrado ({action}) para #{incident}. Gracias.",
         "en": "Avisa: recorded ({action}) for #{incident}. Thank you.",
+    },
+    # The one reply to a responder whose answer confirmed the incident (they get no update).
+    "ack_confirmed": {
+        "es": "Avisa: registrado, #{incident} CONFIRMADO. Gracias. Responda {incident} VOY o {incident} LISTO al terminar.",
+        "en": "Avisa: recorded, #{incident} CONFIRMED. Thank you. Reply {incident} OMW, or {incident} CLEAR when it ends.",
+    },
+    "ack_confirmed_legal": {
+        "es": "Avisa: registrado, #{incident} CONFIRMADO. Apoyo legal avisado. Responda {incident} VOY o {incident} LISTO al terminar.",
+        "en": "Avisa: recorded, #{incident} CONFIRMED. Legal aid alerted. Reply {incident} OMW, or {incident} CLEAR when it ends.",
+    },
+    # Replies about a drill (core.drills): marked like its alerts.
+    "ack_drill_recorded": {
+        "es": "SIMULACRO Avisa: registrado ({action}) para #{incident}. Practica, no es real. Gracias.",
+        "en": "DRILL Avisa: recorded ({action}) for #{incident}. Practice, not real. Thank you.",
+    },
+    "ack_drill_confirmed": {
+        "es": "SIMULACRO Avisa: registrado, #{incident} CONFIRMADO. Practica, no es real. Responda {incident} VOY o {incident} LISTO al terminar.",
+        "en": "DRILL Avisa: recorded, #{incident} CONFIRMED. Practice, not real. Reply {incident} OMW, or {incident} CLEAR when it ends.",
+    },
+    "note_drill_added": {
+        "es": "SIMULACRO Avisa: nota agregada a #{incident}. Practica, no es real. Gracias.",
+        "en": "DRILL Avisa: note added to #{incident}. Practice, not real. Thank you.",
+    },
+    "note_drill_negative": {
+        "es": "SIMULACRO Avisa: registramos en #{incident} que no ve a nadie. Practica, no es real. Gracias.",
+        "en": "DRILL Avisa: noted on #{incident} that you see nobody. Practice, not real. Thank you.",
     },
     "ack_which_incident": {
         "es": "Avisa: hay varios incidentes abiertos. Responda con el numero, ej. {example}",

@@ -10,7 +10,10 @@
   "use strict";
   var REGION = [[-118.40, 33.80], [-118.05, 34.10]];
   var OSM = "© OpenStreetMap contributors";
-  var STATUS_COLOURS = ["match", ["get", "status"], "confirmed", "#6a1b9a", "held", "#b26a00", "#c62828"];
+  // A drill is grey ringed in black whatever its status: never read as a raid.
+  var STATUS_COLOURS = ["case", ["==", ["get", "drill"], true], "#546e7a",
+    ["match", ["get", "status"], "confirmed", "#6a1b9a", "held", "#b26a00", "#c62828"]];
+  var STROKE_COLOURS = ["case", ["==", ["get", "drill"], true], "#000", "#fff"];
 
   function width(base) {
     return ["interpolate", ["exponential", 1.6], ["zoom"], 10, base * 0.4, 14, base * 2, 18, base * 10];
@@ -101,7 +104,7 @@
       paint: { "circle-radius": 6, "circle-color": "#00897b" } });
     map.addLayer({ id: "incidents", type: "circle", source: "incidents",
       paint: { "circle-radius": ["interpolate", ["linear"], ["get", "reports"], 1, 8, 10, 16], "circle-color": STATUS_COLOURS,
-               "circle-stroke-color": "#fff", "circle-stroke-width": 2 } });
+               "circle-stroke-color": STROKE_COLOURS, "circle-stroke-width": ["case", ["==", ["get", "drill"], true], 3, 2] } });
   }
 
   function load(map, url, fit) {
@@ -118,14 +121,14 @@
     });
   }
 
-  function popup(map, feature, incidentUrl) {
+  function popup(map, feature, incidentUrl, drillMark) {
     var box = document.createElement("div");
     var link = document.createElement("a");
     link.href = incidentUrl + feature.properties.id;
     link.textContent = "#" + feature.properties.id + " " + (feature.properties.label || "");
     box.appendChild(link);
     var info = document.createElement("div");
-    info.textContent = feature.properties.status + " · " + feature.properties.reports;
+    info.textContent = (feature.properties.drill ? drillMark + " · " : "") + feature.properties.status + " · " + feature.properties.reports;
     box.appendChild(info);
     new maplibregl.Popup().setLngLat(feature.geometry.coordinates).setDOMContent(box).addTo(map);
   }
@@ -187,7 +190,7 @@
       var mode = el.dataset.mode || "view";
       load(map, el.dataset.features, mode === "view").then(function () { el.dataset.ready = "1"; });
       if (mode === "view") {
-        map.on("click", "incidents", function (e) { popup(map, e.features[0], el.dataset.incidentUrl); });
+        map.on("click", "incidents", function (e) { popup(map, e.features[0], el.dataset.incidentUrl, el.dataset.drillMark || "DRILL"); });
         map.on("mouseenter", "incidents", function () { map.getCanvas().style.cursor = "pointer"; });
         map.on("mouseleave", "incidents", function () { map.getCanvas().style.cursor = ""; });
         setInterval(function () { load(map, el.dataset.features, false); }, 10000);
