@@ -6,7 +6,9 @@
 
 New → unverified alert to responders in zone (a held one: nothing, until released).
 Confirmed → legal aid and community in zone, update to responders. Dismissed → stand-down,
-resolved → all-clear, to everyone already alerted.
+resolved → all-clear, to everyone already alerted. A drill keeps to its own audience
+(``core.drills.keep_plans``); whoever's answer made the change is told in the reply to it, not
+again by the change's text (``core.audience``).
 """
 
 from sqlalchemy import update
