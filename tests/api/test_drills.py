@@ -1,5 +1,7 @@
 """Drills: a SIMULACRO / DRILL alert down a zone's real chain, answers measured, nothing beyond."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from core import drills, incidents
@@ -292,3 +294,33 @@ def test_core_merge_refuses_a_drill(api, db):
             with pytest.raises(Conflict) as refused:
                 incidents.merge(session, source, into=into, actor="test")
             assert refused.value.template.startswith("incident {drill} is a drill")
+
+
+def test_a_drill_alert_that_cannot_be_texted_is_called_marked_and_1_stays_in_the_drill(
+    api, twilio_post, work, twilio_backend
+):
+    fake = twilio_backend
+
+    def sink(url, params, headers):
+        parts = urlsplit(url)
+        api.post(f"{parts.path}?{parts.query}", data=params, headers=headers)
+
+    fake.callback_sink = sink
+    fake.callback_outcome(ANA, "undelivered", 30003)
+    zone, people = _sealed_network(api)
+    drill = api.post("/api/v1/drills", json={"zone_id": zone}).json()
+    work()
+    fake.wait_for_callbacks(4)  # two alerts: sent + final each
+    work()
+    [call] = fake.calls
+    assert call.to == ANA
+    path = f"{urlsplit(call.url).path}?{urlsplit(call.url).query}"
+    twiml = twilio_post(path, {"CallSid": call.sid, "CallStatus": "in-progress"}).text
+    assert "SIMULACRO AVISA" in twiml
+    answer = path.replace("/alert?", "/alert/answer?")
+    assert "Registrado" in twilio_post(answer, {"CallSid": call.sid, "Digits": "1"}).text
+    work()
+    assert api.get(f"/api/v1/drills/{drill['id']}").json()["status"] == "confirmed"
+    texts = _texts(api, people, drill["incident_id"])
+    # Ana: her (undelivered) alert only — the call was her answer. Bea: alert, update.
+    _assert_sealed(people, texts, {ANA: 1, BEA: 2})
