@@ -55,9 +55,11 @@ def test_a_responder_confirms_and_legal_aid_hears_of_it(tmp_path, capsys):
     assert result["unassigned"] == ["SM2"]  # the answer is a command, not a report
     people = {s["name"]: s for s in result["subscribers"]}
     assert people["Ana"]["phone"] == "+1••••••0101"
-    ana = [(t["kind"], t["body"][:20]) for t in people["Ana"]["texts"]]
-    assert [k for k, _ in ana] == ["alert", "reply", "update"]
+    ana = [(t["kind"], t["body"]) for t in people["Ana"]["texts"]]
+    # Her SI gets one answer, which says what happened: no second text from the update.
+    assert [k for k, _ in ana] == ["alert", "reply"]
     assert ana[0][1].startswith("AVISA #1 SIN VERIF")
+    assert "#1 CONFIRMADO" in ana[1][1] and "Apoyo legal avisado" in ana[1][1]
     bea = people["Bea"]["texts"]
     assert [t["kind"] for t in bea] == ["alert"] and "CONFIRMED" in bea[0]["body"]
     assert all(t["status"] == "delivered" for t in bea)
