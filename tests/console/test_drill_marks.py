@@ -6,6 +6,8 @@ import re
 
 from sqlmodel import Session, col, select
 
+from core import drills
+from core.db import session_scope
 from core.models import Incident, Report
 from tests.conftest import sms_form
 from tests.console.conftest import csrf_of
@@ -108,3 +110,30 @@ def test_the_drill_mark_in_english(client, make_user, twilio_post, work, db):
         headers={"referer": f"http://testserver/console/incidents/{real}"},
     )
     assert f"incident {drill} is a drill: it is never merged with incident {real}" in refused.text
+
+
+def test_the_map_draws_a_drill_apart_and_its_popup_says_so(visit, make_user, network, db):
+    from playwright.sync_api import expect
+
+    zone_id, _ = network
+    with session_scope(db) as session:
+        drill, _ = drills.start(session, zone_id=zone_id, actor="test")
+        incident_id = drill.incident_id
+    v = visit()
+    page = v.sign_in("ana", make_user("ana", "viewer"))
+    page.goto(v.url("/console/map"))
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1", timeout=20_000)
+    page.wait_for_function("() => window.avisaMap && window.avisaMap.loaded()", timeout=15_000)
+    x, y = page.evaluate(
+        """id => {
+        const all = window.avisaMap.querySourceFeatures('incidents');
+        const f = all.find(f => f.properties.id === id);
+        const p = window.avisaMap.project(f.geometry.coordinates);
+        return [p.x, p.y];
+    }""",
+        incident_id,
+    )
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    expect(page.locator(".maplibregl-popup")).to_contain_text("DRILL")
+    expect(page.locator(".maplibregl-popup")).to_contain_text(f"#{incident_id}")
