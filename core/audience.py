@@ -133,6 +133,20 @@ def recipients(
     ]
 
 
+def responders_told(session: Session, incident: Incident) -> bool:
+    """Whether responders were (or are being) texted about the incident: texts of its alerts to
+    responders exist, or the new-incident alert would find someone now — never counting the people
+    who reported it, who are thanked, not alerted."""
+    to_responders = select(Alert.id).where(
+        Alert.incident_id == incident.id, col(Alert.audience).in_(("responders", "escalation"))
+    )
+    texted = select(Message.id).where(col(Message.alert_id).in_(to_responders)).limit(1)
+    if session.exec(texted).first() is not None:
+        return True
+    new = Alert(incident_id=incident.id, reason="new", audience="responders")
+    return len(recipients(session, new, incident, quiet_min=0)) > 0
+
+
 def legal_aid_told(session: Session, incident: Incident) -> bool:
     """Whether the incident's confirmation reached (or is reaching) a legal aid volunteer: texts
     of its legal-aid alert exist, or the audience that alert finds now is not empty. Decided from

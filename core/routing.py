@@ -24,7 +24,7 @@ from core import (
     trust,
     voice,
 )
-from core.audience import zone_ids_for
+from core.audience import responders_told
 from core.decisions import Decisions
 from core.enums import (
     ALERTED_INCIDENT,
@@ -48,7 +48,7 @@ from core.models import InboundMessage, Incident, Report, Subscriber
 from core.phones import PhoneVault
 from core.reports import receive
 from core.settings import Settings
-from core.subscribers import active_in_zones, find_by_phone
+from core.subscribers import find_by_phone
 
 
 def immediate_reply(body: str, *, responder: bool = False) -> tuple[str, str] | None:
@@ -227,8 +227,8 @@ def _match(
 
 
 def _reaches_responders(session: Session, incident: Incident | None) -> bool:
-    """The incident was (or is being) told to responders, and some active ones cover its place:
-    only then may a resident read "we alerted the response network"."""
+    """The incident was (or is being) told to responders, and someone other than its reporters
+    gets it: only then may a resident read "we alerted the response network"."""
     if incident is None or incident.status not in ALERTED_INCIDENT:
         return False
-    return bool(active_in_zones(session, zone_ids_for(session, incident), "responder"))
+    return responders_told(session, incident)

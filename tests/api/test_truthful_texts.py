@@ -177,3 +177,21 @@ def test_legal_aid_who_left_is_not_said_to_be_alerted(api, twilio_post, work, ne
     new = phones.new()
     assert {p: len(t) for p, t in new.items()} == {ANA: 1, BEA: 1, LEGAL: 0, FAR: 0}
     assert "legal" not in new[ANA][0].lower() and "legal" not in new[BEA][0].lower()
+
+
+def test_we_alerted_the_network_only_when_someone_besides_the_reporter_was(api, twilio_post, work):
+    zone = _zone(api, "HP", ["90255"])
+    ana = _add(api, ANA, ["responder"], "es", zone)
+    _add(api, LEGAL, ["legal_aid"], "es", zone)
+    # Ana, the zone's only responder, reports what she sees herself: nobody else is alerted.
+    _say(twilio_post, work, ANA, "la migra esta en Pacific y Florence ahora, 2 camionetas")
+    params = {"kind": "reply", "limit": 200}
+    [reply] = [m["body"] for m in api.get("/api/v1/messages", params=params).json()["items"]]
+    assert reply.startswith("Avisa: recibimos su mensaje") and "Avisamos" not in reply
+    assert _texts(api, ana) == []  # and she is not alerted to her own report
+    # A second responder joins; a resident's place alone (no word of agents, so the job
+    # answers) elsewhere in the zone reaches her.
+    _add(api, BEA, ["responder"], "en", zone)
+    _say(twilio_post, work, OTHER, "Gage y State", resident=True)
+    replies = [m["body"] for m in api.get("/api/v1/messages", params=params).json()["items"]]
+    assert any("Avisamos a la red" in r for r in replies)
