@@ -111,11 +111,10 @@ def _answer(
     template = "ack_recorded"
     if status:
         actor = f"subscriber:{subscriber.id}"
-        before = incident.status
         decisions.alerts(policy.transition_if_still(session, incident, status, actor=actor))
-        if action == "confirm" and incident.status != before:
-            # Their answer confirmed it: this reply is the one they get (core.audience leaves
-            # them out of the update), so it says what the update would, and only what happened.
+        if action == "confirm" and incident.status == IncidentStatus.CONFIRMED:
+            # This reply is the one text they get (core.audience leaves whoever answered SI out
+            # of the confirmed update), so it says what the update would, and only what happened.
             told = legal_aid_told(session, incident)
             template = "ack_confirmed_legal" if told else "ack_confirmed"
     decisions.text(

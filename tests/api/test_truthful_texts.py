@@ -93,7 +93,7 @@ def test_every_responder_command_gets_one_reply_and_the_texts_tell_what_happened
     _say(twilio_post, work, ANA, "si")  # again, without the number: one open incident is hers
     new = phones.new()
     assert {p: len(t) for p, t in new.items()} == {ANA: 1, BEA: 0, LEGAL: 0, FAR: 0}
-    assert "registrado (confirmado)" in new[ANA][0]
+    assert "CONFIRMADO" in new[ANA][0] and "Apoyo legal avisado" in new[ANA][0]
 
     _say(twilio_post, work, BEA, "ALL CLEAR")
     new = phones.new()
