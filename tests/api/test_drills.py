@@ -324,3 +324,15 @@ def test_a_drill_alert_that_cannot_be_texted_is_called_marked_and_1_stays_in_the
     texts = _texts(api, people, drill["incident_id"])
     # Ana: her (undelivered) alert only — the call was her answer. Bea: alert, update.
     _assert_sealed(people, texts, {ANA: 1, BEA: 2})
+
+
+def test_a_responder_made_a_resident_mid_drill_hears_no_more_of_it(api, twilio_post, work):
+    zone, people = _sealed_network(api)
+    drill = api.post("/api/v1/drills", json={"zone_id": zone}).json()
+    work()
+    ana = people[ANA][0]
+    assert api.patch(f"/api/v1/subscribers/{ana}", json={"roles": ["community"]}).status_code == 200
+    assert api.post(f"/api/v1/incidents/{drill['incident_id']}/dismiss").status_code == 200
+    work()
+    texts = _texts(api, people, drill["incident_id"])
+    _assert_sealed(people, texts, {ANA: 1, BEA: 2})  # Ana: the alert before; no stand-down
