@@ -106,7 +106,9 @@ def route(
         if answer is not None:
             return commands.handle(session, subscriber, answer, inbound)
         if _responding(subscriber):
-            noted = responder_notes.add(session, subscriber, inbound, geo)
+            noted = responder_notes.add(
+                session, subscriber, inbound, geo, radius_m=settings.dedup_radius_m
+            )
             if noted is not None:
                 return noted
             flag = ReportFlag.RESPONDER  # their own sighting: alerted, never corroborating

@@ -240,6 +240,21 @@ def test_a_responders_notes_on_a_drill_are_answered_marked(api, twilio_post, wor
     _assert_sealed(people, texts, {ANA: 2, BEA: 2})
 
 
+def test_a_responders_real_sighting_elsewhere_during_a_drill_is_a_real_report(
+    api, twilio_post, work
+):
+    zone, people = _sealed_network(api)
+    drill = api.post("/api/v1/drills", json={"zone_id": zone, "place": "Pacific y Gage"}).json()
+    work()
+    twilio_post("/twilio/sms", sms_form(ANA, "la migra esta en Pacific y Florence ahorita"))
+    work()
+    [real] = api.get("/api/v1/incidents").json()["items"]  # not a note on the drill
+    assert real["id"] != drill["incident_id"] and not real["drill"]
+    alerted = api.get("/api/v1/messages", params={"incident_id": real["id"], "kind": "alert"})
+    assert len(alerted.json()["items"]) >= 1  # BEA hears of the real raid
+    assert api.get(f"/api/v1/incidents/{drill['incident_id']}/notes").json()["items"] == []
+
+
 def test_every_text_a_drill_can_cause_has_a_marked_version_in_both_languages():
     from core.audience import TEMPLATE, UPDATE_CONFIRMED_NO_LEGAL
     from core.drills import DRILL_TEMPLATES, NEVER_AUDIENCES

@@ -231,13 +231,31 @@ def test_a_responders_note_goes_to_the_nearest_incident_they_were_alerted_about(
     _text(twilio_post, work, "+13235557793", "ICE at Pacific and Florence")
     _text(twilio_post, work, "+13235557794", "migra en la Atlantic y Imperial")
     pacific, atlantic = (i["id"] for i in _incidents(api))
-    _text(twilio_post, work, "+13235557732", "llegando a Pacific y Gage, hay 3 camionetas")
+    _text(twilio_post, work, "+13235557732", "llegando a Pacific y Florence, hay 3 camionetas")
     _text(twilio_post, work, "+13235557732", "voy con otra persona")  # no place: the latest
     pacific_notes = api.get(f"/api/v1/incidents/{pacific}/notes").json()["items"]
     atlantic_notes = api.get(f"/api/v1/incidents/{atlantic}/notes").json()["items"]
     assert [n["negative"] for n in pacific_notes] == [False] and len(atlantic_notes) == 1
     replies = [m["body"] for m in _messages(api, kind="reply", subscriber_id=responder)]
     assert any(f"nota agregada a #{pacific}" in r for r in replies)
+
+
+def test_a_responder_who_sees_agents_elsewhere_reports_them_and_passing_by_stays_a_note(
+    api, twilio_post, work, everywhere
+):
+    _add(api, everywhere, "+13235557733")
+    _text(twilio_post, work, "+13235557795", "ICE at Pacific and Florence")
+    [pacific] = (i["id"] for i in _incidents(api))
+    _text(twilio_post, work, "+13235557733", "voy pasando por Pacific y Gage")  # no sighting
+    assert len(_incidents(api)) == 1
+    assert len(api.get(f"/api/v1/incidents/{pacific}/notes").json()["items"]) == 1
+    # 1.6 km away, agents seen: a second raid (or the same one moved), never a note on the first.
+    _text(twilio_post, work, "+13235557733", "hay 3 camionetas de la migra en Pacific y Gage")
+    incidents = _incidents(api)
+    assert len(incidents) == 2
+    [gage] = [i for i in incidents if i["id"] != pacific]
+    assert gage["status"] == "reported" and gage["reporter_count"] == 0  # alerted, not counted
+    assert len(api.get(f"/api/v1/incidents/{pacific}/notes").json()["items"]) == 1
     assert all(i["report_count"] == 1 for i in _incidents(api))
 
 
