@@ -20,8 +20,8 @@ limited like reports; nothing here ever touches a report. Within ``AVISA_COMMAND
   of them visible to coordinators, who can remove the lot before they drain.
 - ``AVISA_SIGNUP_SEQUENTIAL_NUMBERS`` consecutive numbers (…0101, …0102, …) signing up mark a
   flood: numbers bought in a block. Every pending sign-up of the run is flagged
-  ``signup:flood`` (audited): no confirmation, no sweep, and their YES/START does nothing until
-  a coordinator decides (confirms them in person or removes them).
+  ``signup:flood`` (audited): no confirmation ever goes out on its own, no sweep sends one, and
+  their YES/START does nothing; coordinators see them flagged in the subscriber list.
 
 A held sign-up cannot confirm itself: YES or START from it is kept and answered with nothing
 (``held_answer``); STOP is obeyed as from anyone. Counting across numbers is exact when the
@@ -55,7 +55,7 @@ SIGNUP, SIGNUP_HELD, SIGNUP_RELEASED = (
     "subscriber.signup_released",
 )
 HELD = "signup:held"  # subscriber.flag: past its zone's burst; the sweep confirms it later
-FLOOD = "signup:flood"  # subscriber.flag: a run of consecutive numbers; a coordinator decides
+FLOOD = "signup:flood"  # subscriber.flag: a run of consecutive numbers; never confirmed on its own
 CONFIRMATION = "join:"  # the start of every sign-up confirmation's dedupe key
 SYSTEM = "system"
 _ZIP_OF = re.compile(r"zip (\d{5})")
@@ -207,8 +207,9 @@ def join_again(
 
 
 def is_held(subscriber: Subscriber) -> bool:
-    """A sign-up whose confirmation has not gone out (a burst or a flood held it)."""
-    return subscriber.status == SubscriberStatus.PENDING and subscriber.flag in (HELD, FLOOD)
+    """A sign-up whose confirmation has not gone out (a burst or a flood held it). The flag
+    outlives a STOP, so STOP then START cannot step around it."""
+    return subscriber.status != SubscriberStatus.ACTIVE and subscriber.flag in (HELD, FLOOD)
 
 
 def held_answer(subscriber: Subscriber) -> tuple[str, Decisions]:
