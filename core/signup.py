@@ -344,7 +344,8 @@ def _held_zip(session: Session, subscriber: Subscriber) -> str | None:
 
 def _sequential_run(session: Session, vault: PhoneVault, number: str, since: datetime) -> list[int]:
     """Ids of the window's other sign-ups whose numbers run consecutively into ``number``
-    (…0101, …0102, …0103): numbers bought in a block. Numbers are opened only to compare."""
+    (…0101, …0102, …0103): numbers bought in a block. Found by the blind index of each neighbour
+    in turn, so no number is ever opened and a long flood costs a few hashes a sign-up."""
     targets = session.exec(
         select(AuditEvent.target).where(
             col(AuditEvent.action).in_((SIGNUP, SIGNUP_HELD)), AuditEvent.created_at >= since
@@ -352,18 +353,16 @@ def _sequential_run(session: Session, vault: PhoneVault, number: str, since: dat
     )
     ids = {int(t.split(":", 1)[1]) for t in targets if t.startswith("subscriber:")}
     rows = session.exec(
-        select(Subscriber.id, Subscriber.phone_enc).where(col(Subscriber.id).in_(ids))
+        select(Subscriber.phone_hash, Subscriber.id).where(col(Subscriber.id).in_(ids))
     )
-    by_number: dict[int, int] = {}
-    for subscriber_id, phone_enc in rows:
-        digits = "".join(ch for ch in vault.open(phone_enc) if ch.isdigit())
-        if digits:
-            by_number[int(digits)] = cast(int, subscriber_id)
-    mine = int("".join(ch for ch in number if ch.isdigit()) or 0)
-    run = []
+    by_hash = {phone_hash: subscriber_id for phone_hash, subscriber_id in rows}
+    digits = number.lstrip("+")
+    if not digits.isdigit():
+        return []
+    run: list[int] = []
     for step in (-1, 1):
-        other = mine + step
-        while other in by_number:
-            run.append(by_number[other])
+        other = int(digits) + step
+        while (found := by_hash.get(vault.index(f"+{other}"))) is not None:
+            run.append(found)
             other += step
     return run
