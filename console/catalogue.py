@@ -27,9 +27,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Usuario o contraseña incorrectos.",
         "en": "Wrong username or password.",
     },
-    "login.locked": {
-        "es": "Demasiados intentos fallidos. Espere 15 minutos.",
-        "en": "Too many failed attempts. Wait 15 minutes.",
+    "login.wait_seconds": {
+        "es": "Demasiados intentos. Vuelva a intentarlo en {seconds} segundos.",
+        "en": "Too many attempts. Try again in {seconds} seconds.",
+    },
+    "login.wait_minutes": {
+        "es": "Demasiados intentos fallidos desde aquí. Vuelva a intentarlo en {minutes} minutos.",
+        "en": "Too many failed attempts from here. Try again in {minutes} minutes.",
     },
     "login.expired": {
         "es": "El formulario caducó. Inténtelo otra vez.",

@@ -2,6 +2,11 @@
 
 Each handler changes the subscriber or the incident and returns the outcome's name with the
 texts and alerts that follow (``Decisions``); the caller stores and sends them after commit.
+
+STOP, START and HELP cost a text each, so a number cycling them is answered once per
+``window_min`` per command (``AVISA_COMMAND_WINDOW_MIN``; the sent texts are the memory, by the
+number's blind index, so WhatsApp and SMS share it). What a command does is never throttled:
+STOP opts out at once, every time — an opt-out must never wait — and START re-subscribes.
 """
 
 from collections.abc import Iterable
@@ -22,6 +27,7 @@ from core.enums import (
 )
 from core.keywords import Command, fold
 from core.models import Acknowledgement, InboundMessage, Incident, Message, Subscriber
+from core.outbox import texted_within
 from core.subscribers import set_status
 
 # A responder's answer moves the incident: their verification is what the state machine waits for.
@@ -31,10 +37,19 @@ ACTION_STATUS = {
     "clear": IncidentStatus.RESOLVED,
 }
 ANSWERS = ("yes", "confirm", "false", "on_my_way", "clear")
+# Commands answered at most once per window per number, and the template (also the start of the
+# answer's dedupe key, which is how the window remembers it).
+THROTTLED = {"opt_out": "opted_out", "opt_in": "opted_in_again", "help": "help"}
+DEFAULT_WINDOW_MIN = 10.0  # AVISA_COMMAND_WINDOW_MIN's default
 
 
 def handle(
-    session: Session, subscriber: Subscriber, command: Command, inbound: InboundMessage
+    session: Session,
+    subscriber: Subscriber,
+    command: Command,
+    inbound: InboundMessage,
+    *,
+    window_min: float = DEFAULT_WINDOW_MIN,
 ) -> tuple[str, Decisions]:
     """What ``command`` from ``subscriber`` does; returns (outcome, decisions)."""
     decisions = Decisions()
@@ -43,14 +58,20 @@ def handle(
     def reply(template: str, **params: object) -> None:
         decisions.text(template, lang, dedupe_key=key, subscriber=subscriber, **params)
 
-    if command.name == "opt_out":
-        set_status(session, subscriber, SubscriberStatus.OPTED_OUT)
-        reply("opted_out")
-    elif command.name == "opt_in":
-        set_status(session, subscriber, SubscriberStatus.ACTIVE)
-        reply("opted_in_again")
-    elif command.name == "help":
-        reply("help")
+    def reply_once(template: str) -> bool:
+        """Answer unless this number had this answer within the window; whether it did now."""
+        if texted_within(session, subscriber.phone_hash, f"{template}:", minutes=window_min):
+            return False
+        decisions.text(template, lang, dedupe_key=f"{template}:{inbound.id}", subscriber=subscriber)
+        return True
+
+    if command.name in THROTTLED:
+        if command.name == "opt_out":  # obeyed before anything else is looked at
+            set_status(session, subscriber, SubscriberStatus.OPTED_OUT)
+        elif command.name == "opt_in":
+            set_status(session, subscriber, SubscriberStatus.ACTIVE)
+        answered = reply_once(THROTTLED[command.name])
+        return f"command:{command.name}" + ("" if answered else ":quiet"), decisions
     elif subscriber.status == SubscriberStatus.PENDING and command.name in ("yes", "confirm"):
         set_status(session, subscriber, SubscriberStatus.ACTIVE)
         reply("join_done" if _community_only(subscriber) else "opt_in_done")
@@ -70,15 +91,22 @@ def _community_only(subscriber: Subscriber) -> bool:
 
 
 def handle_resident(
-    sender: str, command: Command, inbound: InboundMessage
+    session: Session,
+    sender: str,
+    command: Command,
+    inbound: InboundMessage,
+    *,
+    window_min: float = DEFAULT_WINDOW_MIN,
 ) -> tuple[str, Decisions]:
-    """Keywords from someone who is not a subscriber: HELP is answered; STOP/START need no
-    record."""
+    """Keywords from someone who is not a subscriber: HELP is answered (once a window);
+    STOP/START need no record."""
     decisions = Decisions()
     if command.name == "help":
+        if texted_within(session, inbound.from_hash, "help:", minutes=window_min):
+            return "command:help:quiet", decisions
         # Answer in the word's language.
         language = Language.EN if fold(inbound.body) in ("HELP", "INFO") else Language.ES
-        decisions.text("help", language, dedupe_key=f"reply:{inbound.id}", to_e164=sender)
+        decisions.text("help", language, dedupe_key=f"help:{inbound.id}", to_e164=sender)
     return f"command:{command.name}", decisions
 
 

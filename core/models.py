@@ -287,12 +287,17 @@ class ConsoleSession(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
-class ConsoleLoginFailure(SQLModel, table=True):
-    """One wrong password (or unknown name), counted per name for the lockout window. The name is
-    kept only as a SHA-256: people type passwords and phone numbers into the name field."""
+class ConsoleSignInAttempt(SQLModel, table=True):
+    """One console sign-in attempt, stored and committed before its password is checked, so that
+    parallel attempts see each other (``core.users``). The name is kept only as a SHA-256 (people
+    type passwords and phone numbers into the name field), the client only as the keyed hash the
+    console gives."""
 
     id: int | None = Field(default=None, primary_key=True)
     username_hash: str = Field(index=True)
+    client_hash: str = Field(index=True)
+    state: str = "reserved"  # reserved → checking → failed | ok; or refused, never checked
+    clean: bool = False  # its client had no failure in the window when it was tried
     created_at: datetime = Field(default_factory=now, index=True)
 
 

@@ -4,12 +4,14 @@
 finds the row it wrote the first time instead of writing a second text.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import channels
+from core.clock import now
 from core.enums import Channel, Language, MessageKind
 from core.errors import Invalid
 from core.models import Message, Subscriber
@@ -83,3 +85,18 @@ def new_message(
         channel=channel,
         content_sid=route.content_sid if channel == Channel.WHATSAPP else None,
     )
+
+
+def texted_within(session: Session, number_hash: str, purpose: str, *, minutes: float) -> bool:
+    """Whether a text for ``purpose`` (the start of its dedupe key, "opted_out:") went to the
+    number with blind index ``number_hash`` in the last ``minutes``, on any channel: the memory
+    that lets a command be answered once a window, the same on every worker."""
+    since = now() - timedelta(minutes=minutes)
+    found = session.exec(
+        select(Message.id).where(
+            Message.to_hash == number_hash,
+            Message.created_at >= since,
+            col(Message.dedupe_key).startswith(purpose, autoescape=True),
+        )
+    ).first()
+    return found is not None

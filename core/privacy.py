@@ -26,6 +26,7 @@ from core import voice
 from core.clock import now
 from core.enums import SubscriberStatus
 from core.models import (
+    ConsoleSignInAttempt,
     InboundMedia,
     InboundMessage,
     Message,
@@ -129,6 +130,10 @@ def purge(
         .values(to_enc=None, to_hash=PURGED, body="")
     ).rowcount
     counts["calls"] = voice.purge(session, before=cutoff)
+    # Sign-in attempts matter for a quarter of an hour; the audit log keeps their story.
+    counts["sign_in_attempts"] = session.exec(
+        delete(ConsoleSignInAttempt).where(col(ConsoleSignInAttempt.created_at) < cutoff)
+    ).rowcount
     counts["opted_out"] = _forget_opted_out(
         session, before=now() - timedelta(days=opted_out_grace_days)
     )

@@ -99,12 +99,19 @@ def route(
     keyword = parse_keyword(inbound.body)
     join = parse_join(inbound.body)
     flag = None
+    window = settings.command_window_min
     if subscriber is not None:
         if join is not None:
-            return signup.join_again(session, subscriber, join, inbound)
+            return signup.join_again(session, subscriber, join, inbound, settings=settings)
         answer = keyword or parse_responder_answer(inbound.body)
+        if (
+            answer is not None
+            and answer.name in ("yes", "confirm", "opt_in")
+            and signup.is_held(subscriber)
+        ):
+            return signup.held_answer(subscriber)  # a held sign-up cannot confirm itself
         if answer is not None:
-            return commands.handle(session, subscriber, answer, inbound)
+            return commands.handle(session, subscriber, answer, inbound, window_min=window)
         if _responding(subscriber):
             noted = responder_notes.add(
                 session, subscriber, inbound, geo, radius_m=settings.dedup_radius_m
@@ -113,16 +120,19 @@ def route(
                 return noted
             flag = ReportFlag.RESPONDER  # their own sighting: alerted, never corroborating
     elif keyword is not None and keyword.name != "yes":
-        return commands.handle_resident(sender, keyword, inbound)
+        return commands.handle_resident(session, sender, keyword, inbound, window_min=window)
     elif join is not None:
+        language = join.language or detect(inbound.body)
         return signup.join(
-            session, vault, sender, join, inbound, language=join.language or detect(inbound.body)
+            session, vault, sender, join, inbound, language=language, settings=settings
         )
     elif not has_sighting_words(inbound.body):
         asked = signup.question_answered(session, inbound, followup_min=settings.followup_minutes)
         if asked is not None:
             command = Command("join", zip_code=zip_in(inbound.body))
-            return signup.join(session, vault, sender, command, inbound, language=asked)
+            return signup.join(
+                session, vault, sender, command, inbound, language=asked, settings=settings
+            )
     return _report(session, inbound, geo, sender, settings, vault, flag=flag)
 
 

@@ -86,6 +86,18 @@ class Settings(BaseSettings):
     flood_incident_rate: int = Field(
         10, ge=1, description="new incidents per flood window above which new ones are held"
     )
+    # Sign-ups and commands cost texts: each number gets one answer per window to each of
+    # STOP, START, HELP and JOIN (STOP itself always takes effect at once), and a zone sends
+    # at most a burst of sign-up confirmations per window (the rest wait, see core.signup).
+    command_window_min: float = Field(
+        10.0, gt=0, description="one answer per number per command per this; sign-up bursts too"
+    )
+    signup_burst: int = Field(
+        30, ge=1, description="sign-up confirmations a zone sends per window; more wait"
+    )
+    signup_sequential_numbers: int = Field(
+        5, ge=2, description="consecutive numbers signing up in a window that mark a flood"
+    )
     # Issue 13: priorities. Opt-in confirmations and broadcasts may use at most this share of
     # AVISA_SEND_RATE; alerts, updates and replies may always use all of it, and go first.
     bulk_share: float = Field(

@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from core import inbound, matching, privacy
+from core import inbound, matching, privacy, signup
 from core.clock import now
 from core.models import Alert, Message
 from messaging.factory import get_provider
 from messaging.provider import SendError
 from workers import runtime
+from workers.effects import Effects
 from workers.queues import BULK, enqueue_dispatch, enqueue_intake, enqueue_send, is_bulk, queue
 from workers.sender import sweep_stale
 
@@ -75,6 +76,15 @@ def expire_incidents() -> int:
     with runtime.session() as session:
         expired = matching.expire_quiet(session, quiet_min=runtime.settings().expire_after_min)
     return len(expired)
+
+
+def release_signups() -> int:
+    """Send the confirmations of sign-ups a burst held, as their zones' windows free up."""
+    with runtime.session() as session:
+        decisions = signup.release_held(session, settings=runtime.settings())
+        effects = Effects.record(session, decisions)
+    effects.enqueue()
+    return len(decisions.texts)
 
 
 def purge() -> dict[str, int]:

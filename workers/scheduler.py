@@ -17,6 +17,7 @@ PERIODIC = {  # job → seconds between runs
     "workers.escalation.sweep": 30,
     "workers.calls.sweep": 10,
     "workers.maintenance.expire_incidents": 60,
+    "workers.maintenance.release_signups": 60,
     "workers.maintenance.purge": 3600,
 }
 

@@ -11,6 +11,7 @@ from console.web import (
     PREFIX,
     SESSION_COOKIE,
     SessionDep,
+    VaultDep,
     Viewer,
     back,
     redirect,
@@ -54,6 +55,7 @@ def login_form(request: Request):
 def login(
     request: Request,
     session: SessionDep,
+    vault: VaultDep,
     username: Annotated[str, Form(max_length=80)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     csrf: Annotated[str, Form()] = "",
@@ -62,12 +64,21 @@ def login(
     paired = request.cookies.get(LOGIN_COOKIE, "")
     if not paired or not secrets.compare_digest(csrf.encode(), paired.encode()):
         return _login_page(request, error=say(request, "login.expired"), status_code=403)
+    client = vault.index(f"console-client:{request.client.host if request.client else ''}")
     try:
-        user, token = users.sign_in(session, username, password)
+        user, token = users.sign_in(session, username, password, client=client)
     except users.SignInRefused as refused:
-        session.commit()  # the failure counts towards the lockout
-        key = "login.locked" if refused.locked else "login.wrong"
-        return _login_page(request, error=say(request, key), status_code=401)
+        session.commit()  # the failure counts towards the limits
+        if refused.wait is None:
+            return _login_page(request, error=say(request, "login.wrong"), status_code=401)
+        seconds = max(1, round(refused.wait.total_seconds()))
+        if seconds < 120:
+            error = say(request, "login.wait_seconds", seconds=seconds)
+        else:
+            error = say(request, "login.wait_minutes", minutes=-(-seconds // 60))
+        response = _login_page(request, error=error, status_code=429)
+        response.headers["Retry-After"] = str(seconds)
+        return response
     session.commit()
     response = redirect(request, _safe_next(next))
     set_cookie(
