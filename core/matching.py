@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from rapidfuzz import fuzz
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from core.clock import now
-from core.enums import OPEN_INCIDENT, IncidentStatus
+from core.enums import NOT_SIGHTING, OPEN_INCIDENT, IncidentStatus
 from core.geo import bounding_box, haversine_m
 from core.models import Incident, Report
 from core.text_similarity import MIN_SIMILAR_CHARS, normalised
@@ -130,6 +131,14 @@ def attach(
     session.add(incident)
 
 
+def attach_aside(session: Session, incident: Incident, report: Report) -> None:
+    """Show ``report`` (no sighting: a question asked at the incident's place) on ``incident``
+    without making it part of the incident's place, counts, voices or last sighting."""
+    assert report.flag in NOT_SIGHTING, "a sighting is attached with attach"
+    report.incident_id = incident.id
+    session.add(report)
+
+
 def detach(session: Session, report: Report, incident: Incident) -> None:
     """Take ``report`` out of ``incident`` (a coordinator moves it elsewhere); the incident keeps
     the place and counts of the reports left. The incident must keep at least one."""
@@ -142,9 +151,14 @@ def detach(session: Session, report: Report, incident: Incident) -> None:
 
 def refine(session: Session, incident: Incident, *, similar_ratio: float = SIMILAR_RATIO) -> None:
     """Place = precision-weighted mean of its reports; precision = the best single report's."""
+    sighting = or_(col(Report.flag).is_(None), col(Report.flag).not_in(NOT_SIGHTING))
     reports = session.exec(
-        select(Report).where(Report.incident_id == incident.id, col(Report.lat).is_not(None))
+        select(Report).where(
+            Report.incident_id == incident.id, col(Report.lat).is_not(None), sighting
+        )
     ).all()
+    if not reports:  # only questions or past events left: nothing to place it by
+        return
     weights = [1.0 / (r.precision_m or 1.0) ** 2 for r in reports]
     total = sum(weights)
     # The query keeps located reports only: lat, lon (and precision) are set.

@@ -9,6 +9,7 @@ message" to a text that speaks of a sighting; anything the job finds out — it 
 responders, it was held, it was not a report, where is it — the job says.
 """
 
+from collections.abc import Callable
 from typing import cast
 
 from sqlmodel import Session
@@ -35,9 +36,9 @@ from core.enums import (
     SubscriberStatus,
 )
 from core.geo import GeoResult
+from core.intent import Intent, classify
 from core.keywords import (
     Command,
-    has_sighting_words,
     parse_join,
     parse_keyword,
     parse_responder_answer,
@@ -46,7 +47,7 @@ from core.keywords import (
 from core.language import detect
 from core.models import InboundMessage, Incident, Report, Subscriber
 from core.phones import PhoneVault
-from core.reports import receive
+from core.reports import keep_aside, place_aside, receive
 from core.settings import Settings
 from core.subscribers import active_in_zones, find_by_phone
 
@@ -57,7 +58,7 @@ def immediate_reply(body: str, *, responder: bool = False) -> tuple[str, str] | 
     attached, and texts only the job can read (a place, an answer, a greeting)."""
     if responder or parse_keyword(body) or parse_responder_answer(body) or parse_join(body):
         return None
-    if has_sighting_words(body):
+    if classify(body) == Intent.SIGHTING:
         return "report_received", detect(body)
     return None
 
@@ -98,6 +99,12 @@ def route(
     subscriber = find_by_phone(session, vault, number)
     keyword = parse_keyword(inbound.body)
     join = parse_join(inbound.body)
+    responding = _responding(subscriber)
+    # A responder's free words are notes or their own sightings; anyone else's are read for
+    # what they are (a question, a sign-up in their own words, a rumour, a past event).
+    intent = Intent.SIGHTING if responding else classify(inbound.body)
+    if join is None and intent == Intent.JOIN:
+        join = Command("join", zip_code=zip_in(inbound.body), language=detect(inbound.body))
     flag = None
     if subscriber is not None:
         if join is not None:
@@ -105,7 +112,7 @@ def route(
         answer = keyword or parse_responder_answer(inbound.body)
         if answer is not None:
             return commands.handle(session, subscriber, answer, inbound)
-        if _responding(subscriber):
+        if responding:
             noted = responder_notes.add(session, subscriber, inbound, geo)
             if noted is not None:
                 return noted
@@ -116,12 +123,12 @@ def route(
         return signup.join(
             session, vault, sender, join, inbound, language=join.language or detect(inbound.body)
         )
-    elif not has_sighting_words(inbound.body):
+    elif intent != Intent.SIGHTING:
         asked = signup.question_answered(session, inbound, followup_min=settings.followup_minutes)
         if asked is not None:
             command = Command("join", zip_code=zip_in(inbound.body))
             return signup.join(session, vault, sender, command, inbound, language=asked)
-    return _report(session, inbound, geo, sender, settings, vault, flag=flag)
+    return _report(session, inbound, geo, sender, settings, vault, flag=flag, intent=intent)
 
 
 def _report(
@@ -133,6 +140,7 @@ def _report(
     vault: PhoneVault,
     *,
     flag: ReportFlag | None = None,
+    intent: Intent = Intent.SIGHTING,
 ) -> tuple[str, Decisions]:
     decisions = Decisions()
     sms = inbound.channel in channels.MESSAGING  # texts: SMS or WhatsApp, answered alike
@@ -144,6 +152,11 @@ def _report(
         if sms:
             decisions.text(template, language, dedupe_key=key, to_e164=sender, **params)
 
+    if sms and intent == Intent.OTHER and geo is not None:
+        # "ya se fueron?" then "atlantic y florence": the place of their question, no sighting.
+        placed = place_aside(session, inbound, geo, followup_min=settings.followup_minutes)
+        if placed is not None:
+            return f"aside:{placed.flag}{_show_aside(session, placed, settings)}", decisions
     outcome = receive(
         session,
         inbound,
@@ -153,11 +166,13 @@ def _report(
         addition_min=settings.dedup_window_min,
         channel=inbound.channel,
         # A photo is a sign of a sighting too: people send the picture first, then say where.
+        # A question, a rumour or a past event starts none, place or photo or not.
         may_start=not sms
-        or geo is not None
-        or has_sighting_words(inbound.body)
-        or inbound.media_count > 0,
+        or intent == Intent.SIGHTING
+        or (intent == Intent.OTHER and (geo is not None or inbound.media_count > 0)),
     )
+    if outcome is None and intent in ASIDE and (intent != Intent.ASKS or geo is not None):
+        return _aside(session, inbound, geo, ASIDE[intent], settings, reply), decisions
     if outcome is None:  # no place, no word of agents, no report of theirs it continues
         line = settings.legal_aid_line.strip()
         reply("not_report_legal" if line else "not_report", line=line)
@@ -195,6 +210,52 @@ def _report(
             )
         )
     return f"report:incident:{incident.id}", decisions
+
+
+# What is kept aside, not made a report of a sighting, and the answer each gets.
+ASIDE = {
+    Intent.QUESTION: ReportFlag.QUESTION,
+    Intent.ASKS: ReportFlag.QUESTION,  # with a place only: else the help answer
+    Intent.RUMOUR: ReportFlag.RUMOUR,
+    Intent.PAST: ReportFlag.PAST,
+}
+ASIDE_REPLY = {
+    ReportFlag.QUESTION: "question_help",
+    ReportFlag.RUMOUR: "rumour_now_where",
+    ReportFlag.PAST: "past_recorded",
+}
+
+
+def _aside(
+    session: Session,
+    inbound: InboundMessage,
+    geo: GeoResult | None,
+    flag: ReportFlag,
+    settings: Settings,
+    reply: Callable[..., None],
+) -> str:
+    """Keep a question, rumour or past event for coordinators, with its answer; a question asked
+    at the place of an open incident is shown on it (never counted: ``attach_aside``)."""
+    report = keep_aside(
+        session, inbound, geo, flag=flag, language=detect(inbound.body), channel=inbound.channel
+    )
+    # A rumour was forwarded by someone who may read either language: both, short.
+    reply(ASIDE_REPLY[flag], bilingual=flag == ReportFlag.RUMOUR)
+    return f"aside:{flag}{_show_aside(session, report, settings)}"
+
+
+def _show_aside(session: Session, report: Report, settings: Settings) -> str:
+    """A placed question is shown on the open incident at its place, if any (":<id>" for the
+    outcome); a rumour or past event never is (it is not about what happens there now)."""
+    if report.flag != ReportFlag.QUESTION or report.lat is None:
+        return ""
+    incident = matching.match(
+        session, report, radius_m=settings.dedup_radius_m, window_min=settings.dedup_window_min
+    )
+    if incident is None:
+        return ""
+    matching.attach_aside(session, incident, report)
+    return f":{incident.id}"
 
 
 def _match(
