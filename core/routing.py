@@ -245,9 +245,14 @@ def _aside(
 
 
 def _show_aside(session: Session, report: Report, settings: Settings) -> str:
-    """A placed question is shown on the open incident at its place, if any (":<id>" for the
-    outcome); a rumour or past event never is (it is not about what happens there now)."""
-    if report.flag != ReportFlag.QUESTION or report.lat is None:
+    """A question placed at a corner or a street is shown on the open incident there, if any
+    (":<id>" for the outcome); one about a whole town is not about that incident, and a rumour or
+    past event never is (it is not about what happens there now)."""
+    if (
+        report.flag != ReportFlag.QUESTION
+        or report.precision_m is None
+        or report.precision_m > matching.SHARP_INCIDENT_M
+    ):
         return ""
     incident = matching.match(
         session, report, radius_m=settings.dedup_radius_m, window_min=settings.dedup_window_min
