@@ -74,22 +74,34 @@ def match(
 ) -> Incident | None:
     """The nearest open incident this located report belongs to, or None."""
     assert report.lat is not None and report.lon is not None, "only a located report matches"
-    since = now() - timedelta(minutes=window_min)
-    own = report.precision_m or 0
-    found = candidates(
+    return nearest_open(
         session,
         report.lat,
         report.lon,
-        reach_m(radius_m, own, SHARP_INCIDENT_M),
-        since,
-        coarse=False,
-    ) + candidates(
-        session, report.lat, report.lon, search_reach_m(radius_m, own), since, coarse=True
+        report.precision_m or 0,
+        radius_m=radius_m,
+        window_min=window_min,
     )
+
+
+def nearest_open(
+    session: Session,
+    lat: float,
+    lon: float,
+    precision_m: float,
+    *,
+    radius_m: float,
+    window_min: float,
+) -> Incident | None:
+    """The nearest open incident a report at (``lat``, ``lon``, ``precision_m``) would join."""
+    since = now() - timedelta(minutes=window_min)
+    found = candidates(
+        session, lat, lon, reach_m(radius_m, precision_m, SHARP_INCIDENT_M), since, coarse=False
+    ) + candidates(session, lat, lon, search_reach_m(radius_m, precision_m), since, coarse=True)
     best, best_distance = None, math.inf
-    for incident_id, lat, lon, precision in found:
-        distance = haversine_m(report.lat, report.lon, lat, lon)
-        if distance <= reach_m(radius_m, own, precision) and distance < best_distance:
+    for incident_id, i_lat, i_lon, i_precision in found:
+        distance = haversine_m(lat, lon, i_lat, i_lon)
+        if distance <= reach_m(radius_m, precision_m, i_precision) and distance < best_distance:
             best, best_distance = incident_id, distance
     return session.get(Incident, best) if best is not None else None
 

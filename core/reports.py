@@ -135,9 +135,9 @@ def keep_aside(
     channel: Channel = Channel.SMS,
 ) -> Report:
     """Store ``inbound`` as a report that is no sighting (``flag`` one of ``NOT_SIGHTING``: a
-    question, a past event, a rumour) so coordinators see it and can answer its sender; placed
-    when ``geo`` is given, part of no incident (``core.matching.attach_aside`` may show it on
-    one)."""
+    question, a past event, a rumour) so coordinators see it and can answer its sender, with the
+    place it names (``name_place``); part of no incident (``core.matching.attach_aside`` may show
+    it on one)."""
     assert flag in NOT_SIGHTING, "only what is no sighting is kept aside"
     report = Report(
         channel=channel,
@@ -145,18 +145,25 @@ def keep_aside(
         language=language,
         text=inbound.body.strip(),
         flag=flag,
+        status=ReportStatus.UNLOCATED,
         created_at=now(),
         updated_at=now(),
     )
     if geo is not None:
-        locate(report, geo)
-    else:
-        report.status = ReportStatus.UNLOCATED
+        name_place(report, geo)
     session.add(report)
     session.flush()
     inbound.report_id = report.id
     session.add(inbound)
     return report
+
+
+def name_place(report: Report, geo: GeoResult) -> None:
+    """The place a report kept aside is about, by name, ZIP and precision — never as
+    coordinates: a located report is one of its number's own places to the per-number limits
+    (``core.trust``), and what someone asked about or remembers is no place they reported."""
+    report.precision_m, report.geo_source, report.geo_kind = geo.precision_m, geo.source, geo.kind
+    report.matched, report.zip = geo.matched, geo.zip
 
 
 def kept_aside(flag: ReportFlag | None = None) -> SelectOfScalar[Report]:
@@ -180,11 +187,17 @@ def place_aside(
     if (
         latest is None
         or latest.flag not in NOT_SIGHTING
-        or latest.lat is not None
+        or latest.matched is not None
         or latest.updated_at < now() - timedelta(minutes=followup_min)
     ):
         return None
-    return _extend(session, latest, inbound, geo, answering=True)
+    latest.text = f"{latest.text}\n{inbound.body.strip()}".strip()
+    latest.updated_at = now()
+    name_place(latest, geo)
+    session.add(latest)
+    inbound.report_id = latest.id
+    session.add(inbound)
+    return latest
 
 
 def _extend(

@@ -45,6 +45,7 @@ from core.keywords import (
     zip_in,
 )
 from core.language import detect
+from core.matching import SHARP_INCIDENT_M
 from core.models import InboundMessage, Incident, Report, Subscriber
 from core.phones import PhoneVault
 from core.reports import keep_aside, place_aside, receive
@@ -156,7 +157,7 @@ def _report(
         # "ya se fueron?" then "atlantic y florence": the place of their question, no sighting.
         placed = place_aside(session, inbound, geo, followup_min=settings.followup_minutes)
         if placed is not None:
-            return f"aside:{placed.flag}{_show_aside(session, placed, settings)}", decisions
+            return f"aside:{placed.flag}{_show_aside(session, placed, geo, settings)}", decisions
     outcome = receive(
         session,
         inbound,
@@ -241,21 +242,23 @@ def _aside(
     )
     # A rumour was forwarded by someone who may read either language: both, short.
     reply(ASIDE_REPLY[flag], bilingual=flag == ReportFlag.RUMOUR)
-    return f"aside:{flag}{_show_aside(session, report, settings)}"
+    return f"aside:{flag}{_show_aside(session, report, geo, settings)}"
 
 
-def _show_aside(session: Session, report: Report, settings: Settings) -> str:
+def _show_aside(session: Session, report: Report, geo: GeoResult | None, settings: Settings) -> str:
     """A question placed at a corner or a street is shown on the open incident there, if any
     (":<id>" for the outcome); one about a whole town is not about that incident, and a rumour or
     past event never is (it is not about what happens there now)."""
-    if (
-        report.flag != ReportFlag.QUESTION
-        or report.precision_m is None
-        or report.precision_m > matching.SHARP_INCIDENT_M
-    ):
+    if report.flag != ReportFlag.QUESTION or geo is None or geo.precision_m > SHARP_INCIDENT_M:
         return ""
-    incident = matching.match(
-        session, report, radius_m=settings.dedup_radius_m, window_min=settings.dedup_window_min
+    # The question keeps no coordinates (``name_place``): its place is matched, not stored.
+    incident = matching.nearest_open(
+        session,
+        geo.lat,
+        geo.lon,
+        geo.precision_m,
+        radius_m=settings.dedup_radius_m,
+        window_min=settings.dedup_window_min,
     )
     if incident is None:
         return ""

@@ -75,7 +75,8 @@ def test_past_events_and_rumours_are_listed_for_coordinators(api, twilio_post, w
     _text(twilio_post, work, RESIDENTS[2], "hay migra en la Pacific y Florence?")
     past = api.get("/api/v1/reports", params={"flag": "past"}).json()["items"]
     assert [(r["flag"], r["incident_id"]) for r in past] == [("past", None)]
-    assert past[0]["lat"] is not None  # placed: documentation of where it happened
+    # Where it happened, by name: documentation, never one of the number's own places.
+    assert past[0]["matched"] == "Gage / Miles" and past[0]["lat"] is None
     every = api.get("/api/v1/reports").json()["items"]
     assert sorted(r["flag"] for r in every) == ["past", "question", "rumour"]
     assert api.get("/api/v1/reports", params={"flag": "limited"}).status_code == 422
@@ -115,7 +116,7 @@ def test_a_question_then_its_place_is_still_a_question(api, twilio_post, work, d
     (incident,) = _incidents(api)
     assert incident["reporter_count"] == 1
     (question,) = _reports(db, ReportFlag.QUESTION)
-    assert question.incident_id == incident["id"] and question.lat is not None
+    assert question.incident_id == incident["id"] and question.matched is not None
     assert "pacific y florence" in question.text
     assert len(_replies_to(api, RESIDENTS[1])) == 1  # one answer to the question, none to the place
 
@@ -168,3 +169,15 @@ def test_a_sighting_with_a_question_mark_is_a_sighting(api, twilio_post, work, r
     (incident,) = _incidents(api)
     assert incident["status"] == "reported"
     assert len(_alerts(api)) == 1
+
+
+def test_what_a_number_asked_or_remembered_elsewhere_never_holds_its_sighting(
+    api, twilio_post, work, responder
+):
+    """A question about one corner and a past event at another are not places this number
+    reported: its real sighting far from both alerts as anyone's would."""
+    _text(twilio_post, work, RESIDENTS[0], "¿hay migra en la Atlantic y Imperial?")
+    _text(twilio_post, work, RESIDENTS[0], "ayer se llevaron a dos en la Otis y Tweedy")
+    _text(twilio_post, work, RESIDENTS[0], "ICE en la Pacific y Florence, 3 camionetas")
+    (incident,) = _incidents(api)
+    assert incident["status"] == "reported" and len(_alerts(api)) == 1
