@@ -58,7 +58,7 @@ _SIGHTING = re.compile(
 
 # Openers of a question about raids: the clause asks, even without a question mark.
 QUESTION_OPENERS = (
-    r"(?:ALGUIEN|ALGUIN|ALGIEN) (?:SABE|SAVE|SABRA|VIO|HA VISTO|A VISTO|SABE SI|TIENE)",
+    r"(?:ALGUIEN|ALGUIN|ALGIEN|ALGUEIN|ALGUNO|ALGN) (?:SABE|SAVE|SABRA|VIO|HA VISTO|A VISTO|TIENE)",
     r"SABE(?:N|S)? (?:ALGUIEN|SI|ALGO|DONDE)",
     r"HAN VISTO",
     r"HAY ALGUIEN QUE SEPA",
@@ -96,7 +96,7 @@ _RIGHTS = _starts(*RIGHTS_OPENERS)
 
 # A plea after a sighting: the question it ends with does not make the sighting a question.
 HELP_PLEAS = (
-    r"(?:ALGUIEN|ALGUIN) (?:PUEDE|PODRIA|QUE PUEDA|VIENE|VENGA|AYUDE)",
+    r"(?:ALGUIEN|ALGUIN|ALGIEN|ALGUEIN) (?:PUEDE|PODRIA|QUE PUEDA|VIENE|VENGA|AYUDE)",
     r"(?:PUEDEN|PUEDE|PODRIAN) (?:VENIR|IR|MANDAR|ENVIAR|AYUDAR)",
     r"MANDEN|ENVIEN|VENGAN|AYUDA|AYUDEN|AUXILIO|QUE HAGO|QUE HACEMOS",
     r"(?:CAN|COULD) (?:SOMEONE|SOMEBODY|ANYONE|ANYBODY|YOU) (?:COME|GO|SEND|HELP|CHECK)",
@@ -130,6 +130,7 @@ _WITNESS = _words(*WITNESS)
 # Free-worded sign-up ("me quiero inscribir, soy de Bell Gardens", "how do I join?").
 JOIN_PHRASES = (
     r"(?:ME )?QUIERO (?:INSCRIB\w*|UNIR\w*|REGISTRAR\w*|SUSCRIB\w*|ANOTAR\w*|ESTAR EN)",
+    r"(?:SER|FORMAR) PARTE DE (?:LA RED|LAS ALERTAS|AVISA)",
     r"INSCRIBIRME|INSCRIBIRNOS|UNIRME|REGISTRARME|SUSCRIBIRME|SUBSCRIBIRME|ANOTARME",
     r"COMO ME (?:UNO|INSCRIBO|REGISTRO|SUSCRIBO|ANOTO)",
     r"(?:AGREGUENME|AGREGAME|ANOTENME|ANOTAME|APUNTENME|INSCRIBANME)",
@@ -166,6 +167,16 @@ PRESENT = (
     r"PASANDO",
     r"\d+ ?(?:MIN|MINS|MINUTOS|MINUTES)",
     r"(?:UNOS|FEW) (?:MIN|MINUTOS|MINUTES)",
+    # Going on since then, or back again: "desde ayer", "otra vez como la semana pasada".
+    r"DESDE",
+    r"SINCE",
+    r"OTRA VEZ",
+    r"DE NUEVO",
+    r"AGAIN",
+    r"VOLVI\w*",
+    r"REGRESARON",
+    r"CAME BACK",
+    r"(?:ARE|IS|RE) BACK",
 )
 _PRESENT = _words(*PRESENT)
 
@@ -203,8 +214,6 @@ FUTURE = (
     r"(?<!ESTA )(?<!LA )MANANA",
     r"PASADO MANANA",
     r"TOMORROW",
-    rf"(?:EL|ESTE|EL PROXIMO|PROXIMO) {_DAYS_ES}(?! PASADO)",
-    rf"(?:ON|THIS|NEXT|COMING) {_DAYS_EN}",
     r"(?:LA )?PROXIMA SEMANA",
     r"(?:ESTE|EL) FIN DE SEMANA(?! PASADO)",
     r"NEXT WEEK",
@@ -217,6 +226,37 @@ FUTURE = (
     r"(?:ARE |IS )?PLANNING",
 )
 _FUTURE = _words(*FUTURE)
+# A weekday alone says neither way: "van a hacer redadas el lunes", "el lunes se llevaron a dos".
+# With a verb of the past it is a past day, else one to come.
+WEEKDAYS = (
+    rf"(?:EL|ESTE|EL PROXIMO|PROXIMO) {_DAYS_ES}(?! PASADO)",
+    rf"(?:ON|THIS|NEXT|COMING) {_DAYS_EN}",
+)
+_WEEKDAY = _words(*WEEKDAYS)
+PAST_VERBS = (
+    r"SE LLEVARON",
+    r"SE LLEVO",
+    r"DETUVIERON",
+    r"AGARRARON",
+    r"ARRESTARON",
+    r"ESTUVIERON",
+    r"ESTUVO",
+    r"ESTABAN?",
+    r"VINIERON",
+    r"LLEGARON",
+    r"HUBO",
+    r"FUE",
+    r"FUERON",
+    r"TOOK",
+    r"WAS",
+    r"WERE",
+    r"CAME",
+    r"ARRESTED",
+    r"DETAINED",
+    r"GRABBED",
+    r"RAIDED",
+)
+_PAST_VERB = _words(*PAST_VERBS)
 
 # "All the schools", "every Home Depot", "en todas partes": not a place anyone is standing at.
 _EVERY = r"(?:TODAS LAS|TODOS LOS|TODAS|TODOS|EVERY|ALL THE|ALL|CADA)"
@@ -283,6 +323,32 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.upper()).split())
 
 
+# Words before what a clause says ("hola, alguien sabe…", "hey is ICE in Bell"): left off, so
+# an opener is read where it stands.
+GREETINGS = (
+    r"HOLA",
+    r"OLA",
+    r"BUENAS(?: TARDES| NOCHES)?",
+    r"BUENOS DIAS",
+    r"OYE",
+    r"OIGAN",
+    r"DISCULPEN?",
+    r"PERDON",
+    r"POR FAVOR",
+    r"PORFA",
+    r"URGENTE",
+    r"HI",
+    r"HEY",
+    r"HELLO",
+    r"GOOD (?:MORNING|AFTERNOON|EVENING)",
+    r"EXCUSE ME",
+    r"PLEASE",
+    r"PLS",
+    r"SORRY",
+    r"Q",
+)
+_GREETING = re.compile(r"^(?:(?:" + "|".join(GREETINGS) + r")\b ?)+")
+
 _SENTENCE = re.compile(r"([.!?¿¡:;\n]+)")
 
 
@@ -308,7 +374,7 @@ def _split(sentence: str, *, asks: bool) -> Iterable[_Clause]:
     # A question's commas do not end it ("hay migra en Bell, en la Gage?").
     pieces = [sentence.replace(",", " ")] if asks else sentence.split(",")
     for piece in pieces:
-        if text := fold(piece):
+        if text := _GREETING.sub("", fold(piece)):
             yield _Clause(text, asks)
 
 
@@ -336,8 +402,11 @@ def classify(body: str) -> Intent:
     present = _PRESENT.search(text) is not None
     witness = _WITNESS.search(text) is not None
     everywhere = _EVERYWHERE.search(text) is not None and not witness
-    rumour = everywhere or (_FUTURE.search(text) is not None and not present)
-    past = _PAST.search(text) is not None and not present
+    weekday = _WEEKDAY.search(text) is not None
+    past_day = weekday and _FUTURE.search(text) is None and _PAST_VERB.search(text) is not None
+    future = _FUTURE.search(text) is not None or (weekday and not past_day)
+    rumour = everywhere or (future and not present)
+    past = (_PAST.search(text) is not None or past_day) and not present
     if sighting:
         if rumour:
             return Intent.RUMOUR

@@ -181,3 +181,13 @@ def test_what_a_number_asked_or_remembered_elsewhere_never_holds_its_sighting(
     _text(twilio_post, work, RESIDENTS[0], "ICE en la Pacific y Florence, 3 camionetas")
     (incident,) = _incidents(api)
     assert incident["status"] == "reported" and len(_alerts(api)) == 1
+
+
+def test_a_sign_up_asked_in_english_is_answered_in_english(api, twilio_post, work, db):
+    api.post("/api/v1/zones", json={"name": "HP", "zips": ["90255"]})
+    _text(twilio_post, work, RESIDENTS[0], "hi, how do I sign up for the alerts?")
+    _text(twilio_post, work, RESIDENTS[0], "90255")
+    assert _replies_to(api, RESIDENTS[0])[0] == render("join_ask_zip", "en")
+    with Session(db) as session:
+        (subscriber,) = session.exec(select(Subscriber))
+        assert subscriber.language == "en" and subscriber.status == "pending"

@@ -41,6 +41,15 @@ SIGHTINGS = [
     "migra en bell gardens en la florence, ayuda",
     "inmigracion en la Santa Fe y Florence",
     "Hay ICE en el Superior de la Atlantic, estan deteniendo gente",
+    "ICE en el Home Depot de la Slauson ahorita!!! vengan",
+    "migra aqui en la tienda de la pacific, que hago?",
+    "Is that ICE? 3 black vans with agents at Florence & Compton",
+    "son de ICE? estan deteniendo a un señor en la Gage",
+    "la migra se llevo a mi esposo hace rato en la Atlantic",
+    # Going on since then, or back again: not a past event.
+    "hay migra en la Pacific desde ayer",
+    "otra vez la migra en la Pacific como la semana pasada",
+    "ICE came back to Atlantic like last week",
 ]
 
 QUESTIONS = [
@@ -66,6 +75,12 @@ QUESTIONS = [
     "ICE en Cudahy??",
     "hay ice en la Atlantic y Florence, en el Superior?",
     "quisiera saber si hay migra en la Slauson",
+    "Alguien save si ay migra en la pacific",
+    "alguein sabe si hay migra en bell",
+    "Hey is ICE in South Gate",
+    "hola, alguien sabe si hay redadas hoy",
+    "hay migra hoy en HP??",
+    "Anybody seen ICE around Bell today",
 ]
 
 RIGHTS = [
@@ -91,6 +106,8 @@ JOINS = [
     "sign me up for the ICE alerts 90280",
     "add me to the raid alerts please",
     "hi I would like to get alerts",
+    "Como puedo recibir las alertas?",
+    "quiero ser parte de la red de alertas",
 ]
 
 RUMOURS = [
@@ -106,6 +123,8 @@ RUMOURS = [
     "next week ICE will be at all the schools in Bell",
     "dicen que la proxima semana van a haber redadas en toda la ciudad",
     "ICE checkpoints all over LA this weekend, pass it on",
+    "van a hacer redadas el domingo en el swap meet",
+    "URGENTE: ICE va a estar en las escuelas de Bell el lunes",
 ]
 
 PAST = [
@@ -121,10 +140,21 @@ PAST = [
     "el lunes pasado se llevaron a dos en la Atlantic",
     "last Monday ICE arrested people at the swap meet",
     "el otro dia andaba la migra por la Firestone",
+    "el domingo se llevaron a dos en la Atlantic",
+    "my dad was taken by ICE last month",
 ]
 
-OTHERS = ["hola", "gracias", "en la Compton y Florence", "Pacific y Gage", "90255", "ok"]
-ASKS = ["hello?", "esta tranquilo en South Gate?", "que paso en la Pacific y Gage?", "hola?"]
+OTHERS = [
+    "hola",
+    "Hola!",
+    "buenos dias",
+    "gracias",
+    "en la Compton y Florence",
+    "Pacific y Gage",
+    "90255",
+    "ok",
+]
+ASKS = ["esta tranquilo en South Gate?", "que paso en la Pacific y Gage?", "y en Bell?"]
 
 
 @pytest.mark.parametrize("body", SIGHTINGS)
