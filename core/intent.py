@@ -27,7 +27,7 @@ from core.keywords import SIGHTING_WORDS
 class Intent(StrEnum):
     SIGHTING = "sighting"  # agents seen now: a report
     QUESTION = "question"  # "¿hay migra en South Gate?": asks, saw nothing
-    ASKS = "asks"  # a question naming no agents ("hello?", "esta tranquilo en Bell?")
+    ASKS = "asks"  # a question naming no agents ("esta tranquilo en Bell?"): a question if placed
     RIGHTS = "rights"  # "¿que hago si la migra toca?": the help answer
     JOIN = "join"  # "me quiero inscribir": sign-up in free words
     RUMOUR = "rumour"  # "van a hacer redadas en todas las escuelas el lunes"
