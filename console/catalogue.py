@@ -118,6 +118,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Questions, rumours and past events of the last 7 days: kept to document and answer; they open no incident and alert nobody.",
     },
     "inbox.asides_empty": {"es": "Ninguno.", "en": "None."},
+    "inbox.is_sighting": {
+        "es": "Si en realidad es un avistamiento de ahora, ubiquelo o unalo a un incidente: contara como reporte.",
+        "en": "If it is a sighting happening now after all, place it or attach it to an incident: it will count as a report.",
+    },
     "flag.question": {"es": "pregunta", "en": "question"},
     "flag.past": {"es": "hecho pasado", "en": "past event"},
     "flag.rumour": {"es": "rumor", "en": "rumour"},

@@ -384,6 +384,17 @@ def _is_question(clause: _Clause) -> bool:
     )
 
 
+# Saying it is happening, in answer to our "is it happening now? where?": "si, en la Gage".
+AFFIRM = (r"SI", r"YES", r"YEAH", r"YEP", r"CLARO", r"ASI ES", r"ESTAN", r"THEY RE", r"THEY ARE")
+_AFFIRM = _words(*AFFIRM)
+
+
+def affirms(body: str) -> bool:
+    """The text says yes, now or here ("si, en la Gage", "ahorita en la Pacific", "here")."""
+    text = fold(body)
+    return any(p.search(text) for p in (_AFFIRM, _PRESENT, _WITNESS))
+
+
 def classify(body: str) -> Intent:
     """What ``body`` is (see the module's docstring). Pure: no database, no place lookup."""
     clauses = list(_clauses(body))

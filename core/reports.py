@@ -176,9 +176,10 @@ def kept_aside(flag: ReportFlag | None = None) -> SelectOfScalar[Report]:
 def place_aside(
     session: Session, inbound: InboundMessage, geo: GeoResult, *, followup_min: float
 ) -> Report | None:
-    """When the sender's latest report is a question, rumour or past event kept aside without a
-    place within ``followup_min``, ``inbound`` (a place alone) is where it was about: the report
-    takes the text and the place, and stays what it was. Else None, and nothing changes."""
+    """When the sender's latest report is a question or past event kept aside without a place
+    within ``followup_min``, ``inbound`` (a place alone) is where it was about: the report takes
+    the text and the place, and stays what it was. Else None, and nothing changes. (A rumour was
+    asked "is it happening now? where?": a place after it is a sighting's.)"""
     latest = session.exec(
         select(Report)
         .where(Report.reporter_hash == inbound.from_hash)
@@ -186,7 +187,7 @@ def place_aside(
     ).first()
     if (
         latest is None
-        or latest.flag not in NOT_SIGHTING
+        or latest.flag not in (ReportFlag.QUESTION, ReportFlag.PAST)
         or latest.matched is not None
         or latest.updated_at < now() - timedelta(minutes=followup_min)
     ):

@@ -36,7 +36,7 @@ from core.enums import (
     SubscriberStatus,
 )
 from core.geo import GeoResult
-from core.intent import Intent, classify
+from core.intent import Intent, affirms, classify
 from core.keywords import (
     Command,
     parse_join,
@@ -153,8 +153,9 @@ def _report(
         if sms:
             decisions.text(template, language, dedupe_key=key, to_e164=sender, **params)
 
-    if sms and intent == Intent.OTHER and geo is not None:
+    if sms and intent == Intent.OTHER and geo is not None and not affirms(inbound.body):
         # "ya se fueron?" then "atlantic y florence": the place of their question, no sighting.
+        # A yes or a now ("si, en la Gage") answers our "is it happening now?": a report.
         placed = place_aside(session, inbound, geo, followup_min=settings.followup_minutes)
         if placed is not None:
             return f"aside:{placed.flag}{_show_aside(session, placed, geo, settings)}", decisions

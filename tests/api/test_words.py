@@ -191,3 +191,24 @@ def test_a_sign_up_asked_in_english_is_answered_in_english(api, twilio_post, wor
     with Session(db) as session:
         (subscriber,) = session.exec(select(Subscriber))
         assert subscriber.language == "en" and subscriber.status == "pending"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("reenvia esto: van a hacer redadas en todas las escuelas el lunes", "Pacific y Florence"),
+        ("alguien sabe si hay migra?", "si, en la Pacific y Florence"),
+        ("la semana pasada se llevaron a dos", "ahorita en la Pacific y Florence"),
+    ],
+)
+def test_an_answer_that_it_is_happening_now_is_a_sighting(
+    api, twilio_post, work, db, responder, first, then
+):
+    """Asked "is it happening now? where?" after a rumour, or told to text what and where, the
+    place they answer with (or a yes, a now) is a sighting of theirs, not the rumour's place."""
+    _text(twilio_post, work, RESIDENTS[0], first)
+    _text(twilio_post, work, RESIDENTS[0], then)
+    (incident,) = _incidents(api)
+    assert incident["reporter_count"] == 1 and len(_alerts(api)) == 1
+    (aside,) = [r for r in _reports(db) if r.flag is not None]
+    assert aside.incident_id is None and aside.matched is None

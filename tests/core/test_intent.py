@@ -4,7 +4,7 @@ look like questions are the longest list."""
 
 import pytest
 
-from core.intent import Intent, classify
+from core.intent import Intent, affirms, classify
 
 SIGHTINGS = [
     "¡¡hay migra en el Home Depot de Cudahy!! ¿alguien puede ir?",
@@ -200,3 +200,19 @@ def test_a_question_that_names_no_agents(body):
 def test_this_morning_is_not_tomorrow():
     assert classify("esta manana la migra se llevo a dos en la Pacific") == Intent.SIGHTING
     assert classify("manana la migra va a estar en la Pacific") == Intent.RUMOUR
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("si, en la Pacific y Florence", True),
+        ("yes at Gage and Miles", True),
+        ("ahorita en la Atlantic", True),
+        ("aqui en la Gage", True),
+        ("Pacific y Florence", False),
+        ("atlantic y florence", False),
+        ("en la gasolinera de la Slauson", False),
+    ],
+)
+def test_an_answer_that_says_it_is_happening(body, says):
+    assert affirms(body) is says
