@@ -104,6 +104,8 @@ def route(
     # A responder's free words are notes or their own sightings; anyone else's are read for
     # what they are (a question, a sign-up in their own words, a rumour, a past event).
     intent = Intent.SIGHTING if responding else classify(inbound.body)
+    if inbound.media_count > 0 and intent in (Intent.QUESTION, Intent.ASKS):
+        intent = Intent.SIGHTING  # "¿es la migra?" with their own photo: they are there
     if join is None and intent == Intent.JOIN:
         join = Command("join", zip_code=zip_in(inbound.body), language=detect(inbound.body))
     flag = None
