@@ -179,3 +179,11 @@ def zip_in(body: str) -> str | None:
 def is_negative(body: str) -> bool:
     """A responder's "no hay nada" / "nothing here" / "no veo a nadie de ICE"."""
     return _NEGATIVE.search(fold(body)) is not None
+
+
+def has_sighting_words(body: str) -> bool:
+    """The text tells of agents about now ("hay migra", "ICE here", "se llevaron a 2"): not a
+    question, a sign-up, a rumour or a past event (``core.intent.classify``)."""
+    from core.intent import Intent, classify  # core.intent reads this module's word list
+
+    return classify(body) == Intent.SIGHTING
