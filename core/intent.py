@@ -115,6 +115,11 @@ def _is_question(clause: _Clause) -> bool:
     )
 
 
+def _exclaimed(clause: _Clause, after: list[_Clause]) -> bool:
+    """ "ICE?? en la Pacific y Gage ahorita!!": a word or two of alarm asked, then said outright."""
+    return len(clause.text.split()) <= 2 and any(not c.asks for c in after)
+
+
 def affirms(body: str) -> bool:
     """The text says yes, now or here ("si, en la Gage", "ahorita en la Pacific", "here")."""
     text = fold(body)
@@ -126,15 +131,16 @@ def classify(body: str) -> Intent:
     clauses = list(_clauses(body))
     text = " ".join(c.text for c in clauses)
     sighting = asked = asks = rights = join = False
-    for clause in clauses:
+    for n, clause in enumerate(clauses):
+        agents = _SIGHTING.search(clause.text) is not None
         if _JOIN.search(clause.text):
             join = True
         elif _RIGHTS.match(clause.text) and not _WITNESS.search(clause.text):
             rights = True
-        elif _is_question(clause):
-            asked = asked or _SIGHTING.search(clause.text) is not None
+        elif _is_question(clause) and not (agents and _exclaimed(clause, clauses[n + 1 :])):
+            asked = asked or agents
             asks = True
-        elif _SIGHTING.search(clause.text):
+        elif agents:
             sighting = True
     present = _PRESENT.search(text) is not None
     witness = _WITNESS.search(text) is not None
@@ -142,7 +148,7 @@ def classify(body: str) -> Intent:
     weekday = _WEEKDAY.search(text) is not None
     past_day = weekday and _FUTURE.search(text) is None and _PAST_VERB.search(text) is not None
     future = _FUTURE.search(text) is not None or (weekday and not past_day)
-    rumour = everywhere or (future and not present)
+    rumour = everywhere or (future and not present and not witness)
     past = (_PAST.search(text) is not None or past_day) and not present
     if sighting:
         if rumour:

@@ -18,6 +18,16 @@ SIGHTING_EXTRA = (
     "AGARRARON",
     "GRABBED",
     "PICKED UP",
+    # What is being done, seen: "sacando gente de las casas", "grabbing people".
+    "SACANDO",
+    "LLEVANDO",
+    "GRABBING",
+    "PICKING UP",
+    "ROUNDING UP",
+    "PERSIGUI",
+    "CHASING",
+    "ESPOSAD",
+    "HANDCUFF",
 )
 
 # Openers of a question about raids: the clause asks, even without a question mark.
@@ -69,6 +79,10 @@ HELP_PLEAS = (
 
 # A witness's own eyes or place: a clause with one is a sighting even asked as a question.
 WITNESS = (
+    # "is this ICE?", "¿son estos de la migra?": asked of what they are looking at.
+    r"(?:IS|ARE) (?:THIS|THESE|THOSE|THAT)(?! (?:MORNING|WEEK|AFTERNOON|EVENING|TRUE))",
+    r"(?:ES|SON|SERA|SERAN) (?:ESTO|ESTOS|ESTAS|ESOS|ESAS|ESO)",
+    r"(?:ESTOS|ESTAS|ESOS|ESAS) (?:SON|SERAN)",
     r"AQUI",
     r"ACA",
     r"HERE",
@@ -175,7 +189,8 @@ FUTURE = (
     r"(?:ESTE|EL) FIN DE SEMANA(?! PASADO)",
     r"NEXT WEEK",
     r"THIS WEEKEND",
-    r"VAN? (?:A )?(?:HACER|ESTAR|VENIR|LLEGAR|HABER|EMPEZAR|CAER|ENTRAR|SALIR|PONER|REDAD\w*)",
+    # Not "va a entrar", "se lo van a llevar": agents about to act where they are.
+    r"VAN? (?:A )?(?:HACER|ESTAR|VENIR|LLEGAR|HABER|EMPEZAR|CAER|REDAD\w*)",
     r"HABRA|HABRAN|ESTARAN|VENDRAN|LLEGARAN|HARAN",
     r"PLANEAN|PIENSAN (?:HACER|IR|VENIR)",
     r"WILL (?:BE|RAID|COME|HIT|START)",

@@ -50,6 +50,16 @@ SIGHTINGS = [
     "hay migra en la Pacific desde ayer",
     "otra vez la migra en la Pacific como la semana pasada",
     "ICE came back to Atlantic like last week",
+    "ICE?? en la Pacific y Gage ahorita!!",
+    "migra? en la Florence y Compton, 3 camionetas",
+    "is this ICE? black SUVs with tinted windows on Pacific",
+    "¿son estos de la migra? afuera de la tienda en la Gage",
+    "Alguien sabe si es migra? estan en la Pacific y Gage sacando gente de las casas",
+    "are they still at Florence and Pacific? they were taking people 10 min ago",
+    "la migra va a entrar a la casa de mi vecina en la Gage",
+    "la migra esta aqui afuera en la Gage, van a entrar",
+    "la migra se llevo a mi hijo hoy en la mañana en la Gage",
+    "hace 1 hora se llevaron a dos en la Atlantic",
 ]
 
 QUESTIONS = [
