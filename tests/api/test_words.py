@@ -212,3 +212,21 @@ def test_an_answer_that_it_is_happening_now_is_a_sighting(
     assert incident["reporter_count"] == 1 and len(_alerts(api)) == 1
     (aside,) = [r for r in _reports(db) if r.flag is not None]
     assert aside.incident_id is None and aside.matched is None
+
+
+def test_a_subscriber_who_only_asked_is_told_when_it_is_confirmed(
+    api, twilio_post, work, everywhere, responder
+):
+    """Asking about a raid does not make someone its reporter: a community subscriber who asked
+    hears of the confirmed raid like their neighbours."""
+    _add(api, everywhere, RESIDENTS[5], roles=("community",))
+    _text(twilio_post, work, RESIDENTS[0], "ICE en la Pacific y Florence")
+    _text(twilio_post, work, RESIDENTS[5], "¿hay migra en la Pacific y Florence?")
+    for sender, body in [
+        (RESIDENTS[1], "migra en Pacific y Florence, agarrando gente"),
+        (RESIDENTS[2], "ICE at Pacific & Florence, masked agents"),
+    ]:
+        _text(twilio_post, work, sender, body)
+    assert _incidents(api)[0]["status"] == "confirmed"
+    told = [m for m in _alerts(api) if m["to"].endswith(RESIDENTS[5][-4:])]
+    assert len(told) == 1 and "CONFIRMADO" in told[0]["body"]
