@@ -198,6 +198,10 @@ class ReportOut(BaseModel):
     matched: MaskedText | None
     zip: str | None
     recording_url: str | None
+    # Why it corroborates nothing: limited, held, responder; or no sighting at all — question,
+    # past (documentation of a past incident), rumour — shown, never alerting.
+    flag: str | None = None
+    incident_id: int | None = None
     created_at: datetime
     media: list[MediaOut] = []
 

@@ -116,6 +116,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "answer.clear": {"es": "todo despejado", "en": "all clear"},
     # inbox
     "inbox.title": {"es": "Reportes por ubicar", "en": "Reports to place"},
+    "inbox.asides": {"es": "No son avistamientos", "en": "Not sightings"},
+    "inbox.asides_hint": {
+        "es": "Preguntas, rumores y hechos pasados de los ultimos 7 dias: guardados para documentar y responder; no abren incidentes ni alertan a nadie.",
+        "en": "Questions, rumours and past events of the last 7 days: kept to document and answer; they open no incident and alert nobody.",
+    },
+    "inbox.asides_empty": {"es": "Ninguno.", "en": "None."},
+    "inbox.is_sighting": {
+        "es": "Si en realidad es un avistamiento de ahora, ubiquelo o unalo a un incidente: contara como reporte.",
+        "en": "If it is a sighting happening now after all, place it or attach it to an incident: it will count as a report.",
+    },
+    "flag.question": {"es": "pregunta", "en": "question"},
+    "flag.past": {"es": "hecho pasado", "en": "past event"},
+    "flag.rumour": {"es": "rumor", "en": "rumour"},
+    "flag.not_counted": {
+        "es": "no cuenta como reporte ni confirma",
+        "en": "not counted as a report, never confirms",
+    },
     "inbox.empty": {"es": "Nada por ubicar.", "en": "Nothing to place."},
     "inbox.place_text": {
         "es": "Lugar (esquina, dirección, ZIP)",
@@ -376,6 +393,7 @@ ERRORS: dict[str, str] = {
     "every report to split out must belong to this incident": "todos los reportes a separar deben ser de este incidente",
     "at least one report must stay in the incident": "al menos un reporte debe quedarse en el incidente",
     "only located reports can make an incident": "solo los reportes con lugar pueden formar un incidente",
+    "a question, rumour or past event makes no incident": "una pregunta, un rumor o un hecho pasado no forma un incidente",
     "reports: check the reports to split out": "reportes: marque los reportes a separar",
     "note: must not be empty": "nota: no puede estar vacía",
     # the inbox

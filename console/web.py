@@ -24,7 +24,7 @@ from console.deps import VaultDep as VaultDep
 from console.deps import app_settings
 from console.deps import get_or_404 as get_or_404
 from core import users
-from core.enums import AccessRole
+from core.enums import NOT_SIGHTING, AccessRole
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "avisa_console"
@@ -49,6 +49,8 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Flags of reports that are no sighting: shown marked, never offered to split or place.
+templates.globals["not_sighting"] = [str(flag) for flag in NOT_SIGHTING]
 
 
 class NotSignedIn(Exception):

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from core import drills
 from core.clock import now
-from core.enums import RESPONDING_ROLES, SubscriberRole, SubscriberStatus
+from core.enums import NOT_SIGHTING, RESPONDING_ROLES, SubscriberRole, SubscriberStatus
 from core.models import (
     Acknowledgement,
     Alert,
@@ -114,8 +114,12 @@ def recipients(
     else:
         role = "legal_aid" if alert.audience == "legal_aid" else "responder"
         candidates = active_in_zones(session, zone_ids_for(session, incident), role)
+    # Who reported it knows; who only asked about it (a question shown on it) is told like anyone.
+    sighting = or_(col(Report.flag).is_(None), col(Report.flag).not_in(NOT_SIGHTING))
     reporters = set(
-        session.exec(select(Report.reporter_hash).where(Report.incident_id == incident.id))
+        session.exec(
+            select(Report.reporter_hash).where(Report.incident_id == incident.id, sighting)
+        )
     )
     recent = (
         set() if alert.reason in STATUS_CHANGES else _recently_texted(session, incident, quiet_min)

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, or_, select
 from core import broadcasts as broadcasting
 from core import media
 from core.clock import now
-from core.enums import OPEN_INCIDENT, ReportStatus
+from core.enums import NOT_SIGHTING, OPEN_INCIDENT, ReportStatus
 from core.geo import zip_centroid
 from core.models import (
     Acknowledgement,
@@ -34,6 +34,7 @@ from core.phones import PhoneVault, mask
 # A report placed no better than this (a ZIP centroid, a city) is worth a coordinator's look.
 UNCERTAIN_M = 1000.0
 INBOX_HOURS = 24  # roughly placed reports stay in the inbox this long
+ASIDE_DAYS = 7  # questions, rumours, past events: a week is enough to document or answer them
 ON_MY_WAY = "on_my_way"
 
 
@@ -156,11 +157,13 @@ def incident_view(session: Session, incident: Incident) -> IncidentView:
 
 
 def inbox(session: Session, *, limit: int = 100) -> list[Report]:
-    """Reports a coordinator should place: none found, still asked, or only roughly placed."""
+    """Reports a coordinator should place: none found, still asked, or only roughly placed.
+    Questions, rumours and past events are never placed into an incident (``asides``)."""
     return list(
         session.exec(
             select(Report)
             .where(
+                or_(col(Report.flag).is_(None), col(Report.flag).not_in(NOT_SIGHTING)),
                 or_(
                     col(Report.status).in_(
                         [ReportStatus.AWAITING_LOCATION, ReportStatus.UNLOCATED]
@@ -168,8 +171,22 @@ def inbox(session: Session, *, limit: int = 100) -> list[Report]:
                     (col(Report.status) == ReportStatus.LOCATED)
                     & (col(Report.precision_m) >= UNCERTAIN_M)
                     & (col(Report.updated_at) >= now() - timedelta(hours=INBOX_HOURS)),
-                )
+                ),
             )
+            .order_by(col(Report.updated_at).desc())
+            .limit(limit)
+        )
+    )
+
+
+def asides(session: Session, *, days: int = ASIDE_DAYS, limit: int = 100) -> list[Report]:
+    """What residents sent that is no sighting, newest first: questions (on the open incident at
+    their place, if any), past events to document, rumours. Shown, never alerting."""
+    return list(
+        session.exec(
+            select(Report)
+            .where(col(Report.flag).in_(NOT_SIGHTING))
+            .where(col(Report.updated_at) >= now() - timedelta(days=days))
             .order_by(col(Report.updated_at).desc())
             .limit(limit)
         )

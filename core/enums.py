@@ -64,6 +64,15 @@ class ReportFlag(StrEnum):
     LIMITED = "limited"  # its number went past the per-number limit
     HELD = "held"  # part of a held incident (a flood, a number's far second place)
     RESPONDER = "responder"  # sent by a responder or legal aid volunteer
+    # Kept for coordinators, never a sighting (core.intent): they open no incident and alert
+    # nobody; a question may sit on the open incident at its place, a past event on none.
+    QUESTION = "question"  # "¿hay migra en South Gate?"
+    PAST = "past"  # "la semana pasada se llevaron a dos": documentation of a past incident
+    RUMOUR = "rumour"  # "van a hacer redadas en todas las escuelas el lunes"
+
+
+# Reports that are no sighting: never a place, a count or a voice of any incident.
+NOT_SIGHTING = (ReportFlag.QUESTION, ReportFlag.PAST, ReportFlag.RUMOUR)
 
 
 class NoteKind(StrEnum):

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from core import audit, matching, policy
 from core.clock import now
 from core.decisions import Decisions
-from core.enums import OPEN_INCIDENT, IncidentStatus, MessageKind, ReportStatus
+from core.enums import NOT_SIGHTING, OPEN_INCIDENT, IncidentStatus, MessageKind, ReportStatus
 from core.errors import Conflict, Invalid, NotFound
 from core.geo import GeoResult, nearest_zip
 from core.models import InboundMessage, Incident, Message, Report
@@ -74,6 +74,7 @@ def place(
     (its old incident is refined), unless it is that incident's only report: then the incident
     moves with it. Audited."""
     report = get_report(session, report_id)
+    was = _read_as_sighting(report)
     old = session.get(Incident, report.incident_id) if report.incident_id is not None else None
     locate(report, geo)
     report.awaiting_until = None
@@ -96,7 +97,7 @@ def place(
         actor=actor,
         action="report.place",
         target=f"report:{report.id}",
-        detail=f"{geo.matched} ({geo.source}) → incident:{incident.id}",
+        detail=f"{geo.matched} ({geo.source}) → incident:{incident.id}{was}",
     )
     decisions = Decisions()
     if created:
@@ -112,6 +113,7 @@ def attach(session: Session, report_id: int, incident_id: int, *, actor: str) ->
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NotFound("no such incident")
+    was = _read_as_sighting(report)
     if incident.status not in OPEN_INCIDENT:
         raise Conflict(
             "incident {id} is {status}: only open ones take reports",
@@ -135,9 +137,19 @@ def attach(session: Session, report_id: int, incident_id: int, *, actor: str) ->
         actor=actor,
         action="report.attach",
         target=f"report:{report.id}",
-        detail=f"to incident:{incident.id}",
+        detail=f"to incident:{incident.id}{was}",
     )
     return incident
+
+
+def _read_as_sighting(report: Report) -> str:
+    """A coordinator placing or attaching a question, rumour or past event reads a sighting in
+    it: it becomes one (it was only shown on an incident, never part of one). Returns what it
+    was, for the audit detail ("" for a sighting)."""
+    if report.flag not in NOT_SIGHTING:
+        return ""
+    was, report.flag, report.incident_id = report.flag, None, None
+    return f" (was {was})"
 
 
 def reporter_address(session: Session, vault: PhoneVault, report: Report) -> str:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from core import audit, policy
 from core.clock import now
 from core.decisions import Decisions
-from core.enums import OPEN_INCIDENT, IncidentStatus
+from core.enums import NOT_SIGHTING, OPEN_INCIDENT, IncidentStatus
 from core.errors import Conflict, NotFound
 from core.matching import attach, open_from, refine
 from core.models import Incident, IncidentNote, Report
@@ -152,6 +152,8 @@ def split(session: Session, incident_id: int, *, report_ids: list[int], actor: s
         raise Conflict("at least one report must stay in the incident")
     if any(r.lat is None for r in moving):
         raise Conflict("only located reports can make an incident")
+    if any(r.flag in NOT_SIGHTING for r in moving):
+        raise Conflict("a question, rumour or past event makes no incident")
     first, *rest = sorted(moving, key=lambda r: r.created_at)
     new = open_from(session, first)
     new.first_seen = first.created_at

@@ -49,7 +49,8 @@ _ZIP = re.compile(r"\b(\d{5})\b")
 # Signs of a sighting, folded (upper case, no accents); a word matches at its start, so
 # "AGENTE" covers "agentes", "DETEN" covers "detenido/deteniendo". Kept small on purpose: a text
 # that names a place is a report too, so this only has to catch the placeless first message of
-# a report ("hay migra!!", "ICE here, 2 vans", "they are taking people").
+# a report ("hay migra!!", "ICE here, 2 vans", "they are taking people"). ``core.intent`` reads
+# them, with what tells a sighting from a question, a rumour or a past event.
 SIGHTING_WORDS = (
     "MIGRA",
     "ICE",
@@ -84,14 +85,6 @@ SIGHTING_WORDS = (
     "THEY LEFT",
     "SIGUEN",
     "STILL THERE",
-)
-_SIGHTING = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in SIGHTING_WORDS) + r")")
-
-# A question about rights or the line ("que hago si la migra toca mi puerta?") is not a
-# sighting even when it names the migra: it gets the help answer unless it names a place.
-_QUESTION = re.compile(
-    r"^(?:QUE HAGO|QUE DEBO|QUE PASA SI|QUE PUEDO|COMO|CUALES|TENGO DERECHO|PUEDO|DEBO|"
-    r"WHAT DO|WHAT SHOULD|WHAT CAN|WHAT IF|WHAT ARE|HOW|CAN I|DO I|SHOULD I)\b"
 )
 
 # A responder on scene who sees nothing: coordinators must see it, it never confirms anything.
@@ -183,13 +176,14 @@ def zip_in(body: str) -> str | None:
     return match[1] if match else None
 
 
-def has_sighting_words(body: str) -> bool:
-    """The text says agents are about ("hay migra", "ICE here", "se llevaron a 2"), and is not
-    a question about what to do."""
-    text = fold(body)
-    return _SIGHTING.search(text) is not None and _QUESTION.match(text) is None
-
-
 def is_negative(body: str) -> bool:
     """A responder's "no hay nada" / "nothing here" / "no veo a nadie de ICE"."""
     return _NEGATIVE.search(fold(body)) is not None
+
+
+def has_sighting_words(body: str) -> bool:
+    """The text tells of agents about now ("hay migra", "ICE here", "se llevaron a 2"): not a
+    question, a sign-up, a rumour or a past event (``core.intent.classify``)."""
+    from core.intent import Intent, classify  # core.intent reads this module's word list
+
+    return classify(body) == Intent.SIGHTING

@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from rapidfuzz import fuzz
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from core.clock import now
-from core.enums import OPEN_INCIDENT, IncidentStatus
+from core.enums import NOT_SIGHTING, OPEN_INCIDENT, IncidentStatus
 from core.geo import bounding_box, haversine_m
 from core.models import Incident, Report
 from core.text_similarity import MIN_SIMILAR_CHARS, normalised
@@ -73,22 +74,34 @@ def match(
 ) -> Incident | None:
     """The nearest open incident this located report belongs to, or None."""
     assert report.lat is not None and report.lon is not None, "only a located report matches"
-    since = now() - timedelta(minutes=window_min)
-    own = report.precision_m or 0
-    found = candidates(
+    return nearest_open(
         session,
         report.lat,
         report.lon,
-        reach_m(radius_m, own, SHARP_INCIDENT_M),
-        since,
-        coarse=False,
-    ) + candidates(
-        session, report.lat, report.lon, search_reach_m(radius_m, own), since, coarse=True
+        report.precision_m or 0,
+        radius_m=radius_m,
+        window_min=window_min,
     )
+
+
+def nearest_open(
+    session: Session,
+    lat: float,
+    lon: float,
+    precision_m: float,
+    *,
+    radius_m: float,
+    window_min: float,
+) -> Incident | None:
+    """The nearest open incident a report at (``lat``, ``lon``, ``precision_m``) would join."""
+    since = now() - timedelta(minutes=window_min)
+    found = candidates(
+        session, lat, lon, reach_m(radius_m, precision_m, SHARP_INCIDENT_M), since, coarse=False
+    ) + candidates(session, lat, lon, search_reach_m(radius_m, precision_m), since, coarse=True)
     best, best_distance = None, math.inf
-    for incident_id, lat, lon, precision in found:
-        distance = haversine_m(report.lat, report.lon, lat, lon)
-        if distance <= reach_m(radius_m, own, precision) and distance < best_distance:
+    for incident_id, i_lat, i_lon, i_precision in found:
+        distance = haversine_m(lat, lon, i_lat, i_lon)
+        if distance <= reach_m(radius_m, precision_m, i_precision) and distance < best_distance:
             best, best_distance = incident_id, distance
     return session.get(Incident, best) if best is not None else None
 
@@ -130,6 +143,14 @@ def attach(
     session.add(incident)
 
 
+def attach_aside(session: Session, incident: Incident, report: Report) -> None:
+    """Show ``report`` (no sighting: a question asked at the incident's place) on ``incident``
+    without making it part of the incident's place, counts, voices or last sighting."""
+    assert report.flag in NOT_SIGHTING, "a sighting is attached with attach"
+    report.incident_id = incident.id
+    session.add(report)
+
+
 def detach(session: Session, report: Report, incident: Incident) -> None:
     """Take ``report`` out of ``incident`` (a coordinator moves it elsewhere); the incident keeps
     the place and counts of the reports left. The incident must keep at least one."""
@@ -142,9 +163,14 @@ def detach(session: Session, report: Report, incident: Incident) -> None:
 
 def refine(session: Session, incident: Incident, *, similar_ratio: float = SIMILAR_RATIO) -> None:
     """Place = precision-weighted mean of its reports; precision = the best single report's."""
+    sighting = or_(col(Report.flag).is_(None), col(Report.flag).not_in(NOT_SIGHTING))
     reports = session.exec(
-        select(Report).where(Report.incident_id == incident.id, col(Report.lat).is_not(None))
+        select(Report).where(
+            Report.incident_id == incident.id, col(Report.lat).is_not(None), sighting
+        )
     ).all()
+    if not reports:  # only questions or past events left: nothing to place it by
+        return
     weights = [1.0 / (r.precision_m or 1.0) ** 2 for r in reports]
     total = sum(weights)
     # The query keeps located reports only: lat, lon (and precision) are set.

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core.clock import now
-from core.enums import Channel, Language, ReportStatus
+from core.enums import NOT_SIGHTING, Channel, Language, ReportFlag, ReportStatus
 from core.geo import GeoResult
 from core.models import InboundMessage, Report
 
@@ -32,7 +33,10 @@ class ReportOutcome:
 def _latest(
     session: Session, reporter_hash: str, *conditions: ColumnElement[bool] | bool
 ) -> Report | None:
-    query = select(Report).where(Report.reporter_hash == reporter_hash, *conditions)
+    """The reporter's latest sighting meeting ``conditions``: a question or past event they sent
+    is never what their next text continues."""
+    sighting = or_(col(Report.flag).is_(None), col(Report.flag).not_in(NOT_SIGHTING))
+    query = select(Report).where(Report.reporter_hash == reporter_hash, sighting, *conditions)
     return session.exec(query.order_by(col(Report.updated_at).desc())).first()
 
 
@@ -119,6 +123,82 @@ def receive(
     inbound.report_id = report.id
     session.add(inbound)
     return ReportOutcome(report, "new")
+
+
+def keep_aside(
+    session: Session,
+    inbound: InboundMessage,
+    geo: GeoResult | None,
+    *,
+    flag: ReportFlag,
+    language: Language,
+    channel: Channel = Channel.SMS,
+) -> Report:
+    """Store ``inbound`` as a report that is no sighting (``flag`` one of ``NOT_SIGHTING``: a
+    question, a past event, a rumour) so coordinators see it and can answer its sender, with the
+    place it names (``name_place``); part of no incident (``core.matching.attach_aside`` may show
+    it on one)."""
+    assert flag in NOT_SIGHTING, "only what is no sighting is kept aside"
+    report = Report(
+        channel=channel,
+        reporter_hash=inbound.from_hash,
+        language=language,
+        text=inbound.body.strip(),
+        flag=flag,
+        status=ReportStatus.UNLOCATED,
+        created_at=now(),
+        updated_at=now(),
+    )
+    if geo is not None:
+        name_place(report, geo)
+    session.add(report)
+    session.flush()
+    inbound.report_id = report.id
+    session.add(inbound)
+    return report
+
+
+def name_place(report: Report, geo: GeoResult) -> None:
+    """The place a report kept aside is about, by name, ZIP and precision — never as
+    coordinates: a located report is one of its number's own places to the per-number limits
+    (``core.trust``), and what someone asked about or remembers is no place they reported."""
+    report.precision_m, report.geo_source, report.geo_kind = geo.precision_m, geo.source, geo.kind
+    report.matched, report.zip = geo.matched, geo.zip
+
+
+def kept_aside(flag: ReportFlag | None = None) -> SelectOfScalar[Report]:
+    """The query of reports kept aside as no sighting (of ``flag``, or every kind of
+    ``NOT_SIGHTING``), for lists that page through them."""
+    flags = [flag] if flag is not None else list(NOT_SIGHTING)
+    return select(Report).where(col(Report.flag).in_(flags))
+
+
+def place_aside(
+    session: Session, inbound: InboundMessage, geo: GeoResult, *, followup_min: float
+) -> Report | None:
+    """When the sender's latest report is a question or past event kept aside without a place
+    within ``followup_min``, ``inbound`` (a place alone) is where it was about: the report takes
+    the text and the place, and stays what it was. Else None, and nothing changes. (A rumour was
+    asked "is it happening now? where?": a place after it is a sighting's.)"""
+    latest = session.exec(
+        select(Report)
+        .where(Report.reporter_hash == inbound.from_hash)
+        .order_by(col(Report.updated_at).desc(), col(Report.id).desc())
+    ).first()
+    if (
+        latest is None
+        or latest.flag not in (ReportFlag.QUESTION, ReportFlag.PAST)
+        or latest.matched is not None
+        or latest.updated_at < now() - timedelta(minutes=followup_min)
+    ):
+        return None
+    latest.text = f"{latest.text}\n{inbound.body.strip()}".strip()
+    latest.updated_at = now()
+    name_place(latest, geo)
+    session.add(latest)
+    inbound.report_id = latest.id
+    session.add(inbound)
+    return latest
 
 
 def _extend(

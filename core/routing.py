@@ -9,6 +9,7 @@ message" to a text that speaks of a sighting; anything the job finds out — it 
 responders, it was held, it was not a report, where is it — the job says.
 """
 
+from collections.abc import Callable
 from typing import cast
 
 from sqlmodel import Session
@@ -35,18 +36,19 @@ from core.enums import (
     SubscriberStatus,
 )
 from core.geo import GeoResult
+from core.intent import Intent, affirms, classify
 from core.keywords import (
     Command,
-    has_sighting_words,
     parse_join,
     parse_keyword,
     parse_responder_answer,
     zip_in,
 )
 from core.language import detect
+from core.matching import SHARP_INCIDENT_M
 from core.models import InboundMessage, Incident, Report, Subscriber
 from core.phones import PhoneVault
-from core.reports import receive
+from core.reports import keep_aside, place_aside, receive
 from core.settings import Settings
 from core.subscribers import find_by_phone
 
@@ -57,7 +59,7 @@ def immediate_reply(body: str, *, responder: bool = False) -> tuple[str, str] | 
     attached, and texts only the job can read (a place, an answer, a greeting)."""
     if responder or parse_keyword(body) or parse_responder_answer(body) or parse_join(body):
         return None
-    if has_sighting_words(body):
+    if classify(body) == Intent.SIGHTING:
         return "report_received", detect(body)
     return None
 
@@ -98,6 +100,14 @@ def route(
     subscriber = find_by_phone(session, vault, number)
     keyword = parse_keyword(inbound.body)
     join = parse_join(inbound.body)
+    responding = _responding(subscriber)
+    # A responder's free words are notes or their own sightings; anyone else's are read for
+    # what they are (a question, a sign-up in their own words, a rumour, a past event).
+    intent = Intent.SIGHTING if responding else classify(inbound.body)
+    if inbound.media_count > 0 and intent in (Intent.QUESTION, Intent.ASKS):
+        intent = Intent.SIGHTING  # "¿es la migra?" with their own photo: they are there
+    if join is None and intent == Intent.JOIN:
+        join = Command("join", zip_code=zip_in(inbound.body), language=detect(inbound.body))
     flag = None
     window = settings.command_window_min
     if subscriber is not None:
@@ -112,7 +122,7 @@ def route(
             return signup.held_answer(subscriber)  # a held sign-up cannot confirm itself
         if answer is not None:
             return commands.handle(session, subscriber, answer, inbound, window_min=window)
-        if _responding(subscriber):
+        if responding:
             noted = responder_notes.add(
                 session, subscriber, inbound, geo, radius_m=settings.dedup_radius_m
             )
@@ -126,14 +136,14 @@ def route(
         return signup.join(
             session, vault, sender, join, inbound, language=language, settings=settings
         )
-    elif not has_sighting_words(inbound.body):
+    elif intent != Intent.SIGHTING:
         asked = signup.question_answered(session, inbound, followup_min=settings.followup_minutes)
         if asked is not None:
             command = Command("join", zip_code=zip_in(inbound.body))
             return signup.join(
                 session, vault, sender, command, inbound, language=asked, settings=settings
             )
-    return _report(session, inbound, geo, sender, settings, vault, flag=flag)
+    return _report(session, inbound, geo, sender, settings, vault, flag=flag, intent=intent)
 
 
 def _report(
@@ -145,6 +155,7 @@ def _report(
     vault: PhoneVault,
     *,
     flag: ReportFlag | None = None,
+    intent: Intent = Intent.SIGHTING,
 ) -> tuple[str, Decisions]:
     decisions = Decisions()
     sms = inbound.channel in channels.MESSAGING  # texts: SMS or WhatsApp, answered alike
@@ -156,6 +167,12 @@ def _report(
         if sms:
             decisions.text(template, language, dedupe_key=key, to_e164=sender, **params)
 
+    if sms and intent == Intent.OTHER and geo is not None and not affirms(inbound.body):
+        # "ya se fueron?" then "atlantic y florence": the place of their question, no sighting.
+        # A yes or a now ("si, en la Gage") answers our "is it happening now?": a report.
+        placed = place_aside(session, inbound, geo, followup_min=settings.followup_minutes)
+        if placed is not None:
+            return f"aside:{placed.flag}{_show_aside(session, placed, geo, settings)}", decisions
     outcome = receive(
         session,
         inbound,
@@ -165,11 +182,13 @@ def _report(
         addition_min=settings.dedup_window_min,
         channel=inbound.channel,
         # A photo is a sign of a sighting too: people send the picture first, then say where.
+        # A question, a rumour or a past event starts none, place or photo or not.
         may_start=not sms
-        or geo is not None
-        or has_sighting_words(inbound.body)
-        or inbound.media_count > 0,
+        or intent == Intent.SIGHTING
+        or (intent == Intent.OTHER and (geo is not None or inbound.media_count > 0)),
     )
+    if outcome is None and intent in ASIDE and (intent != Intent.ASKS or geo is not None):
+        return _aside(session, inbound, geo, ASIDE[intent], settings, reply), decisions
     if outcome is None:  # no place, no word of agents, no report of theirs it continues
         line = settings.legal_aid_line.strip()
         reply("not_report_legal" if line else "not_report", line=line)
@@ -207,6 +226,59 @@ def _report(
             )
         )
     return f"report:incident:{incident.id}", decisions
+
+
+# What is kept aside, not made a report of a sighting, and the answer each gets.
+ASIDE = {
+    Intent.QUESTION: ReportFlag.QUESTION,
+    Intent.ASKS: ReportFlag.QUESTION,  # with a place only: else the help answer
+    Intent.RUMOUR: ReportFlag.RUMOUR,
+    Intent.PAST: ReportFlag.PAST,
+}
+ASIDE_REPLY = {
+    ReportFlag.QUESTION: "question_help",
+    ReportFlag.RUMOUR: "rumour_now_where",
+    ReportFlag.PAST: "past_recorded",
+}
+
+
+def _aside(
+    session: Session,
+    inbound: InboundMessage,
+    geo: GeoResult | None,
+    flag: ReportFlag,
+    settings: Settings,
+    reply: Callable[..., None],
+) -> str:
+    """Keep a question, rumour or past event for coordinators, with its answer; a question asked
+    at the place of an open incident is shown on it (never counted: ``attach_aside``)."""
+    report = keep_aside(
+        session, inbound, geo, flag=flag, language=detect(inbound.body), channel=inbound.channel
+    )
+    # A rumour was forwarded by someone who may read either language: both, short.
+    reply(ASIDE_REPLY[flag], bilingual=flag == ReportFlag.RUMOUR)
+    return f"aside:{flag}{_show_aside(session, report, geo, settings)}"
+
+
+def _show_aside(session: Session, report: Report, geo: GeoResult | None, settings: Settings) -> str:
+    """A question placed at a corner or a street is shown on the open incident there, if any
+    (":<id>" for the outcome); one about a whole town is not about that incident, and a rumour or
+    past event never is (it is not about what happens there now)."""
+    if report.flag != ReportFlag.QUESTION or geo is None or geo.precision_m > SHARP_INCIDENT_M:
+        return ""
+    # The question keeps no coordinates (``name_place``): its place is matched, not stored.
+    incident = matching.nearest_open(
+        session,
+        geo.lat,
+        geo.lon,
+        geo.precision_m,
+        radius_m=settings.dedup_radius_m,
+        window_min=settings.dedup_window_min,
+    )
+    if incident is None:
+        return ""
+    matching.attach_aside(session, incident, report)
+    return f":{incident.id}"
 
 
 def _match(

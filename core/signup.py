@@ -41,6 +41,7 @@ from core.decisions import Decisions
 from core.enums import Language, MessageKind, SubscriberRole, SubscriberStatus
 from core.geo import zip_centroid
 from core.keywords import Command, parse_join, zip_in
+from core.language import detect
 from core.models import AuditEvent, InboundMessage, Message, Subscriber, SubscriberZone, Zone
 from core.outbox import texted_within
 from core.phones import PhoneVault
@@ -95,7 +96,9 @@ def question_answered(
     ):
         return None
     asked = parse_join(previous.body)
-    return asked.language if asked and asked.language else Language.ES
+    if asked is None:  # asked in free words ("how do I sign up?"): their language
+        return detect(previous.body)
+    return asked.language or Language.ES
 
 
 def join(

@@ -196,6 +196,24 @@ CATALOGUE.update(
     }
 )
 
+# Words that are no sighting (core.intent): the right answer, and no alarm.
+CATALOGUE.update(
+    {
+        "question_help": {
+            "es": "Avisa: no confirmamos redadas por mensaje. Si usted ve agentes ahora, escriba que ve y donde (esquina). Alertas confirmadas: UNIRSE y su codigo postal.",
+            "en": "Avisa: we do not confirm raids by text. If you see agents now, text what you see and where (corner). Confirmed alerts: JOIN and your ZIP.",
+        },
+        "rumour_now_where": {
+            "es": "Avisa: ¿esta pasando ahora? ¿donde? Si ve agentes, responda con la esquina. No reenvie avisos sin confirmar.",
+            "en": "Avisa: is it happening now? Where? If you see agents, reply with the corner. Do not forward unconfirmed alerts.",
+        },
+        "past_recorded": {
+            "es": "Avisa: gracias, guardamos lo que paso para documentarlo y un coordinador lo vera. Si esta pasando ahora, escriba que ve y donde.",
+            "en": "Avisa: thank you, we kept what happened to document it and a coordinator will see it. If it is happening now, text what you see and where.",
+        },
+    }
+)
+
 ACTION_NAMES: dict[str, dict[Language, str]] = {
     "confirm": {"es": "confirmado", "en": "confirmed"},
     "false": {"es": "falsa alarma", "en": "false alarm"},

@@ -29,6 +29,7 @@ def inbox_page(request: Request, session: SessionDep, _: Viewer):
         request,
         "inbox.html",
         reports=board.inbox(session),
+        asides=board.asides(session),
         incidents=board.open_incidents(session),
         uncertain_m=board.UNCERTAIN_M,
         nav="inbox",

@@ -186,3 +186,19 @@ def test_a_responders_photo_from_the_scene_shows_with_their_note(
     )
     assert api.get(elsewhere).status_code == 404
     assert _report_media(api) == []  # the responder's photo is theirs, not a resident's report
+
+
+def test_a_question_with_a_photo_is_a_sighting(api, twilio_post, work, twilio_backend):
+    """ "¿es la migra?" with a picture: whoever took it is there. (A rumour's flyer stays one.)"""
+    url = twilio_backend.hold_media(JPEG, "image/jpeg")
+    form = _mms(RESIDENT, "¿es la migra? en la Pacific y Florence", (url, "image/jpeg"))
+    assert twilio_post("/twilio/sms", form).status_code == 200
+    work()
+    assert len(_report_media(api)) == 1
+    flyer = twilio_backend.hold_media(JPEG, "image/jpeg")
+    rumour = "reenvia: redadas en todas las escuelas el lunes"
+    assert twilio_post(
+        "/twilio/sms", _mms("+13105550998", rumour, (flyer, "image/jpeg"))
+    ).is_success
+    work()
+    assert len(api.get("/api/v1/incidents").json()["items"]) == 1
