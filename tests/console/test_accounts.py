@@ -1,7 +1,5 @@
 """Console accounts: argon2id passwords, hashed revocable sessions, lockout, the CLI."""
 
-import subprocess
-import sys
 from datetime import timedelta
 
 from sqlmodel import Session, select
@@ -10,7 +8,7 @@ from core import users
 from core.clock import frozen_at, now
 from core.db import session_scope
 from core.models import AuditEvent, ConsoleSession, ConsoleUser
-from tests.conftest import avisa_env
+from tests.conftest import run_avisa
 from tests.console.conftest import csrf_of
 
 
@@ -97,24 +95,12 @@ def test_the_sign_in_form_needs_its_token(client, make_user):
 
 
 def test_avisa_user_add_prints_the_password_alone_on_the_last_line(settings, db):
-    done = subprocess.run(
-        [sys.executable, "-m", "avisa", "user", "add", "Lupe", "--role", "admin"],
-        env=avisa_env(settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_avisa("user", "add", "Lupe", "--role", "admin")
     assert done.returncode == 0, done.stderr
     password = done.stdout.strip().splitlines()[-1]
     assert " " not in password and len(password) >= 16
     with session_scope(db) as session:
         user, _ = users.sign_in(session, "lupe", password)
         assert user.role == "admin"
-    again = subprocess.run(
-        [sys.executable, "-m", "avisa", "user", "add", "lupe", "--role", "viewer"],
-        env=avisa_env(settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = run_avisa("user", "add", "lupe", "--role", "viewer")
     assert again.returncode == 1 and "exists" in again.stderr

@@ -106,6 +106,7 @@ def test_other_database_errors_are_not_retried(twilio_post, db, monkeypatch):
     assert len(calls) == 1
 
 
+@pytest.mark.dialects  # INSERT … ON CONFLICT DO NOTHING RETURNING
 def test_a_repeated_sid_is_one_row_and_one_job(twilio_post, db, redis):
     form = sms_form("+13105550001", "migra en Pacific y Florence")
     assert twilio_post("/twilio/sms", form).status_code == 200
@@ -116,6 +117,7 @@ def test_a_repeated_sid_is_one_row_and_one_job(twilio_post, db, redis):
     assert queue(URGENT, redis).count == 1
 
 
+@pytest.mark.postgres
 def test_a_connection_cut_while_idle_is_replaced_not_answered_500(twilio_post, db, monkeypatch):
     if db.dialect.name != "postgresql":
         pytest.skip("a server-side cut of a pooled connection is PostgreSQL's case")

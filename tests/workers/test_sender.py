@@ -22,6 +22,9 @@ from messaging.twilio_backend import TwilioProvider
 from workers import sender
 from workers.sender import Outcome, send_messages, sweep_stale
 
+# Both databases: claims are conditional UPDATE … RETURNING; SQLite's writes take a lock.
+pytestmark = pytest.mark.dialects
+
 SENT = ("accepted", "queued", "sent", "delivered")
 
 
