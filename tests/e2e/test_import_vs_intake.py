@@ -3,7 +3,6 @@ its own, and a webhook stores its report first, retrying while the database is b
 Retry-After if it stays busy — never a 500, never a lost report)."""
 
 import threading
-import time
 
 import pytest
 from sqlalchemy.engine import Connection
@@ -15,16 +14,15 @@ from core import inbound
 from core.db import session_scope
 from core.models import InboundMessage, Subscriber
 from tests.conftest import sms_form
+from tests.servers import wait_for
 from workers.queues import URGENT, queue
 
-ROWS = 20_000
-BOUND_S = 2.5  # the issue asks ~1 s of lock wait; the rest is a loaded test machine's slack
+ROWS = 5_000  # ten batches: ten commits for the webhooks to slip between
 
 
 def test_webhooks_answer_and_store_while_a_big_import_runs(api, twilio_post, db):
     if db.dialect.name != "sqlite":
         # PostgreSQL locks rows, not the database: an import never blocks an unrelated insert.
-        # The 20,000 rows (~1 min on a shared test machine) are spent where the lock is.
         pytest.skip("SQLite's one write lock is what this test is about")
     api.post("/api/v1/zones", json={"name": "HP", "zips": ["90255"]})
     rows = ["phone,name,language,roles,zones"] + [
@@ -42,27 +40,32 @@ def test_webhooks_answer_and_store_while_a_big_import_runs(api, twilio_post, db)
 
     importer = threading.Thread(target=run_import)
     importer.start()
-    time.sleep(0.5)  # the import is under way
+    wait_for(lambda: _subscribers(db) > 0, timeout=60)  # the first batch is in: under way
     answers = []
     while importer.is_alive() or len(answers) < 5:
         form = sms_form(
             f"+1310555{len(answers):04d}", f"migra en Pacific y Florence {len(answers)}"
         )
-        started = time.monotonic()
+        during = importer.is_alive()
         status = twilio_post("/twilio/sms", form).status_code
-        answers.append((status, time.monotonic() - started, form["MessageSid"]))
-        time.sleep(0.1)
+        answers.append((status, during, form["MessageSid"]))
+        importer.join(0.1)  # a webhook every tenth of a second until the import is done
     importer.join()
 
     assert imported["created"] == ROWS and not imported["errors"]
+    # A 200 is a report stored within the webhook's own bounded lock wait (a 503 past it); how
+    # long that wait is belongs to bench/, not here.
     assert {status for status, _, _ in answers} == {200}
-    slowest = max(seconds for _, seconds, _ in answers)
-    assert slowest < BOUND_S, f"a webhook took {slowest:.2f} s during the import"
+    assert any(during for _, during, _ in answers)
     with session_scope(db) as session:
         stored = set(session.exec(select(InboundMessage.provider_sid)))
-        subscribers = session.exec(select(func.count()).select_from(Subscriber)).one()
     assert {sid for _, _, sid in answers} <= stored
-    assert subscribers == ROWS
+    assert _subscribers(db) == ROWS
+
+
+def _subscribers(engine) -> int:
+    with session_scope(engine) as session:
+        return session.exec(select(func.count()).select_from(Subscriber)).one()
 
 
 def _inbound_insert_fails(monkeypatch, message: str, times: int | None = None) -> list:
