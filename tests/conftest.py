@@ -17,6 +17,7 @@ import io
 import os
 import secrets
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,8 @@ import pytest
 from fastapi.testclient import TestClient
 from redis import Redis
 from rq import SimpleWorker
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 from twilio.request_validator import RequestValidator
 
@@ -82,14 +84,61 @@ def sqlite_template() -> Path:
 
 
 @pytest.fixture(scope="session")
+def postgres_template(postgres_url) -> str:
+    """The name of a PostgreSQL database at the latest migration, made once a session: copy it
+    with ``CREATE DATABASE … TEMPLATE`` (nothing may be connected to it meanwhile)."""
+    _create_database(postgres_url, POSTGRES_TEMPLATE)
+    upgrade(_on_database(postgres_url, POSTGRES_TEMPLATE))  # disposes of its engine after
+    return POSTGRES_TEMPLATE
+
+
+@pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory):
     if request.param == "postgresql":
         url = request.getfixturevalue("postgres_url")
-        upgrade(url)
-        return url
+        template = request.getfixturevalue("postgres_template")
+        _create_database(url, "avisa_tests", template=template)
+        return _on_database(url, "avisa_tests")
     path = tmp_path_factory.mktemp("db") / "avisa.db"
     copy_sqlite(request.getfixturevalue("sqlite_template"), path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def migrated_database(request, database_url, tmp_path) -> Iterator[str]:
+    """The URL of a database of this test's own, at the latest migration, on the test's dialect
+    (the session's ``database_url``): for a test that migrates it down and up again."""
+    if not database_url.startswith("postgresql"):
+        path = tmp_path / "migrated.db"
+        copy_sqlite(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"migrated_{secrets.token_hex(4)}"
+    _create_database(database_url, name, template=request.getfixturevalue("postgres_template"))
+    yield _on_database(database_url, name)
+    _execute_autocommit(database_url, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+POSTGRES_TEMPLATE = "avisa_template"
+
+
+def _on_database(url: str, name: str) -> str:
+    return str(make_url(url).set(database=name))
+
+
+def _create_database(url: str, name: str, template: str | None = None) -> None:
+    _execute_autocommit(
+        url, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+    )
+
+
+def _execute_autocommit(url: str, statement: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from sqlmodel import SQLModel
 
 from alembic import command
 from avisa.migrations import alembic_config, upgrade
-from avisa.replay.sandbox import copy_sqlite
 from core.db import make_engine
 
 
@@ -17,9 +16,9 @@ def test_migration_matches_the_model(db):
     assert [d for d in diff if "broadcast" in str(d) or "last_used_at" in str(d)] == []
 
 
-def test_migration_downgrades_and_upgrades(tmp_path, sqlite_template):
-    copy_sqlite(sqlite_template, tmp_path / "api.db")  # at the latest migration
-    url = f"sqlite:///{tmp_path / 'api.db'}"
+@pytest.mark.dialects  # each dialect's ALTERs (SQLite's are batch copies of the table)
+def test_migration_downgrades_and_upgrades(migrated_database):
+    url = migrated_database
     command.downgrade(alembic_config(url), "0004_trust")
     engine = make_engine(url)
     try:
