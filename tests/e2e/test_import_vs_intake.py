@@ -138,3 +138,17 @@ def test_a_connection_cut_while_idle_is_replaced_not_answered_500(twilio_post, d
             select(InboundMessage).where(InboundMessage.provider_sid == form["MessageSid"])
         ).one()
     db.dispose()  # the other cut connections, returned moments ago, must not reach the next test
+
+
+@pytest.mark.postgres
+def test_an_idle_connection_still_alive_is_pinged_and_kept(twilio_post, db, monkeypatch):
+    assert twilio_post("/twilio/sms", sms_form("+13105550001", "uno")).status_code == 200
+    opened = db.pool.checkedin()
+    monkeypatch.setattr(core_db, "IDLE_PING_S", 0.0)  # every pooled connection now counts as idle
+    form = sms_form("+13105550002", "dos")
+    assert twilio_post("/twilio/sms", form).status_code == 200
+    assert db.pool.checkedin() == opened  # the ping answered: no connection was replaced
+    with session_scope(db) as session:
+        assert session.exec(
+            select(InboundMessage).where(InboundMessage.provider_sid == form["MessageSid"])
+        ).one()
