@@ -54,7 +54,7 @@ def test_webhooks_answer_and_store_while_a_big_import_runs(api, twilio_post, db)
 
     assert imported["created"] == ROWS and not imported["errors"]
     # A 200 is a report stored within the webhook's own bounded lock wait (a 503 past it); how
-    # long that wait is belongs to bench/, not here.
+    # long the stores take beside an import: bench/subscriber_import.py.
     assert {status for status, _, _ in answers} == {200}
     assert any(during for _, during, _ in answers)
     with session_scope(db) as session:
