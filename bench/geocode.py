@@ -6,8 +6,10 @@ Usage: python bench/geocode.py [--rounds N] [--corpus tests/core/geo_corpus.json
 Prints the one-off load time (reading and indexing the gazetteer) and the process's memory
 (peak RSS) after it; then, taking for each
 corpus text the median time of one ``geocode(text)`` over ``--rounds`` rounds, the median, p95
-and maximum of those over the corpus; and the corpus accuracy (share within tolerance, places
-wrongly given to no-place texts).
+and maximum of those over the corpus; the corpus accuracy (share within tolerance, places
+wrongly given to no-place texts); and the slowest hostile input (walls of street names, emoji,
+digits: tests/core/test_geo_geocoder.py checks they are safe, this bounds them at 100 ms).
+Exits 1 when a hostile input is over its bound.
 """
 
 from __future__ import annotations
@@ -84,7 +86,36 @@ def main(argv: list[str] | None = None) -> int:
         f"accuracy {hits}/{len(placed)} = {hits / len(placed):.1%} within tolerance; "
         f"no-place texts given a place: {false_places}"
     )
-    return 0
+    hostile = []
+    for text in HOSTILE:
+        geocoder.geocode(text)  # warm per-street caches
+        start = time.perf_counter()
+        geocoder.geocode(text)
+        hostile.append(((time.perf_counter() - start) * 1000, text))
+    slowest_ms, slowest_text = max(hostile)
+    print(
+        f"hostile input: slowest {slowest_ms:.1f} ms (bound {HOSTILE_BOUND_MS} ms) "
+        f"for {slowest_text[:40]!r}…"
+    )
+    return 0 if slowest_ms < HOSTILE_BOUND_MS else 1
+
+
+# Inputs built to be slow: a 1,600-character wall of street names is the worst case, ~30 ms on a
+# busy 2-core machine.
+HOSTILE = [
+    "ICE en Pacific y Florence " + "x" * 1600,
+    "migra " * 270,
+    "🚨🚨 ICE 🚨 Van Nuys 🚨 Sherman Way 🚨" * 40,
+    "1" * 1600,
+    "90255 " * 260,
+    "0123456789",
+    "Home Depot",
+    "home depot " * 150,
+    "Walmart Target Ralphs Vons",
+    "6500 " * 300,
+    "entre entre y y entre",
+]
+HOSTILE_BOUND_MS = 100
 
 
 def _hit(result, case) -> bool:

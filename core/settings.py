@@ -186,6 +186,21 @@ class Settings(BaseSettings):
                 )
             if not self.redis_url:
                 raise ValueError("AVISA_REDIS_URL must be set in production (no embedded Redis)")
+            if self.sms_backend == "local":
+                raise ValueError(
+                    "AVISA_SMS_BACKEND=local only prints texts: production needs twilio"
+                )
+            if not self.twilio_auth_token:
+                # Without it webhooks are checked against the development stand-in
+                # (``signing_token``), which anyone who has read this file can compute.
+                raise ValueError(
+                    "TWILIO_AUTH_TOKEN must be set in production: webhooks are verified with it"
+                )
+            if self.database_url.startswith("sqlite"):
+                raise ValueError(
+                    "AVISA_DATABASE_URL must be PostgreSQL in production, not SQLite (one writer "
+                    "at a time, on one machine)"
+                )
         if self.sms_backend == "twilio" and not self.twilio_auth_token:
             raise ValueError(
                 "AVISA_SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"

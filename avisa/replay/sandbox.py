@@ -2,14 +2,21 @@
 and a settings object of its own put in force for the replay (``core.settings.using``) — the
 process's environment is never edited.
 
+A process migrates once: its first sandbox migrates a template file, every sandbox starts from a
+copy of it (a process that replays many streams, the tests or a bench, pays for one migration).
+
 Only the infrastructure settings are replaced. The tuning knobs a coordinator rehearses with
 (``AVISA_DEDUP_RADIUS_M``, ``AVISA_DEDUP_WINDOW_MIN``, ``AVISA_REGION`` …) are read from the
 environment as usual, which is the point of a drill.
 """
 
+import atexit
 import contextlib
+import functools
 import os
 import secrets
+import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,13 +58,31 @@ def silenced_stdout() -> Iterator[None]:
 def sandbox() -> Iterator[Settings]:
     """Start the throwaway database and Redis, put settings for them in force, tear all down."""
     with tempfile.TemporaryDirectory(prefix="avisa-replay-") as tmp, RedisServer() as redis:
-        database_url = f"sqlite:///{Path(tmp) / 'replay.db'}"
-        upgrade(database_url)
+        path = Path(tmp) / "replay.db"
+        copy_sqlite(migrated_template(), path)
+        database_url = f"sqlite:///{path}"
         with using(replay_settings(database_url, redis.url)) as settings:
             try:
                 yield settings
             finally:
                 _release(database_url, redis.url)
+
+
+@functools.cache
+def migrated_template() -> Path:
+    """A SQLite file at the latest migration, made once a process and removed at its exit."""
+    folder = Path(tempfile.mkdtemp(prefix="avisa-replay-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """SQLite's own backup: whole and consistent, whatever is still in the source's WAL."""
+    with contextlib.closing(sqlite3.connect(source)) as src:
+        with contextlib.closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
 
 
 def _release(database_url: str, redis_url: str) -> None:

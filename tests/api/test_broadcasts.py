@@ -1,7 +1,11 @@
+import pytest
 from sqlmodel import select
 
 from core.db import session_scope
 from core.models import Message
+
+# Both databases: a broadcast's texts are one bulk INSERT … RETURNING; its audience reads JSON.
+pytestmark = pytest.mark.dialects
 
 
 def _people(api):

@@ -1,6 +1,11 @@
 """Coordinator actions on incidents: confirm, dismiss, resolve, merge, split, notes, GeoJSON."""
 
+import pytest
+
 from tests.conftest import sms_form
+
+# Both databases: status actions are conditional updates; merge and split move rows in bulk.
+pytestmark = pytest.mark.dialects
 
 
 def _report(twilio_post, sender, body):

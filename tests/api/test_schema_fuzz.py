@@ -6,6 +6,7 @@ Bounded to seconds: a few derandomized examples per operation and no coverage ph
 boundary values, ids of 2^31 and 2^63 among them, are pinned in test_hostile_input.py).
 """
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -16,6 +17,9 @@ from schemathesis.checks import (
 )
 
 from api.app import create_app
+
+# Both databases: whatever a client sends must be refused before the database, on either dialect.
+pytestmark = pytest.mark.dialects
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app()).include(
     path_regex="^/api/v1/"

@@ -1,9 +1,11 @@
-import time
-
+import pytest
 from sqlmodel import select
 
 from core.db import session_scope
 from core.models import Subscriber
+
+# Both databases: the import is a bulk INSERT … RETURNING; roles and zones are JSON columns.
+pytestmark = pytest.mark.dialects
 
 ZONE = {"name": "South Gate", "zips": ["90280"]}
 
@@ -124,20 +126,16 @@ def test_csv_import_reports_bad_rows_and_keeps_good_ones(api):
     assert again["updated"] == 1 and again["created"] == 0
 
 
-def test_a_thousand_rows_import_in_seconds(api, work):
+def test_a_thousand_rows_import_in_one_request(api, work):
+    # How fast: bench/subscriber_import.py.
     _zone(api)
     rows = ["phone,name,language,roles,zones"] + [
         f"+1323555{i:04d},Vol {i},es,responder,South Gate" for i in range(1000)
     ]
-    started = time.monotonic()
     result = api.post(
         "/api/v1/subscribers/import", content="\n".join(rows), headers={"content-type": "text/csv"}
     ).json()
-    elapsed = time.monotonic() - started
     assert result["created"] == 1000 and not result["errors"]
-    assert elapsed < 20, (
-        f"import took {elapsed:.1f}s"
-    )  # generous for a shared 2-core machine; ~2 s measured
 
 
 def test_numbers_are_never_stored_in_plaintext(api, db):

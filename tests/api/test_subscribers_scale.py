@@ -3,8 +3,13 @@
 import csv
 import io
 
+import pytest
+
 from core.apikeys import create_key
 from core.db import session_scope
+
+# Both databases: the import is a bulk INSERT … RETURNING; the role filter reads a JSON column.
+pytestmark = pytest.mark.dialects
 
 CSV = {"content-type": "text/csv"}
 

@@ -259,14 +259,7 @@ def test_custom_places_beat_the_gazetteer():
         "entre entre y y entre",
     ],
 )
-def test_bad_input_is_fast_and_safe(geocoder, text):
-    import time
-
-    geocoder.geocode(text)  # warm per-street caches
-    start = time.perf_counter()
+def test_bad_input_is_safe(geocoder, text):
+    # How fast: bench/geocode.py times these inputs (and bounds them at 100 ms).
     r = geocoder.geocode(text)
-    elapsed = time.perf_counter() - start
     assert r is None or isinstance(r, GeoResult)
-    # Typical texts take ~1 ms (bench/geocode.py); a 1,600-character wall of street names is
-    # the worst case, ~30 ms on a busy 2-core machine. The bound is for CI's shared cores.
-    assert elapsed < 0.1, f"{elapsed * 1000:.1f} ms"

@@ -19,6 +19,9 @@ from core.subscribers import SubscriberInput, create
 from messaging.provider import TransientSendError
 from workers import maintenance
 
+# Both databases: the purge has a branch per dialect (secure_delete, the WAL checkpoint).
+pytestmark = pytest.mark.dialects
+
 OLD = timedelta(days=40)
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC{acct}/Recordings/RE{sid}"
 

@@ -1,20 +1,30 @@
-"""The ``avisa`` command as a coordinator uses it."""
+"""The ``avisa`` command as a coordinator uses it: in this process (``avisa.cli.main``), and once
+as the real command in a process of its own."""
 
 import json
 import subprocess
 import sys
 
-from tests.conftest import avisa_env
+from tests.conftest import Ran, avisa_env, run_avisa
 
 
-def avisa(settings, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "avisa", *args],
+def avisa(settings, *args, stdin: str | None = None) -> Ran:
+    """``avisa ARGS`` under ``settings`` (the test's, already in the environment)."""
+    return run_avisa(*args, stdin=stdin)
+
+
+def test_the_real_command_runs_in_a_process_of_its_own(client, settings):
+    done = subprocess.run(
+        [sys.executable, "-m", "avisa", "apikey", "create", "--name", "ana", "--role", "viewer"],
         env=avisa_env(settings),
-        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    key = done.stdout.strip().splitlines()[-1]
+    assert (
+        client.get("/api/v1/zones", headers={"Authorization": f"Bearer {key}"}).status_code == 200
     )
 
 

@@ -7,12 +7,16 @@ import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from rq import Worker
 from sqlmodel import Session, col, func, select
 
 from core.models import InboundMessage
 from tests.conftest import avisa_env, sms_form
 from tests.servers import wait_for
+
+# Both databases: several worker processes race on one database: its locking is the subject.
+pytestmark = pytest.mark.dialects
 
 PHRASES = [
     "la migra esta en la Pacific y Florence",

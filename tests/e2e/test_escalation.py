@@ -2,12 +2,16 @@
 
 from datetime import timedelta
 
+import pytest
 from rq.registry import ScheduledJobRegistry
 
 from core.clock import frozen_at, now
 from tests.conftest import sms_form
 from workers import escalation
 from workers.queues import URGENT, queue
+
+# Both databases: timers read back stored times; transitions are conditional updates.
+pytestmark = pytest.mark.dialects
 
 
 def _setup(api):

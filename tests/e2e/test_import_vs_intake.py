@@ -3,7 +3,6 @@ its own, and a webhook stores its report first, retrying while the database is b
 Retry-After if it stays busy — never a 500, never a lost report)."""
 
 import threading
-import time
 
 import pytest
 from sqlalchemy.engine import Connection
@@ -15,16 +14,15 @@ from core import inbound
 from core.db import session_scope
 from core.models import InboundMessage, Subscriber
 from tests.conftest import sms_form
+from tests.servers import wait_for
 from workers.queues import URGENT, queue
 
-ROWS = 20_000
-BOUND_S = 2.5  # the issue asks ~1 s of lock wait; the rest is a loaded test machine's slack
+ROWS = 5_000  # ten batches: ten commits for the webhooks to slip between
 
 
 def test_webhooks_answer_and_store_while_a_big_import_runs(api, twilio_post, db):
     if db.dialect.name != "sqlite":
         # PostgreSQL locks rows, not the database: an import never blocks an unrelated insert.
-        # The 20,000 rows (~1 min on a shared test machine) are spent where the lock is.
         pytest.skip("SQLite's one write lock is what this test is about")
     api.post("/api/v1/zones", json={"name": "HP", "zips": ["90255"]})
     rows = ["phone,name,language,roles,zones"] + [
@@ -42,27 +40,32 @@ def test_webhooks_answer_and_store_while_a_big_import_runs(api, twilio_post, db)
 
     importer = threading.Thread(target=run_import)
     importer.start()
-    time.sleep(0.5)  # the import is under way
+    wait_for(lambda: _subscribers(db) > 0, timeout=60)  # the first batch is in: under way
     answers = []
     while importer.is_alive() or len(answers) < 5:
         form = sms_form(
             f"+1310555{len(answers):04d}", f"migra en Pacific y Florence {len(answers)}"
         )
-        started = time.monotonic()
+        during = importer.is_alive()
         status = twilio_post("/twilio/sms", form).status_code
-        answers.append((status, time.monotonic() - started, form["MessageSid"]))
-        time.sleep(0.1)
+        answers.append((status, during, form["MessageSid"]))
+        importer.join(0.1)  # a webhook every tenth of a second until the import is done
     importer.join()
 
     assert imported["created"] == ROWS and not imported["errors"]
+    # A 200 is a report stored within the webhook's own bounded lock wait (a 503 past it); how
+    # long the stores take beside an import: bench/subscriber_import.py.
     assert {status for status, _, _ in answers} == {200}
-    slowest = max(seconds for _, seconds, _ in answers)
-    assert slowest < BOUND_S, f"a webhook took {slowest:.2f} s during the import"
+    assert any(during for _, during, _ in answers)
     with session_scope(db) as session:
         stored = set(session.exec(select(InboundMessage.provider_sid)))
-        subscribers = session.exec(select(func.count()).select_from(Subscriber)).one()
     assert {sid for _, _, sid in answers} <= stored
-    assert subscribers == ROWS
+    assert _subscribers(db) == ROWS
+
+
+def _subscribers(engine) -> int:
+    with session_scope(engine) as session:
+        return session.exec(select(func.count()).select_from(Subscriber)).one()
 
 
 def _inbound_insert_fails(monkeypatch, message: str, times: int | None = None) -> list:
@@ -106,6 +109,7 @@ def test_other_database_errors_are_not_retried(twilio_post, db, monkeypatch):
     assert len(calls) == 1
 
 
+@pytest.mark.dialects  # INSERT … ON CONFLICT DO NOTHING RETURNING
 def test_a_repeated_sid_is_one_row_and_one_job(twilio_post, db, redis):
     form = sms_form("+13105550001", "migra en Pacific y Florence")
     assert twilio_post("/twilio/sms", form).status_code == 200
@@ -116,6 +120,7 @@ def test_a_repeated_sid_is_one_row_and_one_job(twilio_post, db, redis):
     assert queue(URGENT, redis).count == 1
 
 
+@pytest.mark.postgres
 def test_a_connection_cut_while_idle_is_replaced_not_answered_500(twilio_post, db, monkeypatch):
     if db.dialect.name != "postgresql":
         pytest.skip("a server-side cut of a pooled connection is PostgreSQL's case")
@@ -133,3 +138,17 @@ def test_a_connection_cut_while_idle_is_replaced_not_answered_500(twilio_post, d
             select(InboundMessage).where(InboundMessage.provider_sid == form["MessageSid"])
         ).one()
     db.dispose()  # the other cut connections, returned moments ago, must not reach the next test
+
+
+@pytest.mark.postgres
+def test_an_idle_connection_still_alive_is_pinged_and_kept(twilio_post, db, monkeypatch):
+    assert twilio_post("/twilio/sms", sms_form("+13105550001", "uno")).status_code == 200
+    opened = db.pool.checkedin()
+    monkeypatch.setattr(core_db, "IDLE_PING_S", 0.0)  # every pooled connection now counts as idle
+    form = sms_form("+13105550002", "dos")
+    assert twilio_post("/twilio/sms", form).status_code == 200
+    assert db.pool.checkedin() == opened  # the ping answered: no connection was replaced
+    with session_scope(db) as session:
+        assert session.exec(
+            select(InboundMessage).where(InboundMessage.provider_sid == form["MessageSid"])
+        ).one()

@@ -1,15 +1,15 @@
 """Against the real server: concurrent Twilio retries, and the ``avisa text`` command."""
 
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from core.settings import get_settings
-from tests.conftest import PUBLIC_URL, avisa_env, sign, sms_form
+from tests.conftest import PUBLIC_URL, run_avisa, sign, sms_form
 
 
+@pytest.mark.dialects  # concurrent INSERT … ON CONFLICT of one SID
 def test_ten_concurrent_copies_of_one_sid_make_one_report(api, live_server, work):
     form = sms_form("+13235550190", "ICE at Gage and Miles")
     signature = sign(PUBLIC_URL + "/twilio/sms", form)
@@ -36,21 +36,8 @@ def test_avisa_text_plays_a_resident(api, live_server, work, settings, monkeypat
     # (http://testserver) is stale: `--url` is both where it posts and what it signs.
     monkeypatch.setenv("AVISA_PUBLIC_URL", live_server)
     get_settings.cache_clear()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "avisa",
-            "text",
-            "--url",
-            live_server,
-            "(323) 555-0191",
-            "migra en la Pacific y Florence",
-        ],
-        env=avisa_env(settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
+    done = run_avisa(
+        "text", "--url", live_server, "(323) 555-0191", "migra en la Pacific y Florence"
     )
     assert done.returncode == 0, done.stderr
     assert "recibimos su mensaje" in done.stdout

@@ -7,16 +7,15 @@ Replays here start their own throwaway database and redis-server; they need none
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from avisa.replay import replay, run
 from avisa.replay.stream import StreamError, parse_line, parse_lines
-from bench.bcubed import predicted_of, score, score_stream, truth_of
+from bench.bcubed import predicted_of, score, truth_of
 from core.settings import get_settings
+from tests.conftest import Ran, run_avisa
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.jsonl"))
@@ -56,27 +55,20 @@ def _line(at: str, sid: str, sender: str, body: str, **extra) -> str:
     return json.dumps({"at": at, "MessageSid": sid, "From": sender, "Body": body, **extra})
 
 
-def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AVISA_", "TWILIO_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "avisa", "replay", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+def _cli(*args: str, stdin: str | None = None) -> Ran:
+    """``avisa replay ARGS`` in this process (``plain_environment`` holds no AVISA_* setting)."""
+    return run_avisa("replay", *args, stdin=stdin)
 
 
 # --- matching quality -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", _streams())
-def test_labelled_stream_scores_at_least_095(path):
+def test_labelled_stream_scores_at_least_095(path, replayed):
     if not path.exists():
         pytest.skip(f"{path} is not in this checkout")
-    scores = score_stream(str(path))
+    truth, result = replayed(path)
+    scores = score(truth, predicted_of(result))
     assert scores.f1 >= 0.95, f"{path.name}: {scores}"
 
 
@@ -255,10 +247,8 @@ def test_a_retried_sid_is_one_message():
     assert [i["message_sids"] for i in result["incidents"]] == [["SM1"]]
 
 
-def test_the_same_corner_hours_later_is_a_new_incident_and_the_old_one_expired():
-    path = ROOT / "tests" / "scenarios" / "same-corner-hours-apart.jsonl"
-    truth = truth_of(str(path))
-    result = replay(parse_lines(path.read_text().splitlines()))
+def test_the_same_corner_hours_later_is_a_new_incident_and_the_old_one_expired(replayed):
+    truth, result = replayed(ROOT / "tests" / "scenarios" / "same-corner-hours-apart.jsonl")
     status = {truth[sid]: i["status"] for i in result["incidents"] for sid in i["message_sids"]}
     assert status["lynwood-lb-imperial-0700"] == status["lynwood-lb-imperial-0930"] == "expired"
     assert status["southgate-otis-tweedy-1300"] == "reported"

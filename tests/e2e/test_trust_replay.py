@@ -9,13 +9,11 @@ indistinguishable from a witness's, and goes to responders to verify) are counte
 """
 
 import os
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from avisa.replay import replay_file
-from bench.bcubed import predicted_of, score, truth_of
+from bench.bcubed import predicted_of, score
 from core.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,14 +40,9 @@ def _noise(label) -> bool:
     return label is None or str(label).startswith("noise:")
 
 
-@cache
-def _replayed(path: Path) -> tuple[dict, dict]:
-    return truth_of(str(path)), replay_file(str(path))
-
-
 @pytest.mark.parametrize("path", STREAMS, ids=lambda p: p.stem)
-def test_real_raids_score_and_are_never_held_and_noise_never_confirms(path):
-    truth, result = _replayed(path)
+def test_real_raids_score_and_are_never_held_and_noise_never_confirms(path, replayed):
+    truth, result = replayed(path)
     real = {sid: label for sid, label in truth.items() if not _noise(label)}
     scores = score(real, predicted_of(result))
     assert scores.f1 >= 0.95, f"{path.name}: {scores}"
@@ -64,8 +57,8 @@ def test_real_raids_score_and_are_never_held_and_noise_never_confirms(path):
     assert noise_alerted == ALERTED_BEFORE_THE_MARK.get(path.stem, 0), path.name
 
 
-def test_a_number_naming_corner_after_corner_opens_held_incidents_then_nothing():
-    truth, result = _replayed(ROOT / "tests" / "scenarios" / "flood-one-number.jsonl")
+def test_a_number_naming_corner_after_corner_opens_held_incidents_then_nothing(replayed):
+    truth, result = replayed(ROOT / "tests" / "scenarios" / "flood-one-number.jsonl")
     by_label = {truth[s]: i["status"] for i in result["incidents"] for s in i["message_sids"]}
     assert by_label["noise:one-number-1"] == by_label["noise:one-number-2"] == "held"
     assert {truth[s] for s in result["unassigned"]} == {
@@ -75,8 +68,8 @@ def test_a_number_naming_corner_after_corner_opens_held_incidents_then_nothing()
     assert len(limited) == 1  # one polite answer a window
 
 
-def test_sign_ups_and_greetings_are_never_reports():
-    truth, result = _replayed(ROOT / "tests" / "scenarios" / "signups-and-greetings.jsonl")
+def test_sign_ups_and_greetings_are_never_reports(replayed):
+    truth, result = replayed(ROOT / "tests" / "scenarios" / "signups-and-greetings.jsonl")
     assert len(result["incidents"]) == 1
     assert {truth[s] for s in result["unassigned"]} == {None}
     bodies = [m["body"] for m in result["messages"]]

@@ -1,7 +1,12 @@
 """A texted report becomes an incident and one alert per right subscriber, through the public
 interface: signed webhooks, the API, a real RQ worker on a real Redis, a real database."""
 
+import pytest
+
 from tests.conftest import sms_form
+
+# Both databases: the whole pipeline (INSERT … ON CONFLICT, conditional transitions) on each.
+pytestmark = pytest.mark.dialects
 
 HP = "+13235550101"
 RESIDENT = "+13235550199"

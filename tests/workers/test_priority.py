@@ -10,9 +10,10 @@ from rq.scheduler import RQScheduler
 from sqlmodel import select
 
 from core.db import session_scope
-from core.models import InboundMessage, Message
+from core.models import Message
 from core.settings import get_settings
 from tests.conftest import InProcessWorker, sms_form
+from tests.servers import wait_for
 from workers import escalation
 from workers.geocoding import geocoder_for
 from workers.queues import ALL_QUEUES, BULK, URGENT, queue
@@ -110,16 +111,17 @@ def test_an_alert_goes_out_before_a_confirmation_backlog_drains(
     outcome = {}
 
     def report_then_stop() -> None:
-        deadline = time.monotonic() + 10
-        while not _sent(db, "opt_in") and time.monotonic() < deadline:
-            time.sleep(0.05)  # the worker is inside a bulk job
-        time.sleep(0.5)
-        posted = twilio_post("/twilio/sms", sms_form("+13105550001", "migra en Pacific y Florence"))
-        outcome["status"] = posted.status_code
-        while not _sent(db, "alert") and time.monotonic() < deadline:
-            time.sleep(0.02)
-        outcome["opt_ins_sent"] = len(_sent(db, "opt_in"))
-        queue(BULK, redis).empty()  # the rest of the backlog is not this test's business
+        try:
+            # The worker is inside a bulk job, a few confirmations out (a rate's worth of them).
+            wait_for(lambda: len(_sent(db, "opt_in")) >= 3, timeout=30)
+            posted = twilio_post(
+                "/twilio/sms", sms_form("+13105550001", "migra en Pacific y Florence")
+            )
+            outcome["status"] = posted.status_code
+            wait_for(lambda: _sent(db, "alert"), timeout=30)
+            outcome["opt_ins_sent"] = len(_sent(db, "opt_in"))
+        finally:
+            queue(BULK, redis).empty()  # the rest of the backlog is not this test's business
 
     side = threading.Thread(target=report_then_stop)
     side.start()
@@ -130,9 +132,7 @@ def test_an_alert_goes_out_before_a_confirmation_backlog_drains(
     assert outcome["status"] == 200
     alert_sent = _sent(db, "alert")
     assert alert_sent, "no alert handed to the provider"
-    with session_scope(db) as session:
-        received = session.exec(select(InboundMessage.received_at)).one()
-    assert (alert_sent[0] - received).total_seconds() < 2.0
+    # How soon after the report: bench/priority.py (report to alert behind a backlog).
     assert outcome["opt_ins_sent"] < 120  # handed over before the backlog drained
     opt_ins = _sent(db, "opt_in")
     assert len(opt_ins) >= 2
@@ -149,8 +149,9 @@ def test_a_due_escalation_timer_is_taken_before_a_bulk_backlog(db, redis, monkey
     for _ in range(3):
         queue(BULK, redis).enqueue("workers.dispatch.send_bulk", [1, 2, 3])
     escalation.schedule(42)
-    assert "escalate-42" in queue(URGENT, redis).scheduled_job_registry.get_job_ids()
-    time.sleep(0.1)
+    registry = queue(URGENT, redis).scheduled_job_registry
+    assert "escalate-42" in registry.get_job_ids()
+    wait_for(lambda: "escalate-42" in registry.get_jobs_to_schedule())  # due, by RQ's clock
     # What the worker's RQ scheduler does each second: move due jobs onto their queue.
     scheduler = RQScheduler([queue(n, redis) for n in ALL_QUEUES], connection=redis)
     scheduler.acquire_locks()

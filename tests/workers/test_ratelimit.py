@@ -11,6 +11,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from avisa.redis_server import free_port
+from tests.servers import wait_for
 from workers.ratelimit import RateLimiter, RateLimitTimeout
 
 # Lower bounds only ("never faster than the rate"): a slow machine makes them easier, never flaky.
@@ -62,9 +63,10 @@ WORKER = textwrap.dedent("""
     from redis import Redis
     from workers.ratelimit import RateLimiter
     url, rate, count = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
-    start_at = float(sys.argv[4])
-    limiter = RateLimiter(Redis.from_url(url), rate=rate, burst=1)
-    time.sleep(max(0, start_at - time.time()))
+    redis = Redis.from_url(url)
+    limiter = RateLimiter(redis, rate=rate, burst=1)
+    redis.rpush("test:ready", 1)
+    redis.blpop(["test:go"], timeout=60)  # both begin together, once both are started up
     granted = []
     for _ in range(count):
         limiter.acquire()
@@ -75,16 +77,18 @@ WORKER = textwrap.dedent("""
 
 def test_two_processes_share_one_rate(redis_client, redis_url):
     rate, per_process = 20.0, 20
-    start_at = time.time() + 1.5  # both begin together, after interpreter start-up
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, redis_url, str(rate), str(per_process), str(start_at)],
+            [sys.executable, "-c", WORKER, redis_url, str(rate), str(per_process)],
             stdout=subprocess.PIPE,
             text=True,
             env=os.environ | {"PYTHONPATH": os.getcwd()},
         )
         for _ in range(2)
     ]
+    wait_for(lambda: redis_client.llen("test:ready") == 2, timeout=60)
+    start_at = time.time()
+    redis_client.rpush("test:go", 1, 1)
     outputs = [p.communicate(timeout=60)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
     granted = sorted(t for out in outputs for t in json.loads(out))

@@ -4,7 +4,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
@@ -19,8 +18,12 @@ from core.db import session_scope
 from core.delivery import UNCERTAIN, apply_status
 from core.models import Message, Subscriber
 from messaging.twilio_backend import TwilioProvider
+from tests.servers import wait_for
 from workers import sender
 from workers.sender import Outcome, send_messages, sweep_stale
+
+# Both databases: claims are conditional UPDATE … RETURNING; SQLite's writes take a lock.
+pytestmark = pytest.mark.dialects
 
 SENT = ("accepted", "queued", "sent", "delivered")
 
@@ -418,18 +421,15 @@ def test_worker_killed_mid_fanout_is_resumed_without_doubles_or_losses(db, redis
             cwd=os.getcwd(),
             env=os.environ | {"PYTHONPATH": os.getcwd()},
         )
-        deadline = time.monotonic() + 30
-        while len(fake.accepted) < 8 and time.monotonic() < deadline and child.poll() is None:
-            time.sleep(0.01)
+        wait_for(
+            lambda: len(fake.accepted) >= 8 or child.poll() is not None, timeout=30, interval=0.01
+        )
         child.send_signal(signal.SIGKILL)  # mid fan-out: claims held, requests in flight
         assert child.wait() == -signal.SIGKILL, (
             "the worker ended on its own before it could be killed"
         )
-        deadline = (
-            time.monotonic() + 10
-        )  # let the fake finish the requests the dead worker left in flight
-        while fake.in_flight and time.monotonic() < deadline:
-            time.sleep(0.01)
+        # The fake finishes the requests the dead worker left in flight.
+        wait_for(lambda: not fake.in_flight, timeout=10, interval=0.01)
         resumed = sweep_stale(engine, lease_seconds=0)
         rows = messages(engine)
         assert set(resumed) <= set(ids)
