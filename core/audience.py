@@ -22,6 +22,7 @@ TEMPLATE = {
     # Residents who signed up by text hear of a raid once it is confirmed, never before.
     ("confirmed", "community"): ("alert_community", "alert"),
     ("dismissed", "alerted"): ("update_dismissed", "update"),
+    ("held", "alerted"): ("update_held", "update"),
     ("resolved", "alerted"): ("update_resolved", "update"),
     ("escalated", "escalation"): ("alert_escalated", "alert"),
 }

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from core import (
     channels,
     commands,
+    floods,
     incidents,
     matching,
     policy,
@@ -44,7 +45,7 @@ from core.keywords import (
     zip_in,
 )
 from core.language import detect
-from core.models import InboundMessage, Incident, Report, Subscriber
+from core.models import Alert, InboundMessage, Incident, Report, Subscriber
 from core.phones import PhoneVault
 from core.reports import receive
 from core.settings import Settings
@@ -176,7 +177,8 @@ def _report(
         return "report:addition", decisions
     if not outcome.located:
         return "report:unlocated", decisions
-    incident, created, verdict = _match(session, report, settings, vault)
+    incident, created, verdict, stand_by = _match(session, report, settings, vault)
+    decisions.alerts(stand_by)
     if verdict.first_limit and sms:
         decisions.text("reporter_limited", language, dedupe_key=key, to_e164=sender, bilingual=True)
     elif not acked and not verdict.limited:
@@ -199,9 +201,10 @@ def _report(
 
 def _match(
     session: Session, report: Report, settings: Settings, vault: PhoneVault
-) -> tuple[Incident | None, bool, trust.Verdict]:
-    """(incident or None, created, verdict): the report joins its incident, or opens one —
-    ``held`` when the limits or a flood say so, none at all past its number's limit."""
+) -> tuple[Incident | None, bool, trust.Verdict, list[Alert]]:
+    """(incident or None, created, verdict, stand-by alerts): the report joins its incident, or
+    opens one — ``held`` when the limits or a flood say so (and a flood's earlier incidents with
+    it), none at all past its number's limit."""
     verdict = trust.assess(session, report, settings=settings)
     if verdict.limited:
         report.flag = ReportFlag.LIMITED
@@ -212,18 +215,24 @@ def _match(
         if incident.status == IncidentStatus.HELD:
             report.flag = report.flag or ReportFlag.HELD
         matching.attach(session, incident, report, similar_ratio=settings.flood_similar_ratio)
-        return incident, False, verdict
+        return incident, False, verdict, []
     if verdict.limited:
         session.add(report)
-        return None, False, verdict
-    hold = verdict.hold or trust.flood_reason(session, report, settings=settings, vault=vault)
+        return None, False, verdict, []
+    flood = (
+        None
+        if verdict.hold
+        else floods.flood_reason(session, report, settings=settings, vault=vault)
+    )
+    hold = verdict.hold or (flood.reason if flood else None)
     ratio = settings.flood_similar_ratio
     if hold is None:
-        return matching.open_from(session, report, similar_ratio=ratio), True, verdict
+        return matching.open_from(session, report, similar_ratio=ratio), True, verdict, []
     report.flag = report.flag or ReportFlag.HELD
     incident = matching.open_from(session, report, status=IncidentStatus.HELD, similar_ratio=ratio)
     trust.audit_hold(session, incident, hold)
-    return incident, True, verdict
+    stand_by = floods.hold_earlier(session, flood, settings=settings) if flood else []
+    return incident, True, verdict, stand_by
 
 
 def _reaches_responders(session: Session, incident: Incident | None) -> bool:

@@ -1,0 +1,282 @@
+"""Floods across numbers: when many numbers act as one, the incidents they open are held.
+
+Read only when a report is about to open an incident, within ``AVISA_FLOOD_WINDOW_MIN``. The
+marks, each naming the numbers behind it:
+
+- one script: the report's words, with its place taken out, are the same as (or near-identical
+  to) those of other new numbers — ``AVISA_FLOOD_SIMILAR_NUMBERS`` of them, this one included
+  (``flood:similar``); two are enough when the words ask to be passed on ("forward to everyone",
+  "reenvía", "pásalo"), and so are ``AVISA_FLOOD_SIMILAR_NUMBERS`` new numbers asking so in any
+  words (``flood:chain``). People who saw something write their own words; a number we heard
+  from before the window is no new number.
+- numbers bought in a block: ``AVISA_FLOOD_SEQUENTIAL_NUMBERS`` consecutive numbers, each
+  opening a new place (``flood:sequential``).
+- a burst of new places: the report's zone already has ``AVISA_FLOOD_INCIDENT_RATE`` alerted new
+  incidents opened by distinct credible numbers (``flood:rate``). The budget is per zone (outside
+  every zone: the area outside them all) and counts numbers, not incidents, so no number or group
+  of numbers can spend another zone's budget, and one number spends one unit at most; a number
+  heard from before the window with nothing held or limited is never held by it.
+
+A mark is often visible only after a flood's first incidents went out. ``hold_earlier`` then
+holds the window's incidents opened by the mark's numbers alone (``reported`` → ``held`` through
+``core.policy``): the responders who heard of them get one "unconfirmed, likely false — stand by"
+each. An incident a coordinator released, or that anybody else reported too, stays as it is.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from rapidfuzz import fuzz
+from sqlmodel import Session, col, func, select
+
+from core import matching, policy, trust
+from core.clock import now
+from core.enums import IncidentStatus, ReportFlag
+from core.keywords import fold
+from core.models import Alert, AuditEvent, InboundMessage, Incident, Report, Zone
+from core.phones import PhoneVault
+from core.settings import Settings
+from core.text_similarity import MIN_SIMILAR_CHARS, normalised
+from core.zones import zones_containing
+
+# Words that ask for a text to be passed on: a chain message's mark, not a witness's.
+CHAIN_WORDS = re.compile(
+    r"\b(FORWARD|REENVI[AE]\w*|PASALO|PASALA|PAS[AE]N? LA VOZ|PASS (IT|THIS) ON|SHARE (THIS|IT)"
+    r"|COMPARTE\w*|COMPARTAN|DIFUND\w*|REPOST\w*|TELL EVERYONE)\b"
+)
+# Words left once the place is taken out: shorter ones ("ICE en y") are what anybody writes.
+MIN_SCRIPT_CHARS = 20
+
+
+@dataclass(frozen=True)
+class Flood:
+    reason: str
+    members: frozenset[str] = frozenset()  # the numbers (blind indexes) behind the mark
+
+
+def flood_reason(
+    session: Session, report: Report, *, settings: Settings, vault: PhoneVault
+) -> Flood | None:
+    """The flood a new incident opened by ``report`` looks part of, or None."""
+    since = now() - timedelta(minutes=settings.flood_window_min)
+    chain = has_chain_words(report.text)
+    alike = _one_script(session, report, since, settings)
+    if len(alike) >= settings.flood_similar_numbers:
+        return Flood("flood:similar", frozenset(alike))
+    if chain and len(alike) >= 2:
+        return Flood("flood:chain", frozenset(alike))
+    if chain:
+        chained = _chain_numbers(session, report, since)
+        if len(chained) >= settings.flood_similar_numbers:
+            return Flood("flood:chain", frozenset(chained))
+    run = _sequential_run(session, report, since, vault)
+    if len(run) >= settings.flood_sequential_numbers:
+        return Flood("flood:sequential", frozenset(run))
+    if _zone_spent(session, report, since, settings):
+        return Flood("flood:rate")
+    return None
+
+
+def has_chain_words(text: str) -> bool:
+    return CHAIN_WORDS.search(fold(text)) is not None
+
+
+def hold_earlier(session: Session, flood: Flood, *, settings: Settings) -> list[Alert]:
+    """Hold the window's alerted incidents opened by ``flood``'s numbers alone; the stand-by
+    alerts that follow (already stored)."""
+    if not flood.members:
+        return []
+    since = now() - timedelta(minutes=settings.flood_window_min)
+    theirs = select(Report.incident_id).where(col(Report.reporter_hash).in_(flood.members))
+    incidents = session.exec(
+        select(Incident).where(
+            Incident.status == IncidentStatus.REPORTED,
+            col(Incident.drill).is_(False),
+            Incident.first_seen >= since,
+            col(Incident.id).in_(theirs),
+        )
+    ).all()
+    released = set(
+        session.exec(
+            select(AuditEvent.target).where(
+                AuditEvent.action == "incident.release",
+                col(AuditEvent.target).in_([f"incident:{i.id}" for i in incidents]),
+            )
+        )
+    )
+    alerts: list[Alert] = []
+    for incident in incidents:
+        reports = session.exec(select(Report).where(Report.incident_id == incident.id)).all()
+        if f"incident:{incident.id}" in released or any(
+            r.reporter_hash not in flood.members for r in reports
+        ):
+            continue
+        try:
+            alerts += policy.transition(
+                session,
+                incident,
+                IncidentStatus.HELD,
+                actor=trust.SYSTEM,
+                reason=flood.reason,
+                action=trust.HELD,
+            )
+        except policy.InvalidTransition:  # moved meanwhile: a coordinator's word stands
+            continue
+        for r in reports:
+            r.flag = r.flag or ReportFlag.HELD
+            session.add(r)
+        session.flush()
+        matching.refine(session, incident, similar_ratio=settings.flood_similar_ratio)
+        session.add(incident)
+    return alerts
+
+
+def _script(text: str, matched: str | None) -> str:
+    """The words of a text with its place taken out: what a flood's copies have in common."""
+    place = set(normalised(matched or "").split())
+    return " ".join(w for w in normalised(text).split() if w not in place)
+
+
+def _one_script(session: Session, report: Report, since: datetime, settings: Settings) -> set[str]:
+    """New numbers (this one included) whose words are this report's, whatever the place."""
+    whole, script = normalised(report.text), _script(report.text, report.matched)
+    if len(whole) < MIN_SIMILAR_CHARS:
+        return {report.reporter_hash}
+    ratio = settings.flood_similar_ratio
+    alike: set[str] = set()
+    for number, text, matched in _others(session, report, since):
+        if number not in alike and (
+            fuzz.ratio(whole, normalised(text)) >= ratio
+            or (
+                len(script) >= MIN_SCRIPT_CHARS
+                and fuzz.ratio(script, _script(text, matched)) >= ratio
+            )
+        ):
+            alike.add(number)
+    return _new(session, alike, since) | {report.reporter_hash}
+
+
+def _chain_numbers(session: Session, report: Report, since: datetime) -> set[str]:
+    """New numbers (this one included) asking in any words for their text to be passed on."""
+    chained = {n for n, text, _ in _others(session, report, since) if has_chain_words(text)}
+    return _new(session, chained, since) | {report.reporter_hash}
+
+
+def _others(
+    session: Session, report: Report, since: datetime
+) -> Iterable[tuple[str, str, str | None]]:
+    return session.exec(
+        select(Report.reporter_hash, Report.text, Report.matched).where(
+            Report.created_at >= since, Report.reporter_hash != report.reporter_hash
+        )
+    )
+
+
+def _new(session: Session, numbers: set[str], since: datetime) -> set[str]:
+    """The numbers we had not heard from before ``since``."""
+    if not numbers:
+        return set()
+    known = session.exec(
+        select(Report.reporter_hash).where(
+            col(Report.reporter_hash).in_(numbers), Report.created_at < since
+        )
+    )
+    return numbers - set(known)
+
+
+def _sequential_run(
+    session: Session, report: Report, since: datetime, vault: PhoneVault
+) -> set[str]:
+    """The numbers, this reporter's included, forming a run of consecutive numbers (…0101,
+    …0102, …0103, …0104) among the numbers that opened the window's incidents: numbers bought
+    in a block, each naming a new place. Neighbours who all report one raid open one incident
+    between them, so they never make a run here."""
+    openers = set(
+        session.exec(select(Report.reporter_hash).where(col(Report.id).in_(_first_reports(since))))
+    )
+    openers.add(report.reporter_hash)
+    rows = session.exec(
+        select(InboundMessage.from_hash, InboundMessage.from_enc).where(
+            col(InboundMessage.from_hash).in_(openers), col(InboundMessage.from_enc).is_not(None)
+        )
+    )
+    numbers: dict[str, int] = {}
+    for from_hash, from_enc in rows:
+        if from_hash not in numbers:
+            # Opened only to compare: never logged, never kept.
+            digits = "".join(ch for ch in vault.open(cast(str, from_enc)) if ch.isdigit())
+            if digits:
+                numbers[from_hash] = int(digits)
+    mine = numbers.get(report.reporter_hash)
+    if mine is None:
+        return set()
+    present = set(numbers.values())
+    low = mine
+    while low - 1 in present:
+        low -= 1
+    high = mine
+    while high + 1 in present:
+        high += 1
+    return {h for h, n in numbers.items() if low <= n <= high}
+
+
+def _first_reports(since: datetime):  # type: ignore[no-untyped-def]
+    """The opening report of each incident first seen since ``since`` (a subquery)."""
+    return (
+        select(func.min(Report.id))
+        .join(Incident, col(Incident.id) == Report.incident_id)
+        .where(Incident.first_seen >= since)
+        .group_by(col(Report.incident_id))
+    )
+
+
+def _zone_spent(session: Session, report: Report, since: datetime, settings: Settings) -> bool:
+    """The report's zone has had its alerted new incidents from distinct credible numbers."""
+    assert report.lat is not None and report.lon is not None, "only a located report opens"
+    if _heard_before(session, report.reporter_hash, since):
+        return False
+    zones = session.exec(select(Zone)).all()
+    mine = _zone_ids(zones, report.lat, report.lon, report.zip)
+    rows = session.exec(
+        select(Report.reporter_hash, Incident.lat, Incident.lon, Incident.zip)
+        .join(Incident, col(Incident.id) == Report.incident_id)
+        .where(
+            col(Report.id).in_(_first_reports(since)),
+            col(Report.flag).is_(None),
+            col(Incident.status).not_in((IncidentStatus.MERGED, IncidentStatus.HELD)),
+            col(Incident.drill).is_(False),
+        )
+    )
+    credible = {
+        number
+        for number, lat, lon, zip_code in rows
+        if number != report.reporter_hash and _same_area(mine, _zone_ids(zones, lat, lon, zip_code))
+    }
+    return len(credible) >= settings.flood_incident_rate
+
+
+def _zone_ids(zones: Sequence[Zone], lat: float, lon: float, zip_code: str | None) -> set[int]:
+    return {cast(int, z.id) for z in zones_containing(zones, lat, lon, zip_code=zip_code)}
+
+
+def _same_area(mine: set[int], theirs: set[int]) -> bool:
+    return bool(mine & theirs) if mine else not theirs
+
+
+def _heard_before(session: Session, number: str, since: datetime) -> bool:
+    """A number that reported before the window and was never held or limited."""
+    earlier = session.exec(
+        select(Report.flag).where(Report.reporter_hash == number, Report.created_at < since)
+    ).all()
+    return (
+        bool(earlier)
+        and not session.exec(
+            select(Report.id).where(
+                Report.reporter_hash == number,
+                col(Report.flag).in_((ReportFlag.HELD, ReportFlag.LIMITED)),
+            )
+        ).first()
+    )
