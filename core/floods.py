@@ -49,6 +49,8 @@ CHAIN_WORDS = re.compile(
 )
 # Words left once the place is taken out: shorter ones ("ICE en y") are what anybody writes.
 MIN_SCRIPT_CHARS = 20
+# One text this long, copied word for word by many new numbers, is forwarded, not witnessed.
+MIN_COPY_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,97 @@ def hold_earlier(session: Session, flood: Flood, *, settings: Settings) -> list[
         matching.refine(session, incident, similar_ratio=settings.flood_similar_ratio)
         session.add(incident)
     return alerts
+
+
+def after_join(
+    session: Session,
+    incident: Incident,
+    report: Report,
+    verdict: trust.Verdict,
+    *,
+    settings: Settings,
+    vault: PhoneVault,
+) -> list[Alert]:
+    """What ``report`` joining ``incident`` changes (the alerts that follow, already stored).
+
+    A held incident is released when somebody independent reports it too — a number in good
+    standing, in its own words, no part of any flood mark — as their report alone would have
+    been alerted on a quiet day (a flood first at a corner must not silence the residents who
+    then see agents there). An alerted incident made only of copies of one long or chain text from
+    ``AVISA_FLOOD_SIMILAR_NUMBERS`` new numbers is a flood at one place, and is held.
+    """
+    if incident.status == IncidentStatus.HELD:
+        return _release_for(session, incident, report, verdict, settings, vault)
+    if incident.status == IncidentStatus.REPORTED:
+        return _hold_copies(session, incident, report, settings)
+    return []
+
+
+def _release_for(
+    session: Session,
+    incident: Incident,
+    report: Report,
+    verdict: trust.Verdict,
+    settings: Settings,
+    vault: PhoneVault,
+) -> list[Alert]:
+    if verdict.hold or verdict.limited or report.flag == ReportFlag.LIMITED:
+        return []
+    others = session.exec(
+        select(Report.reporter_hash, Report.text).where(
+            Report.incident_id == incident.id, Report.id != report.id
+        )
+    ).all()
+    mine = normalised(report.text)
+    ratio = settings.flood_similar_ratio
+    if any(
+        number == report.reporter_hash or fuzz.ratio(mine, normalised(text)) >= ratio
+        for number, text in others
+    ):
+        return []
+    if flood_reason(session, report, settings=settings, vault=vault) is not None:
+        return []
+    if report.flag == ReportFlag.HELD:
+        report.flag = None
+        session.add(report)
+    try:
+        alerts = policy.transition(
+            session,
+            incident,
+            IncidentStatus.REPORTED,
+            actor=trust.SYSTEM,
+            reason="report:independent",
+            action="incident.release",
+        )
+    except policy.InvalidTransition:
+        return []
+    session.flush()
+    matching.refine(session, incident, similar_ratio=ratio)
+    session.add(incident)
+    return alerts
+
+
+def _hold_copies(
+    session: Session, incident: Incident, report: Report, settings: Settings
+) -> list[Alert]:
+    text = normalised(report.text)
+    if incident.reporter_count > 1 or not (
+        len(text) >= MIN_COPY_CHARS or has_chain_words(report.text)
+    ):
+        return []  # somebody wrote their own words, or a short text anybody writes
+    rows = session.exec(
+        select(Report.reporter_hash, Report.text).where(Report.incident_id == incident.id)
+    ).all()
+    numbers = {number for number, _ in rows}
+    ratio = settings.flood_similar_ratio
+    if len(numbers) < settings.flood_similar_numbers or any(
+        fuzz.ratio(text, normalised(other)) < ratio for _, other in rows
+    ):
+        return []
+    since = now() - timedelta(minutes=settings.flood_window_min)
+    if _new(session, numbers, since) != numbers:
+        return []
+    return hold_earlier(session, Flood("flood:similar", frozenset(numbers)), settings=settings)
 
 
 def _script(text: str, matched: str | None) -> str:

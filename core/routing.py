@@ -177,8 +177,10 @@ def _report(
         return "report:addition", decisions
     if not outcome.located:
         return "report:unlocated", decisions
-    incident, created, verdict, stand_by = _match(session, report, settings, vault)
-    decisions.alerts(stand_by)
+    incident, created, verdict, changes = _match(session, report, settings, vault)
+    decisions.alerts(changes)
+    if incident is not None and any(a.reason == "new" for a in changes):  # released: it is new
+        decisions.escalation_timers.append(cast(int, incident.id))
     if verdict.first_limit and sms:
         decisions.text("reporter_limited", language, dedupe_key=key, to_e164=sender, bilingual=True)
     elif not acked and not verdict.limited:
@@ -202,9 +204,10 @@ def _report(
 def _match(
     session: Session, report: Report, settings: Settings, vault: PhoneVault
 ) -> tuple[Incident | None, bool, trust.Verdict, list[Alert]]:
-    """(incident or None, created, verdict, stand-by alerts): the report joins its incident, or
-    opens one — ``held`` when the limits or a flood say so (and a flood's earlier incidents with
-    it), none at all past its number's limit."""
+    """(incident or None, created, verdict, alerts of status changes it caused): the report joins
+    its incident (which may hold or release it, ``core.floods.after_join``), or opens one —
+    ``held`` when the limits or a flood say so (and a flood's earlier incidents with it), none
+    at all past its number's limit."""
     verdict = trust.assess(session, report, settings=settings)
     if verdict.limited:
         report.flag = ReportFlag.LIMITED
@@ -215,7 +218,10 @@ def _match(
         if incident.status == IncidentStatus.HELD:
             report.flag = report.flag or ReportFlag.HELD
         matching.attach(session, incident, report, similar_ratio=settings.flood_similar_ratio)
-        return incident, False, verdict, []
+        changed = floods.after_join(
+            session, incident, report, verdict, settings=settings, vault=vault
+        )
+        return incident, False, verdict, changed
     if verdict.limited:
         session.add(report)
         return None, False, verdict, []

@@ -262,3 +262,43 @@ def test_a_busy_day_of_own_words_is_never_held(api, twilio_post, work, db, respo
     for sender, words in said:
         _text(twilio_post, work, sender, words)
     assert [i["status"] for i in _incidents(api)] == ["reported"] * len(said)
+
+
+# --- a flood first at a corner does not silence the residents who then see agents there ----------
+
+
+def test_a_resident_in_their_own_words_releases_a_held_flood_incident_at_their_corner(
+    api, twilio_post, work, db, responders
+):
+    south, _ = responders
+    for n, corner in enumerate(CORNERS[:4]):
+        _text(twilio_post, work, f"+1323555{7760 + n}", f"ICE en {corner}")
+    held = _incidents(api)[-1]
+    assert held["status"] == "held"
+    _text(twilio_post, work, "+13108880001", "ICE en Otis y Tweedy")  # the flood's own words
+    assert api.get(f"/api/v1/incidents/{held['id']}").json()["status"] == "held"
+    _text(twilio_post, work, "+13108880002", "hay dos camionetas de la migra en Tweedy y Otis")
+    after = api.get(f"/api/v1/incidents/{held['id']}").json()
+    assert after["status"] == "reported" and after["reporter_count"] == 1
+    assert held["id"] in _alerted_incidents(api, south)
+    with Session(db) as session:
+        (release,) = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "incident.release")
+        ).all()
+    assert release.actor == "system" and release.detail == "report:independent"
+
+
+def test_one_long_text_copied_by_many_new_numbers_at_one_place_is_held(
+    api, twilio_post, work, db, responders
+):
+    south, _ = responders
+    chain = (
+        "ALERTA URGENTE comunidad: la migra esta en la Pacific y Gage ahorita, estan deteniendo "
+        "gente, no abran la puerta"
+    )
+    for sender in SCRIPTED[:5]:
+        _text(twilio_post, work, sender, chain)
+    (incident,) = _incidents(api)
+    assert incident["status"] == "held"
+    (update,) = _messages(api, kind="update", subscriber_id=south)
+    assert update["incident_id"] == incident["id"]
