@@ -27,10 +27,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from rapidfuzz import fuzz
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from core import matching, policy, trust
 from core.clock import now
@@ -49,6 +49,8 @@ CHAIN_WORDS = re.compile(
 )
 # Words left once the place is taken out: shorter ones ("ICE en y") are what anybody writes.
 MIN_SCRIPT_CHARS = 20
+# Reports that vouch for nothing: their incident was held, or their number past its limit.
+DISCREDITED = (ReportFlag.HELD, ReportFlag.LIMITED)
 # One text this long, copied word for word by many new numbers, is forwarded, not witnessed.
 MIN_COPY_CHARS = 50
 
@@ -62,7 +64,9 @@ class Flood:
 def flood_reason(
     session: Session, report: Report, *, settings: Settings, vault: PhoneVault
 ) -> Flood | None:
-    """The flood a new incident opened by ``report`` looks part of, or None."""
+    """The flood ``report`` looks part of, or None: read as it is about to open an incident,
+    or (``report.incident_id`` set) as it joins one — then texts at that same place are no
+    mark (neighbours write alike about one raid), nor is the zone's budget (it spends none)."""
     since = now() - timedelta(minutes=settings.flood_window_min)
     chain = has_chain_words(report.text)
     alike = _one_script(session, report, since, settings)
@@ -74,10 +78,10 @@ def flood_reason(
         chained = _chain_numbers(session, report, since)
         if len(chained) >= settings.flood_similar_numbers:
             return Flood("flood:chain", frozenset(chained))
-    run = _sequential_run(session, report, since, vault)
-    if len(run) >= settings.flood_sequential_numbers:
+    run, named = _sequential_run(session, report, since, vault)
+    if min(len(run), named) >= settings.flood_sequential_numbers:
         return Flood("flood:sequential", frozenset(run))
-    if _zone_spent(session, report, since, settings):
+    if report.incident_id is None and _zone_spent(session, report, since, settings):
         return Flood("flood:rate")
     return None
 
@@ -87,24 +91,28 @@ def has_chain_words(text: str) -> bool:
 
 
 def hold_earlier(session: Session, flood: Flood, *, settings: Settings) -> list[Alert]:
-    """Hold the window's alerted incidents opened by ``flood``'s numbers alone; the stand-by
-    alerts that follow (already stored)."""
+    """Hold the window's alerted incidents whose every credible reporter is one of ``flood``'s
+    numbers; the stand-by alerts that follow (already stored). Reports already held or limited
+    vouch for nothing, so an incident a flood opened and one of its numbers released is held
+    again once that number shows what it is."""
     if not flood.members:
         return []
     since = now() - timedelta(minutes=settings.flood_window_min)
-    theirs = select(Report.incident_id).where(col(Report.reporter_hash).in_(flood.members))
+    theirs = select(Report.incident_id).where(
+        col(Report.reporter_hash).in_(flood.members), Report.updated_at >= since
+    )
     incidents = session.exec(
         select(Incident).where(
             Incident.status == IncidentStatus.REPORTED,
             col(Incident.drill).is_(False),
-            Incident.first_seen >= since,
             col(Incident.id).in_(theirs),
         )
     ).all()
-    released = set(
+    vouched = set(  # a coordinator released it: theirs to judge, never the system's again
         session.exec(
             select(AuditEvent.target).where(
                 AuditEvent.action == "incident.release",
+                AuditEvent.actor != trust.SYSTEM,
                 col(AuditEvent.target).in_([f"incident:{i.id}" for i in incidents]),
             )
         )
@@ -112,9 +120,8 @@ def hold_earlier(session: Session, flood: Flood, *, settings: Settings) -> list[
     alerts: list[Alert] = []
     for incident in incidents:
         reports = session.exec(select(Report).where(Report.incident_id == incident.id)).all()
-        if f"incident:{incident.id}" in released or any(
-            r.reporter_hash not in flood.members for r in reports
-        ):
+        credible = {r.reporter_hash for r in reports if r.flag not in DISCREDITED}
+        if f"incident:{incident.id}" in vouched or not credible <= flood.members:
             continue
         try:
             alerts += policy.transition(
@@ -136,6 +143,13 @@ def hold_earlier(session: Session, flood: Flood, *, settings: Settings) -> list[
     return alerts
 
 
+def hold_limited(session: Session, report: Report, *, settings: Settings) -> list[Alert]:
+    """A number past its limit is a flood of one: the incidents it alone opened in the window
+    are held with it (their responders told to stand by)."""
+    members = frozenset({report.reporter_hash})
+    return hold_earlier(session, Flood("reporter:limited", members), settings=settings)
+
+
 def after_join(
     session: Session,
     incident: Incident,
@@ -150,11 +164,20 @@ def after_join(
     A held incident is released when somebody independent reports it too — a number in good
     standing, in its own words, no part of any flood mark — as their report alone would have
     been alerted on a quiet day (a flood first at a corner must not silence the residents who
-    then see agents there). An alerted incident made only of copies of one long or chain text from
-    ``AVISA_FLOOD_SIMILAR_NUMBERS`` new numbers is a flood at one place, and is held.
+    then see agents there). A report with a flood's mark vouches for nothing where it lands, and
+    the flood's incidents are held (``hold_earlier``). An alerted incident made only of copies of
+    one long or chain text from ``AVISA_FLOOD_SIMILAR_NUMBERS`` new numbers is a flood at one
+    place, and is held.
     """
+    flood = flood_reason(session, report, settings=settings, vault=vault)
+    if flood is not None:  # a flood's report vouches for nothing, wherever it lands
+        report.flag = report.flag or ReportFlag.HELD
+        session.add(report)
+        session.flush()
+        matching.refine(session, incident, similar_ratio=settings.flood_similar_ratio)
+        return hold_earlier(session, flood, settings=settings)
     if incident.status == IncidentStatus.HELD:
-        return _release_for(session, incident, report, verdict, settings, vault)
+        return _release_for(session, incident, report, verdict, settings)
     if incident.status == IncidentStatus.REPORTED:
         return _hold_copies(session, incident, report, settings)
     return []
@@ -166,8 +189,8 @@ def _release_for(
     report: Report,
     verdict: trust.Verdict,
     settings: Settings,
-    vault: PhoneVault,
 ) -> list[Alert]:
+    """Release ``incident`` if ``report`` (no flood's, ``after_join`` checked) is independent."""
     if verdict.hold or verdict.limited or report.flag == ReportFlag.LIMITED:
         return []
     others = session.exec(
@@ -182,7 +205,7 @@ def _release_for(
         for number, text in others
     ):
         return []
-    if flood_reason(session, report, settings=settings, vault=vault) is not None:
+    if _zone_spent(session, report, now() - timedelta(minutes=settings.flood_window_min), settings):
         return []
     if report.flag == ReportFlag.HELD:
         report.flag = None
@@ -261,11 +284,14 @@ def _chain_numbers(session: Session, report: Report, since: datetime) -> set[str
 def _others(
     session: Session, report: Report, since: datetime
 ) -> Iterable[tuple[str, str, str | None]]:
-    return session.exec(
-        select(Report.reporter_hash, Report.text, Report.matched).where(
-            Report.created_at >= since, Report.reporter_hash != report.reporter_hash
-        )
+    query = select(Report.reporter_hash, Report.text, Report.matched).where(
+        Report.created_at >= since, Report.reporter_hash != report.reporter_hash
     )
+    if report.incident_id is not None:  # joining: the texts of other places
+        query = query.where(
+            or_(col(Report.incident_id).is_(None), Report.incident_id != report.incident_id)
+        )
+    return session.exec(query)
 
 
 def _new(session: Session, numbers: set[str], since: datetime) -> set[str]:
@@ -282,22 +308,28 @@ def _new(session: Session, numbers: set[str], since: datetime) -> set[str]:
 
 def _sequential_run(
     session: Session, report: Report, since: datetime, vault: PhoneVault
-) -> set[str]:
-    """The numbers, this reporter's included, forming a run of consecutive numbers (…0101,
-    …0102, …0103, …0104) among the numbers that opened the window's incidents: numbers bought
-    in a block, each naming a new place. Neighbours who all report one raid open one incident
-    between them, so they never make a run here."""
-    openers = set(
-        session.exec(select(Report.reporter_hash).where(col(Report.id).in_(_first_reports(since))))
-    )
-    openers.add(report.reporter_hash)
+) -> tuple[set[str], int]:
+    """(numbers, places): the run of consecutive numbers (…0101, …0102, …0103, …0104), this
+    reporter's included, among the numbers that reported the window's incidents, and how many
+    places they named between them — this report's new one included. Numbers bought in a block
+    each name a new place (joining an incident or opening one); a family's consecutive numbers
+    all reporting one raid name one place between them, so they never look like a block."""
     rows = session.exec(
+        select(Report.reporter_hash, Report.incident_id).where(
+            Report.created_at >= since, col(Report.incident_id).is_not(None)
+        )
+    )
+    # 0: the incident it is about to open
+    places: dict[str, set[int]] = {report.reporter_hash: {report.incident_id or 0}}
+    for number, incident_id in rows:
+        places.setdefault(number, set()).add(cast(int, incident_id))
+    senders = session.exec(
         select(InboundMessage.from_hash, InboundMessage.from_enc).where(
-            col(InboundMessage.from_hash).in_(openers), col(InboundMessage.from_enc).is_not(None)
+            col(InboundMessage.from_hash).in_(places), col(InboundMessage.from_enc).is_not(None)
         )
     )
     numbers: dict[str, int] = {}
-    for from_hash, from_enc in rows:
+    for from_hash, from_enc in senders:
         if from_hash not in numbers:
             # Opened only to compare: never logged, never kept.
             digits = "".join(ch for ch in vault.open(cast(str, from_enc)) if ch.isdigit())
@@ -305,7 +337,7 @@ def _sequential_run(
                 numbers[from_hash] = int(digits)
     mine = numbers.get(report.reporter_hash)
     if mine is None:
-        return set()
+        return set(), 0
     present = set(numbers.values())
     low = mine
     while low - 1 in present:
@@ -313,10 +345,11 @@ def _sequential_run(
     high = mine
     while high + 1 in present:
         high += 1
-    return {h for h, n in numbers.items() if low <= n <= high}
+    run = {h for h, n in numbers.items() if low <= n <= high}
+    return run, len(set().union(*(places[h] for h in run)))
 
 
-def _first_reports(since: datetime):  # type: ignore[no-untyped-def]
+def _first_reports(since: datetime) -> Any:
     """The opening report of each incident first seen since ``since`` (a subquery)."""
     return (
         select(func.min(Report.id))

@@ -224,7 +224,7 @@ def _match(
         return incident, False, verdict, changed
     if verdict.limited:
         session.add(report)
-        return None, False, verdict, []
+        return None, False, verdict, floods.hold_limited(session, report, settings=settings)
     flood = (
         None
         if verdict.hold
