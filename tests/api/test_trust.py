@@ -258,15 +258,18 @@ def test_one_number_naming_many_places_is_held_then_limited(api, twilio_post, wo
     for corner in CORNERS:
         _text(twilio_post, work, phone, f"ICE at {corner}")
     statuses = [i["status"] for i in _incidents(api)]
-    assert statuses == ["reported", "held", "held"]  # far second place, the limit; then nothing
+    # Far second place, the limit, then nothing; past the limit its first place is held too.
+    assert statuses == ["held", "held", "held"]
     assert _count(db, Report) == len(CORNERS)  # every report kept
-    assert len(_messages(api, kind="alert", subscriber_id=responder)) == 1
+    (alert,) = _messages(api, kind="alert", subscriber_id=responder)
+    (stand_by,) = _messages(api, kind="update", subscriber_id=responder)
+    assert alert["incident_id"] == stand_by["incident_id"]
     limited = [r for r in _replies_to(api, phone) if "muchos reportes" in r]
     assert len(limited) == 1 and "many reports" in limited[0]  # once per window, bilingual
-    assert len(_audits(db, "incident.held")) == 2 and len(_audits(db, "reporter.limited")) == 1
+    assert len(_audits(db, "incident.held")) == 3 and len(_audits(db, "reporter.limited")) == 1
     assert all("+1" not in (a.target + (a.detail or "")) for a in _audits(db, "reporter.limited"))
     metrics = api.get("/metrics").text
-    assert 'avisa_trust_events_total{action="incident.held"} 2.0' in metrics
+    assert 'avisa_trust_events_total{action="incident.held"} 3.0' in metrics
     assert 'avisa_trust_events_total{action="reporter.limited"} 1.0' in metrics
 
 

@@ -89,9 +89,11 @@ def test_a_limited_number_sending_each_new_place_twice_stays_limited(
     for corner in CORNERS[:8]:
         for _ in range(2):  # the second text is "the same place again" as its limited first
             _text(twilio_post, work, phone, f"ICE en {corner}")
-    alerted = [i for i in _incidents(api) if i["status"] != "held"]
-    assert len(alerted) == 1  # its first place, like any resident's first text
-    assert len(_alerted_incidents(api, south)) == 1
+    # Its first place went out like any resident's first text, and was held once it was limited.
+    assert {i["status"] for i in _incidents(api)} == {"held"}
+    (alerted,) = _alerted_incidents(api, south)
+    (stand_by,) = _messages(api, kind="update", subscriber_id=south)
+    assert stand_by["incident_id"] == alerted
     _the_resident_is_heard(api, twilio_post, work, east)
 
 
@@ -104,9 +106,9 @@ def test_ten_places_cycled_fifty_times_never_alert_past_the_first(
         # The same number on SMS and on WhatsApp is one reporter.
         sender = f"whatsapp:{number}" if n % 3 == 1 else number
         _text(twilio_post, work, sender, f"ICE en {CORNERS[n % 10]}")
-    statuses = [i["status"] for i in _incidents(api)]
-    assert statuses.count("reported") == 1 and set(statuses) <= {"reported", "held"}
+    assert {i["status"] for i in _incidents(api)} == {"held"}
     assert len(_alerted_incidents(api, south)) == 1
+    assert len(_messages(api, kind="update", subscriber_id=south)) == 1  # one stand-by
     limited = [m for m in _messages(api, kind="reply") if "muchos reportes" in m["body"]]
     assert len(limited) == 1  # one polite answer, however it cycles
 
@@ -127,7 +129,7 @@ def test_a_limited_place_stays_limited_when_repeated_later_in_the_window(
     for n, corner in enumerate(CORNERS[:5]):
         with frozen_at(start + timedelta(minutes=6, seconds=5 * n)):
             _text(twilio_post, work, phone, f"la migra en {corner}")
-    assert [i["status"] for i in _incidents(api)] == ["reported", "held", "held"]
+    assert [i["status"] for i in _incidents(api)] == ["held", "held", "held"]
 
 
 def test_a_number_is_heard_again_once_its_flood_has_decayed(api, twilio_post, work, db, responders):
@@ -302,3 +304,24 @@ def test_one_long_text_copied_by_many_new_numbers_at_one_place_is_held(
     assert incident["status"] == "held"
     (update,) = _messages(api, kind="update", subscriber_id=south)
     assert update["incident_id"] == incident["id"]
+
+
+def test_releasing_an_incident_held_after_its_alert_tells_its_responders_again(
+    api, twilio_post, work, db, responders
+):
+    south, _ = responders
+    chain = "ICE en {} pasalo a todos tus contactos"
+    _text(twilio_post, work, "+13109827713", chain.format(CORNERS[0]))
+    _text(twilio_post, work, "+16265550142", chain.format(CORNERS[1]))
+    first = _incidents(api)[0]["id"]
+    assert api.post(f"/api/v1/incidents/{first}/release").status_code == 200
+    work()  # inside the quiet period, but after a stand-by a release is news
+    kinds = [
+        (m["kind"], "NO CONFIRMADO" in m["body"])
+        for m in reversed(_messages(api, subscriber_id=south))
+        if m["incident_id"] == first
+    ]
+    assert kinds == [("alert", False), ("update", True), ("alert", False)]
+    assert api.post(f"/api/v1/incidents/{first}/dismiss").status_code == 200
+    work()  # dismissing it now stands its responders down
+    assert "FALSA ALARMA" in _messages(api, kind="update", subscriber_id=south)[0]["body"]
