@@ -49,6 +49,11 @@ CHAIN_WORDS = re.compile(
 )
 # Words left once the place is taken out: shorter ones ("ICE en y") are what anybody writes.
 MIN_SCRIPT_CHARS = 20
+# Marks are read on every report that opens or joins an incident: they look at this many of the
+# window's latest texts, and of its latest numbers for a run, so a text costs the same however big
+# a flood grows (a flood big enough to push its own texts out of these has shown other marks).
+RECENT_TEXTS = 500
+RECENT_NUMBERS = 100
 # Reports that vouch for nothing: their incident was held, or their number past its limit.
 DISCREDITED = (ReportFlag.HELD, ReportFlag.LIMITED)
 # One text this long, copied word for word by many new numbers, is forwarded, not witnessed.
@@ -291,7 +296,7 @@ def _others(
         query = query.where(
             or_(col(Report.incident_id).is_(None), Report.incident_id != report.incident_id)
         )
-    return session.exec(query)
+    return session.exec(query.order_by(col(Report.id).desc()).limit(RECENT_TEXTS))
 
 
 def _new(session: Session, numbers: set[str], since: datetime) -> set[str]:
@@ -315,18 +320,20 @@ def _sequential_run(
     each name a new place (joining an incident or opening one); a family's consecutive numbers
     all reporting one raid name one place between them, so they never look like a block."""
     rows = session.exec(
-        select(Report.reporter_hash, Report.incident_id).where(
-            Report.created_at >= since, col(Report.incident_id).is_not(None)
-        )
+        select(Report.reporter_hash, Report.incident_id)
+        .where(Report.created_at >= since, col(Report.incident_id).is_not(None))
+        .order_by(col(Report.id).desc())
+        .limit(RECENT_TEXTS)
     )
     # 0: the incident it is about to open
     places: dict[str, set[int]] = {report.reporter_hash: {report.incident_id or 0}}
     for number, incident_id in rows:
-        places.setdefault(number, set()).add(cast(int, incident_id))
-    senders = session.exec(
-        select(InboundMessage.from_hash, InboundMessage.from_enc).where(
-            col(InboundMessage.from_hash).in_(places), col(InboundMessage.from_enc).is_not(None)
-        )
+        if number in places or len(places) < RECENT_NUMBERS:
+            places.setdefault(number, set()).add(cast(int, incident_id))
+    senders = session.exec(  # one sealed copy of each number is enough to read it
+        select(InboundMessage.from_hash, func.min(InboundMessage.from_enc))
+        .where(col(InboundMessage.from_hash).in_(places), col(InboundMessage.from_enc).is_not(None))
+        .group_by(col(InboundMessage.from_hash))
     )
     numbers: dict[str, int] = {}
     for from_hash, from_enc in senders:

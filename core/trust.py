@@ -86,6 +86,8 @@ HEARD, HELD_PLACE, LIMITED_PLACE = 0, 1, 2
 STANDING = {ReportFlag.HELD: HELD_PLACE, ReportFlag.LIMITED: LIMITED_PLACE}
 # How many half-lives back a number's places are read: past that a place weighs under 1/256.
 MEMORY_HALF_LIVES = 8
+# A number's latest reports read: however long it floods, a text costs the same to judge.
+LATEST_REPORTS = 200
 
 
 @dataclass
@@ -108,7 +110,8 @@ def _places(session: Session, report: Report, settings: Settings) -> list[Place]
             col(Report.lat).is_not(None),
             Report.updated_at >= moment - MEMORY_HALF_LIVES * half_life,
         )
-        .order_by(col(Report.updated_at))
+        .order_by(col(Report.updated_at).desc())
+        .limit(LATEST_REPORTS)
     )
     places: list[Place] = []
     for lat, lon, flag, named in rows:
