@@ -1,7 +1,7 @@
-"""Floods across numbers: when many numbers act as one, the incidents they open are held.
+"""Floods across numbers: the marks that many numbers act as one.
 
-Read only when a report is about to open an incident, within ``AVISA_FLOOD_WINDOW_MIN``. The
-marks, each naming the numbers behind it:
+Read when a report is about to open an incident or joins one, within
+``AVISA_FLOOD_WINDOW_MIN``. The marks, each naming the numbers behind it:
 
 - one script: the report's words, with its place taken out, are the same as (or near-identical
   to) those of other new numbers — ``AVISA_FLOOD_SIMILAR_NUMBERS`` of them, this one included
@@ -9,18 +9,16 @@ marks, each naming the numbers behind it:
   "reenvía", "pásalo"), and so are ``AVISA_FLOOD_SIMILAR_NUMBERS`` new numbers asking so in any
   words (``flood:chain``). People who saw something write their own words; a number we heard
   from before the window is no new number.
-- numbers bought in a block: ``AVISA_FLOOD_SEQUENTIAL_NUMBERS`` consecutive numbers, each
-  opening a new place (``flood:sequential``).
+- numbers bought in a block: ``AVISA_FLOOD_SEQUENTIAL_NUMBERS`` consecutive numbers naming as
+  many places between them (``flood:sequential``).
 - a burst of new places: the report's zone already has ``AVISA_FLOOD_INCIDENT_RATE`` alerted new
   incidents opened by distinct credible numbers (``flood:rate``). The budget is per zone (outside
   every zone: the area outside them all) and counts numbers, not incidents, so no number or group
   of numbers can spend another zone's budget, and one number spends one unit at most; a number
   heard from before the window with nothing held or limited is never held by it.
 
-A mark is often visible only after a flood's first incidents went out. ``hold_earlier`` then
-holds the window's incidents opened by the mark's numbers alone (``reported`` → ``held`` through
-``core.policy``): the responders who heard of them get one "unconfirmed, likely false — stand by"
-each. An incident a coordinator released, or that anybody else reported too, stays as it is.
+What follows a mark — holding the flood's incidents, earlier ones too — is ``core.flood_holds``.
+Numbers are opened with the vault only to compare them; never logged or kept.
 """
 
 import re
@@ -32,11 +30,10 @@ from typing import Any, cast
 from rapidfuzz import fuzz
 from sqlmodel import Session, col, func, or_, select
 
-from core import matching, policy, trust
 from core.clock import now
 from core.enums import IncidentStatus, ReportFlag
 from core.keywords import fold
-from core.models import Alert, AuditEvent, InboundMessage, Incident, Report, Zone
+from core.models import InboundMessage, Incident, Report, Zone
 from core.phones import PhoneVault
 from core.settings import Settings
 from core.text_similarity import MIN_SIMILAR_CHARS, normalised
@@ -54,10 +51,6 @@ MIN_SCRIPT_CHARS = 20
 # a flood grows (a flood big enough to push its own texts out of these has shown other marks).
 RECENT_TEXTS = 500
 RECENT_NUMBERS = 100
-# Reports that vouch for nothing: their incident was held, or their number past its limit.
-DISCREDITED = (ReportFlag.HELD, ReportFlag.LIMITED)
-# One text this long, copied word for word by many new numbers, is forwarded, not witnessed.
-MIN_COPY_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -86,173 +79,13 @@ def flood_reason(
     run, named = _sequential_run(session, report, since, vault)
     if min(len(run), named) >= settings.flood_sequential_numbers:
         return Flood("flood:sequential", frozenset(run))
-    if report.incident_id is None and _zone_spent(session, report, since, settings):
+    if report.incident_id is None and zone_spent(session, report, since, settings):
         return Flood("flood:rate")
     return None
 
 
 def has_chain_words(text: str) -> bool:
     return CHAIN_WORDS.search(fold(text)) is not None
-
-
-def hold_earlier(session: Session, flood: Flood, *, settings: Settings) -> list[Alert]:
-    """Hold the window's alerted incidents whose every credible reporter is one of ``flood``'s
-    numbers; the stand-by alerts that follow (already stored). Reports already held or limited
-    vouch for nothing, so an incident a flood opened and one of its numbers released is held
-    again once that number shows what it is."""
-    if not flood.members:
-        return []
-    since = now() - timedelta(minutes=settings.flood_window_min)
-    theirs = select(Report.incident_id).where(
-        col(Report.reporter_hash).in_(flood.members), Report.updated_at >= since
-    )
-    incidents = session.exec(
-        select(Incident).where(
-            Incident.status == IncidentStatus.REPORTED,
-            col(Incident.drill).is_(False),
-            col(Incident.id).in_(theirs),
-        )
-    ).all()
-    vouched = set(  # a coordinator released it: theirs to judge, never the system's again
-        session.exec(
-            select(AuditEvent.target).where(
-                AuditEvent.action == "incident.release",
-                AuditEvent.actor != trust.SYSTEM,
-                col(AuditEvent.target).in_([f"incident:{i.id}" for i in incidents]),
-            )
-        )
-    )
-    alerts: list[Alert] = []
-    for incident in incidents:
-        reports = session.exec(select(Report).where(Report.incident_id == incident.id)).all()
-        credible = {r.reporter_hash for r in reports if r.flag not in DISCREDITED}
-        if f"incident:{incident.id}" in vouched or not credible <= flood.members:
-            continue
-        try:
-            alerts += policy.transition(
-                session,
-                incident,
-                IncidentStatus.HELD,
-                actor=trust.SYSTEM,
-                reason=flood.reason,
-                action=trust.HELD,
-            )
-        except policy.InvalidTransition:  # moved meanwhile: a coordinator's word stands
-            continue
-        for r in reports:
-            r.flag = r.flag or ReportFlag.HELD
-            session.add(r)
-        session.flush()
-        matching.refine(session, incident, similar_ratio=settings.flood_similar_ratio)
-        session.add(incident)
-    return alerts
-
-
-def hold_limited(session: Session, report: Report, *, settings: Settings) -> list[Alert]:
-    """A number past its limit is a flood of one: the incidents it alone opened in the window
-    are held with it (their responders told to stand by)."""
-    members = frozenset({report.reporter_hash})
-    return hold_earlier(session, Flood("reporter:limited", members), settings=settings)
-
-
-def after_join(
-    session: Session,
-    incident: Incident,
-    report: Report,
-    verdict: trust.Verdict,
-    *,
-    settings: Settings,
-    vault: PhoneVault,
-) -> list[Alert]:
-    """What ``report`` joining ``incident`` changes (the alerts that follow, already stored).
-
-    A held incident is released when somebody independent reports it too — a number in good
-    standing, in its own words, no part of any flood mark — as their report alone would have
-    been alerted on a quiet day (a flood first at a corner must not silence the residents who
-    then see agents there). A report with a flood's mark vouches for nothing where it lands, and
-    the flood's incidents are held (``hold_earlier``). An alerted incident made only of copies of
-    one long or chain text from ``AVISA_FLOOD_SIMILAR_NUMBERS`` new numbers is a flood at one
-    place, and is held.
-    """
-    flood = flood_reason(session, report, settings=settings, vault=vault)
-    if flood is not None:  # a flood's report vouches for nothing, wherever it lands
-        report.flag = report.flag or ReportFlag.HELD
-        session.add(report)
-        session.flush()
-        matching.refine(session, incident, similar_ratio=settings.flood_similar_ratio)
-        return hold_earlier(session, flood, settings=settings)
-    if incident.status == IncidentStatus.HELD:
-        return _release_for(session, incident, report, verdict, settings)
-    if incident.status == IncidentStatus.REPORTED:
-        return _hold_copies(session, incident, report, settings)
-    return []
-
-
-def _release_for(
-    session: Session,
-    incident: Incident,
-    report: Report,
-    verdict: trust.Verdict,
-    settings: Settings,
-) -> list[Alert]:
-    """Release ``incident`` if ``report`` (no flood's, ``after_join`` checked) is independent."""
-    if verdict.hold or verdict.limited or report.flag == ReportFlag.LIMITED:
-        return []
-    others = session.exec(
-        select(Report.reporter_hash, Report.text).where(
-            Report.incident_id == incident.id, Report.id != report.id
-        )
-    ).all()
-    mine = normalised(report.text)
-    ratio = settings.flood_similar_ratio
-    if any(
-        number == report.reporter_hash or fuzz.ratio(mine, normalised(text)) >= ratio
-        for number, text in others
-    ):
-        return []
-    if _zone_spent(session, report, now() - timedelta(minutes=settings.flood_window_min), settings):
-        return []
-    if report.flag == ReportFlag.HELD:
-        report.flag = None
-        session.add(report)
-    try:
-        alerts = policy.transition(
-            session,
-            incident,
-            IncidentStatus.REPORTED,
-            actor=trust.SYSTEM,
-            reason="report:independent",
-            action="incident.release",
-        )
-    except policy.InvalidTransition:
-        return []
-    session.flush()
-    matching.refine(session, incident, similar_ratio=ratio)
-    session.add(incident)
-    return alerts
-
-
-def _hold_copies(
-    session: Session, incident: Incident, report: Report, settings: Settings
-) -> list[Alert]:
-    text = normalised(report.text)
-    if incident.reporter_count > 1 or not (
-        len(text) >= MIN_COPY_CHARS or has_chain_words(report.text)
-    ):
-        return []  # somebody wrote their own words, or a short text anybody writes
-    rows = session.exec(
-        select(Report.reporter_hash, Report.text).where(Report.incident_id == incident.id)
-    ).all()
-    numbers = {number for number, _ in rows}
-    ratio = settings.flood_similar_ratio
-    if len(numbers) < settings.flood_similar_numbers or any(
-        fuzz.ratio(text, normalised(other)) < ratio for _, other in rows
-    ):
-        return []
-    since = now() - timedelta(minutes=settings.flood_window_min)
-    if _new(session, numbers, since) != numbers:
-        return []
-    return hold_earlier(session, Flood("flood:similar", frozenset(numbers)), settings=settings)
 
 
 def _script(text: str, matched: str | None) -> str:
@@ -277,13 +110,13 @@ def _one_script(session: Session, report: Report, since: datetime, settings: Set
             )
         ):
             alike.add(number)
-    return _new(session, alike, since) | {report.reporter_hash}
+    return new_numbers(session, alike, since) | {report.reporter_hash}
 
 
 def _chain_numbers(session: Session, report: Report, since: datetime) -> set[str]:
     """New numbers (this one included) asking in any words for their text to be passed on."""
     chained = {n for n, text, _ in _others(session, report, since) if has_chain_words(text)}
-    return _new(session, chained, since) | {report.reporter_hash}
+    return new_numbers(session, chained, since) | {report.reporter_hash}
 
 
 def _others(
@@ -299,7 +132,7 @@ def _others(
     return session.exec(query.order_by(col(Report.id).desc()).limit(RECENT_TEXTS))
 
 
-def _new(session: Session, numbers: set[str], since: datetime) -> set[str]:
+def new_numbers(session: Session, numbers: set[str], since: datetime) -> set[str]:
     """The numbers we had not heard from before ``since``."""
     if not numbers:
         return set()
@@ -366,7 +199,7 @@ def _first_reports(since: datetime) -> Any:
     )
 
 
-def _zone_spent(session: Session, report: Report, since: datetime, settings: Settings) -> bool:
+def zone_spent(session: Session, report: Report, since: datetime, settings: Settings) -> bool:
     """The report's zone has had its alerted new incidents from distinct credible numbers."""
     assert report.lat is not None and report.lon is not None, "only a located report opens"
     if _heard_before(session, report.reporter_hash, since):

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from core import (
     channels,
     commands,
+    flood_holds,
     floods,
     incidents,
     matching,
@@ -205,7 +206,7 @@ def _match(
     session: Session, report: Report, settings: Settings, vault: PhoneVault
 ) -> tuple[Incident | None, bool, trust.Verdict, list[Alert]]:
     """(incident or None, created, verdict, alerts of status changes it caused): the report joins
-    its incident (which may hold or release it, ``core.floods.after_join``), or opens one —
+    its incident (which may hold or release it, ``core.flood_holds.after_join``), or opens one —
     ``held`` when the limits or a flood say so (and a flood's earlier incidents with it), none
     at all past its number's limit."""
     verdict = trust.assess(session, report, settings=settings)
@@ -218,13 +219,13 @@ def _match(
         if incident.status == IncidentStatus.HELD:
             report.flag = report.flag or ReportFlag.HELD
         matching.attach(session, incident, report, similar_ratio=settings.flood_similar_ratio)
-        changed = floods.after_join(
+        changed = flood_holds.after_join(
             session, incident, report, verdict, settings=settings, vault=vault
         )
         return incident, False, verdict, changed
     if verdict.limited:
         session.add(report)
-        return None, False, verdict, floods.hold_limited(session, report, settings=settings)
+        return None, False, verdict, flood_holds.hold_limited(session, report, settings=settings)
     flood = (
         None
         if verdict.hold
@@ -237,7 +238,7 @@ def _match(
     report.flag = report.flag or ReportFlag.HELD
     incident = matching.open_from(session, report, status=IncidentStatus.HELD, similar_ratio=ratio)
     trust.audit_hold(session, incident, hold)
-    stand_by = floods.hold_earlier(session, flood, settings=settings) if flood else []
+    stand_by = flood_holds.hold_earlier(session, flood, settings=settings) if flood else []
     return incident, True, verdict, stand_by
 
 
