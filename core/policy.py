@@ -7,7 +7,7 @@
 New → unverified alert to responders in zone (a held one: nothing, until released).
 Confirmed → legal aid and community in zone, update to responders. Dismissed → stand-down,
 resolved → all-clear, to everyone already alerted. Reported → held (a flood recognised after its
-first incidents went out, ``core.floods``) → "unconfirmed, likely false: stand by" to those
+first incidents went out, ``core.flood_holds``) → "unconfirmed, likely false: stand by" to those
 alerted.
 """
 
