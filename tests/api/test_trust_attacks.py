@@ -325,3 +325,36 @@ def test_releasing_an_incident_held_after_its_alert_tells_its_responders_again(
     assert api.post(f"/api/v1/incidents/{first}/dismiss").status_code == 200
     work()  # dismissing it now stands its responders down
     assert "FALSA ALARMA" in _messages(api, kind="update", subscriber_id=south)[0]["body"]
+
+
+def test_a_number_with_a_clean_history_is_never_held_by_its_zones_budget(
+    api, twilio_post, work, db, responders, monkeypatch
+):
+    from datetime import timedelta
+
+    from core.clock import frozen_at, now
+    from core.settings import get_settings
+
+    monkeypatch.setenv("AVISA_FLOOD_INCIDENT_RATE", "2")
+    get_settings.cache_clear()
+    start = now()
+    with frozen_at(start - timedelta(minutes=45)):  # heard from before, and nothing held
+        _text(twilio_post, work, RESIDENT, "ICE en Garfield y Florence")
+    senders = ["+13105551234", "+13235559876", "+15625554321"]
+    words = ["ICE at {}", "migra en la {}", "agentes en {} ahorita"]
+    for sender, corner, said in zip(senders, CORNERS[:3], words, strict=True):
+        _text(twilio_post, work, sender, said.format(corner))
+    assert [i["status"] for i in _incidents(api)][-1] == "held"  # the zone's budget is spent
+    _text(twilio_post, work, RESIDENT, "la migra esta en Florence y State ahorita")
+    assert _incidents(api)[-1]["status"] == "reported"
+
+
+def test_the_stand_by_is_said_in_each_responders_language(api, twilio_post, work, db, zones):
+    south, _ = zones
+    english = _add(api, south, "+13235558802")
+    api.patch(f"/api/v1/subscribers/{english}", json={"language": "en"})
+    chain = "ICE en {} pasalo a todos tus contactos"
+    _text(twilio_post, work, "+13109827713", chain.format(CORNERS[0]))
+    _text(twilio_post, work, "+16265550142", chain.format(CORNERS[1]))
+    (update,) = _messages(api, kind="update", subscriber_id=english)
+    assert "UNCONFIRMED, likely false" in update["body"] and "Stand by" in update["body"]
