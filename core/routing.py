@@ -210,6 +210,10 @@ def _match(
     ``held`` when the limits or a flood say so (and a flood's earlier incidents with it), none
     at all past its number's limit."""
     verdict = trust.assess(session, report, settings=settings)
+    # A number past its limit is a flood of one: what it alone opened is held with it.
+    limited = (
+        flood_holds.hold_limited(session, report, settings=settings) if verdict.limited else []
+    )
     if verdict.limited:
         report.flag = ReportFlag.LIMITED
     incident = matching.match(
@@ -222,15 +226,12 @@ def _match(
         changed = flood_holds.after_join(
             session, incident, report, verdict, settings=settings, vault=vault
         )
-        return incident, False, verdict, changed
+        return incident, False, verdict, limited + changed
     if verdict.limited:
         session.add(report)
-        return None, False, verdict, flood_holds.hold_limited(session, report, settings=settings)
-    flood = (
-        None
-        if verdict.hold
-        else floods.flood_reason(session, report, settings=settings, vault=vault)
-    )
+        return None, False, verdict, limited
+    # Read even when the number's own limits hold it: a flood's mark holds its earlier incidents.
+    flood = floods.flood_reason(session, report, settings=settings, vault=vault)
     hold = verdict.hold or (flood.reason if flood else None)
     ratio = settings.flood_similar_ratio
     if hold is None:
