@@ -31,6 +31,7 @@ TEMPLATE = {
     # Residents who signed up by text hear of a raid once it is confirmed, never before.
     ("confirmed", "community"): ("alert_community", "alert"),
     ("dismissed", "alerted"): ("update_dismissed", "update"),
+    ("held", "alerted"): ("update_held", "update"),
     ("resolved", "alerted"): ("update_resolved", "update"),
     ("escalated", "escalation"): ("alert_escalated", "alert"),
 }
@@ -122,7 +123,9 @@ def recipients(
         )
     )
     recent = (
-        set() if alert.reason in STATUS_CHANGES else _recently_texted(session, incident, quiet_min)
+        set()
+        if alert.reason in STATUS_CHANGES or _released_after_stand_by(session, alert)
+        else _recently_texted(session, incident, quiet_min)
     )
     answered = _answered(session, incident, alert.reason)
     unique = {s.id: s for s in candidates}.values()
@@ -200,6 +203,21 @@ def coordinators(session: Session, zone_ids: list[int]) -> list[Subscriber]:
     return active_in_zones(session, zone_ids, "coordinator") + [
         s for s in everywhere if "coordinator" in s.roles
     ]
+
+
+def _released_after_stand_by(session: Session, alert: Alert) -> bool:
+    """A new-incident alert after responders were told to stand by on it (held after its alert,
+    then released): news for them however recently they heard of it."""
+    return alert.reason == "new" and (
+        session.exec(
+            select(Alert.id).where(
+                Alert.incident_id == alert.incident_id,
+                Alert.reason == "held",
+                col(Alert.id) < alert.id,
+            )
+        ).first()
+        is not None
+    )
 
 
 def _already_alerted(session: Session, incident: Incident) -> list[Subscriber]:

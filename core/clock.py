@@ -15,6 +15,11 @@ def now() -> datetime:
     return frozen if frozen is not None else datetime.now(UTC)
 
 
+def utc(moment: datetime) -> datetime:
+    """A stored time as UTC: SQLite hands back naive datetimes, and everything is stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 @contextmanager
 def frozen_at(moment: datetime) -> Iterator[None]:
     """Make ``now()`` return ``moment`` inside the block (a naive ``moment`` is taken as UTC)."""

@@ -174,7 +174,7 @@ class Alert(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
-    reason: str  # new, confirmed, dismissed, resolved, escalated, broadcast
+    reason: str  # new, confirmed, dismissed, resolved, held, escalated, broadcast
     audience: str  # responders, legal_aid, alerted, escalation, broadcast
     created_at: datetime = Field(default_factory=now)
     dispatched_at: datetime | None = None

@@ -1,14 +1,15 @@
 """Who must hear what, and when an incident's status may change.
 
     held ──(release)──▶ reported ──▶ confirmed ──▶ resolved
-      │                    │            │
+      │  ◀──(a flood)───── │            │
       └──────────────────▶ ├──▶ dismissed ◀┘   (and any open incident ──▶ expired when quiet)
 
 New → unverified alert to responders in zone (a held one: nothing, until released).
 Confirmed → legal aid and community in zone, update to responders. Dismissed → stand-down,
-resolved → all-clear, to everyone already alerted. A drill keeps to its own audience
-(``core.drills.keep_plans``); whoever's answer made the change is told in the reply to it, not
-again by the change's text (``core.audience``).
+resolved → all-clear, to everyone already alerted. Reported → held (a flood recognised after its
+first incidents went out, ``core.flood_holds``) → "unconfirmed, likely false: stand by" to those
+alerted. A drill keeps to its own audience (``core.drills.keep_plans``); whoever's answer made
+the change is told in the reply to it, not again by the change's text (``core.audience``).
 """
 
 from sqlalchemy import update
@@ -23,7 +24,7 @@ from core.models import Alert, Incident
 S = IncidentStatus
 TRANSITIONS = {
     S.HELD: {S.REPORTED, S.DISMISSED, S.EXPIRED},
-    S.REPORTED: {S.CONFIRMED, S.DISMISSED, S.RESOLVED, S.EXPIRED},
+    S.REPORTED: {S.CONFIRMED, S.DISMISSED, S.RESOLVED, S.EXPIRED, S.HELD},
     S.CONFIRMED: {S.DISMISSED, S.RESOLVED, S.EXPIRED},
 }
 # (alert reason, audience) pairs a status change sends; see core.audience for the audiences.
@@ -34,10 +35,11 @@ STATUS_ALERTS = {
         ("confirmed", "community"),
     ],
     S.DISMISSED: [("dismissed", "alerted")],
+    S.HELD: [("held", "alerted")],
     S.RESOLVED: [("resolved", "alerted")],
 }
 # Alert reasons that announce a status change: they pass the quiet period (core.audience).
-STATUS_CHANGES = {"confirmed", "dismissed", "resolved"}
+STATUS_CHANGES = {"confirmed", "dismissed", "resolved", "held"}
 
 
 class InvalidTransition(Conflict):
@@ -86,6 +88,7 @@ def transition(
     stamp = {
         S.CONFIRMED: {"confirmed_at": moment},
         S.REPORTED: {},  # a held incident released: it is open, not closed
+        S.HELD: {},  # held after its alert: open, waiting for a coordinator
     }.get(status, {"closed_at": moment})
     changed = session.exec(
         update(Incident)
@@ -102,10 +105,11 @@ def transition(
         target=f"incident:{incident.id}",
         detail=reason or None,
     )
-    if old == S.HELD:
-        # Nobody was told of a held incident: its release is its first alert, and dismissing it
-        # needs no stand-down.
-        return on_new_incident(session, incident) if status == S.REPORTED else []
+    if old == S.HELD and status == S.REPORTED:
+        # Released: the alert a held incident never had (or, held after it, has again).
+        return on_new_incident(session, incident)
+    # Dismissing a held incident stands down only those told of it before it was held: nobody,
+    # unless a flood was recognised after its alert.
     return _alerts(session, incident, STATUS_ALERTS.get(status, []))
 
 

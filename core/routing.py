@@ -17,6 +17,8 @@ from sqlmodel import Session
 from core import (
     channels,
     commands,
+    flood_holds,
+    floods,
     incidents,
     matching,
     policy,
@@ -46,7 +48,7 @@ from core.keywords import (
 )
 from core.language import detect
 from core.matching import SHARP_INCIDENT_M
-from core.models import InboundMessage, Incident, Report, Subscriber
+from core.models import Alert, InboundMessage, Incident, Report, Subscriber
 from core.phones import PhoneVault
 from core.reports import keep_aside, place_aside, receive
 from core.settings import Settings
@@ -207,7 +209,10 @@ def _report(
         return "report:addition", decisions
     if not outcome.located:
         return "report:unlocated", decisions
-    incident, created, verdict = _match(session, report, settings, vault)
+    incident, created, verdict, changes = _match(session, report, settings, vault)
+    decisions.alerts(changes)
+    if incident is not None and any(a.reason == "new" for a in changes):  # released: it is new
+        decisions.escalation_timers.append(cast(int, incident.id))
     if verdict.first_limit and sms:
         decisions.text("reporter_limited", language, dedupe_key=key, to_e164=sender, bilingual=True)
     elif not acked and not verdict.limited:
@@ -283,10 +288,16 @@ def _show_aside(session: Session, report: Report, geo: GeoResult | None, setting
 
 def _match(
     session: Session, report: Report, settings: Settings, vault: PhoneVault
-) -> tuple[Incident | None, bool, trust.Verdict]:
-    """(incident or None, created, verdict): the report joins its incident, or opens one —
-    ``held`` when the limits or a flood say so, none at all past its number's limit."""
+) -> tuple[Incident | None, bool, trust.Verdict, list[Alert]]:
+    """(incident or None, created, verdict, alerts of status changes it caused): the report joins
+    its incident (which may hold or release it, ``core.flood_holds.after_join``), or opens one —
+    ``held`` when the limits or a flood say so (and a flood's earlier incidents with it), none
+    at all past its number's limit."""
     verdict = trust.assess(session, report, settings=settings)
+    # A number past its limit is a flood of one: what it alone opened is held with it.
+    limited = (
+        flood_holds.hold_limited(session, report, settings=settings) if verdict.limited else []
+    )
     if verdict.limited:
         report.flag = ReportFlag.LIMITED
     incident = matching.match(
@@ -296,18 +307,24 @@ def _match(
         if incident.status == IncidentStatus.HELD:
             report.flag = report.flag or ReportFlag.HELD
         matching.attach(session, incident, report, similar_ratio=settings.flood_similar_ratio)
-        return incident, False, verdict
+        changed = flood_holds.after_join(
+            session, incident, report, verdict, settings=settings, vault=vault
+        )
+        return incident, False, verdict, limited + changed
     if verdict.limited:
         session.add(report)
-        return None, False, verdict
-    hold = verdict.hold or trust.flood_reason(session, report, settings=settings, vault=vault)
+        return None, False, verdict, limited
+    # Read even when the number's own limits hold it: a flood's mark holds its earlier incidents.
+    flood = floods.flood_reason(session, report, settings=settings, vault=vault)
+    hold = verdict.hold or (flood.reason if flood else None)
     ratio = settings.flood_similar_ratio
     if hold is None:
-        return matching.open_from(session, report, similar_ratio=ratio), True, verdict
+        return matching.open_from(session, report, similar_ratio=ratio), True, verdict, []
     report.flag = report.flag or ReportFlag.HELD
     incident = matching.open_from(session, report, status=IncidentStatus.HELD, similar_ratio=ratio)
     trust.audit_hold(session, incident, hold)
-    return incident, True, verdict
+    stand_by = flood_holds.hold_earlier(session, flood, settings=settings) if flood else []
+    return incident, True, verdict, stand_by
 
 
 def _reaches_responders(session: Session, incident: Incident | None) -> bool:

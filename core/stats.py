@@ -1,10 +1,9 @@
 """Counts of what the system holds, for monitoring. Read from the database at scrape time, so the
 figures are right however many API and worker processes run."""
 
-from datetime import UTC, datetime
-
 from sqlmodel import Session, col, func, select
 
+from core.clock import utc
 from core.models import AuditEvent, InboundMessage, Incident, Message, Report, Subscriber
 from core.trust import TRUST_ACTIONS
 
@@ -36,11 +35,6 @@ def deliveries(session: Session) -> dict[tuple[str, str], int]:
     return {(status, code or ""): count for status, code, count in rows}
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC (core.clock.now).
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def report_to_alert_seconds(session: Session) -> list[float]:
     """For each incident that was alerted: seconds from its first report's arrival to its first
     alert text handed to the provider (``sent_at``). Our own time plus the send queue's; the
@@ -63,7 +57,7 @@ def report_to_alert_seconds(session: Session) -> list[float]:
             first_alert, first_alert.c.incident_id == first_report.c.incident_id
         )
     ).all()
-    return [max(0.0, (_utc(alert) - _utc(report)).total_seconds()) for report, alert in rows]
+    return [max(0.0, (utc(alert) - utc(report)).total_seconds()) for report, alert in rows]
 
 
 def _trust_events(session: Session) -> dict[str, int]:

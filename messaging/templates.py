@@ -61,6 +61,10 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "es": "AVISA #{incident} en {place}: FALSA ALARMA. No es necesario ir.",
         "en": "AVISA #{incident} at {place}: FALSE ALARM. No need to go.",
     },
+    "update_held": {
+        "es": "AVISA #{incident} en {place}: NO CONFIRMADO, probablemente falso: parece una ola de mensajes coordinados. Espere, no vaya todavia.",
+        "en": "AVISA #{incident} at {place}: UNCONFIRMED, likely false: it looks like a coordinated flood of texts. Stand by, do not go yet.",
+    },
     "update_resolved": {
         "es": "AVISA #{incident} en {place}: TERMINADO. Gracias por responder.",
         "en": "AVISA #{incident} at {place}: ALL CLEAR. Thank you for responding.",

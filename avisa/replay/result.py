@@ -3,16 +3,24 @@ became no incident, and every text Avisa wrote — read back from the sandbox's 
 
 from sqlmodel import Session, col, select
 
-from core.models import InboundMessage, Incident, Message, Report, Subscriber
+from core.enums import MessageStatus
+from core.models import Alert, InboundMessage, Incident, Message, Report, Subscriber
 from core.phones import mask
 from workers import runtime
 
+# Texts that never left: not "sent" in any sense a responder would notice.
+UNSENT = (MessageStatus.SKIPPED, MessageStatus.FAILED, MessageStatus.UNDELIVERED)
+STAND_DOWN = ("dismissed", "held")
+
 
 def build(session: Session, *, with_subscribers: bool = False) -> dict:
-    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (shape fixed by DESIGN.md);
+    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (shape fixed by DESIGN.md;
+    each incident says whether any alert text was sent for it, ``alerted``, and whether those
+    alerted were told to stand down, ``stood_down``);
     ``with_subscribers`` (a replay with a roster) adds ``"subscribers"``: each one's masked phone,
     name, and the texts they received, oldest first."""
     sids_by_incident, unassigned = _fold(session)
+    alerted, stood_down = _told(session)
     incidents = [
         {
             "id": i.id,
@@ -20,6 +28,8 @@ def build(session: Session, *, with_subscribers: bool = False) -> dict:
             "lat": i.lat,
             "lon": i.lon,
             "message_sids": sids_by_incident.get(i.id, []),
+            "alerted": i.id in alerted,
+            "stood_down": i.id in stood_down,
         }
         for i in session.exec(select(Incident).order_by(Incident.id))
     ]
@@ -58,6 +68,23 @@ def _subscribers(session: Session, messages: list[dict]) -> list[dict]:
         }
         for s in session.exec(select(Subscriber).order_by(Subscriber.id))
     ]
+
+
+def _told(session: Session) -> tuple[set[int], set[int]]:
+    """Incidents some alert text went out for, and those whose alerted were told to stand down
+    (a dismissal's "false alarm", or a flood's "unconfirmed, stand by")."""
+    rows = session.exec(
+        select(Message.incident_id, Alert.reason)
+        .join(Alert, col(Message.alert_id) == Alert.id)
+        .where(col(Message.status).not_in(UNSENT))
+    )
+    alerted: set[int] = set()
+    stood_down: set[int] = set()
+    for incident_id, reason in rows:
+        alerted.add(incident_id)
+        if reason in STAND_DOWN:
+            stood_down.add(incident_id)
+    return alerted, stood_down
 
 
 def _fold(session: Session) -> tuple[dict[int, list[str]], list[str]]:

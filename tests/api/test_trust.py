@@ -276,15 +276,18 @@ def test_one_number_naming_many_places_is_held_then_limited(api, twilio_post, wo
     for corner in CORNERS:
         _text(twilio_post, work, phone, f"ICE at {corner}")
     statuses = [i["status"] for i in _incidents(api)]
-    assert statuses == ["reported", "held", "held"]  # far second place, the limit; then nothing
+    # Far second place, the limit, then nothing; past the limit its first place is held too.
+    assert statuses == ["held", "held", "held"]
     assert _count(db, Report) == len(CORNERS)  # every report kept
-    assert len(_messages(api, kind="alert", subscriber_id=responder)) == 1
+    (alert,) = _messages(api, kind="alert", subscriber_id=responder)
+    (stand_by,) = _messages(api, kind="update", subscriber_id=responder)
+    assert alert["incident_id"] == stand_by["incident_id"]
     limited = [r for r in _replies_to(api, phone) if "muchos reportes" in r]
     assert len(limited) == 1 and "many reports" in limited[0]  # once per window, bilingual
-    assert len(_audits(db, "incident.held")) == 2 and len(_audits(db, "reporter.limited")) == 1
+    assert len(_audits(db, "incident.held")) == 3 and len(_audits(db, "reporter.limited")) == 1
     assert all("+1" not in (a.target + (a.detail or "")) for a in _audits(db, "reporter.limited"))
     metrics = api.get("/metrics").text
-    assert 'avisa_trust_events_total{action="incident.held"} 2.0' in metrics
+    assert 'avisa_trust_events_total{action="incident.held"} 3.0' in metrics
     assert 'avisa_trust_events_total{action="reporter.limited"} 1.0' in metrics
 
 
@@ -304,16 +307,37 @@ def test_near_identical_texts_from_many_new_numbers_are_held(
     senders = ["+13105551234", "+13235559876", "+15625554321", "+12135556789", "+18185552468"]
     for sender, corner in zip(senders, CORNERS, strict=True):
         _text(twilio_post, work, sender, FLOOD.format(corner))
-    assert [i["status"] for i in _incidents(api)] == ["reported"] * 4 + ["held"]
-    assert [a.detail for a in _audits(db, "incident.held")] == ["flood:similar"]
-    assert len(_messages(api, kind="alert", subscriber_id=responder)) == 4
+    # "pasen la voz": a chain text, so the second place marks it, and the first is held with it.
+    assert [i["status"] for i in _incidents(api)] == ["held"] * 5
+    held = [a.detail for a in _audits(db, "incident.held")]
+    assert held[:2] == ["flood:chain"] * 2 and set(held) <= {"flood:chain", "flood:similar"}
+    assert len(held) == 5
+    (alert,) = _messages(api, kind="alert", subscriber_id=responder)
+    (stand_by,) = _messages(api, kind="update", subscriber_id=responder)
+    assert alert["incident_id"] == stand_by["incident_id"] and "NO CONFIRMADO" in stand_by["body"]
+
+
+def test_one_script_with_only_the_place_changed_is_held_with_its_first_incidents(
+    api, twilio_post, work, db, everywhere
+):
+    responder = _add(api, everywhere, "+13235557752")
+    senders = ["+13105551234", "+13235559876", "+15625554321", "+12135556789", "+18185552468"]
+    script = "Confirmado por vecinos: agentes federales en {} revisando papeles a todos"
+    for sender, corner in zip(senders, CORNERS, strict=True):
+        _text(twilio_post, work, sender, script.format(corner))
+    assert [i["status"] for i in _incidents(api)] == ["held"] * 5
+    assert {a.detail for a in _audits(db, "incident.held")} == {"flood:similar"}
+    alerted = {m["incident_id"] for m in _messages(api, kind="alert", subscriber_id=responder)}
+    updates = [m["incident_id"] for m in _messages(api, kind="update", subscriber_id=responder)]
+    assert len(alerted) == 4 and sorted(updates) == sorted(alerted)  # one stand-by each
 
 
 def test_a_run_of_sequential_numbers_is_held(api, twilio_post, work, db, everywhere):
     for n, corner in enumerate(CORNERS[:4]):
         _text(twilio_post, work, f"+1323555{7760 + n}", f"ICE en {corner}")
-    assert [i["status"] for i in _incidents(api)] == ["reported"] * 3 + ["held"]
-    assert [a.detail for a in _audits(db, "incident.held")] == ["flood:sequential"]
+    # The fourth number shows the block; the three before it are held with it.
+    assert [i["status"] for i in _incidents(api)] == ["held"] * 4
+    assert [a.detail for a in _audits(db, "incident.held")] == ["flood:sequential"] * 4
 
 
 def test_more_new_incidents_than_the_network_has_seen_are_held(

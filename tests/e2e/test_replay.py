@@ -23,7 +23,7 @@ SHARED_SAMPLE = ROOT.parent / "shared" / "scenarios" / "sample-raid-day.jsonl"
 # Streams the current matching is known to miss, and the change (proposed in issue 4) that fixes
 # each.
 KNOWN_MISSES: dict[str, str] = {}
-INCIDENT_KEYS = {"id", "status", "lat", "lon", "message_sids"}
+INCIDENT_KEYS = {"id", "status", "lat", "lon", "message_sids", "alerted", "stood_down"}
 MESSAGE_KEYS = {"id", "kind", "incident_id", "subscriber_id", "body", "status"}
 
 
