@@ -207,17 +207,14 @@ def coordinators(session: Session, zone_ids: list[int]) -> list[Subscriber]:
 
 def _released_after_stand_by(session: Session, alert: Alert) -> bool:
     """A new-incident alert after responders were told to stand by on it (held after its alert,
-    then released): news for them however recently they heard of it."""
-    return alert.reason == "new" and (
-        session.exec(
-            select(Alert.id).where(
-                Alert.incident_id == alert.incident_id,
-                Alert.reason == "held",
-                col(Alert.id) < alert.id,
-            )
-        ).first()
-        is not None
-    )
+    then released): news for them however recently they heard of it. An alert not yet stored
+    (asked "who would this reach now?") comes after every stored one."""
+    if alert.reason != "new":
+        return False
+    held = select(Alert.id).where(Alert.incident_id == alert.incident_id, Alert.reason == "held")
+    if alert.id is not None:
+        held = held.where(col(Alert.id) < alert.id)
+    return session.exec(held).first() is not None
 
 
 def _already_alerted(session: Session, incident: Incident) -> list[Subscriber]:

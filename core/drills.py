@@ -39,6 +39,8 @@ DRILL_TEMPLATES = {
     "update_confirmed": "update_drill_confirmed",
     "update_confirmed_no_legal": "update_drill_confirmed",
     "update_dismissed": "update_drill_dismissed",
+    # Floods never hold a drill; the marked version keeps "no unmarked drill text" true anyway.
+    "update_held": "update_drill_held",
     "update_resolved": "update_drill_resolved",
     "alert_escalated": "alert_drill_escalated",
     "ack_recorded": "ack_drill_recorded",

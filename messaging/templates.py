@@ -90,6 +90,10 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "es": "SIMULACRO AVISA #{incident} en {place}: FALSA ALARMA. Fin de la practica.",
         "en": "DRILL AVISA #{incident} at {place}: FALSE ALARM. End of the practice.",
     },
+    "update_drill_held": {
+        "es": "SIMULACRO AVISA #{incident} en {place}: NO CONFIRMADO, en espera. Es una practica.",
+        "en": "DRILL AVISA #{incident} at {place}: UNCONFIRMED, on hold. This is a practice.",
+    },
     "update_drill_resolved": {
         "es": "SIMULACRO AVISA #{incident} en {place}: TERMINADO. Fin de la practica, gracias.",
         "en": "DRILL AVISA #{incident} at {place}: ALL CLEAR. End of the practice, thank you.",
