@@ -299,6 +299,9 @@ class ConsoleSignInAttempt(SQLModel, table=True):
     state: str = "reserved"  # reserved → checking → failed | ok; or refused, never checked
     clean: bool = False  # its client had no failure in the window when it was tried
     created_at: datetime = Field(default_factory=now, index=True)
+    # When its check began: under load a request may wait seconds between being written and being
+    # checked, so the one-check-per-delay rule spaces checks by this, not by ``created_at``.
+    checked_at: datetime | None = None
 
 
 class Drill(SQLModel, table=True):

@@ -36,7 +36,7 @@ from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, and_, col, func, or_, select
 
 from core import audit
 from core.clock import now
@@ -48,6 +48,8 @@ WINDOW = timedelta(minutes=15)
 CLIENT_FAILURES = 5
 ACCOUNT_FREE = 5
 CLEAN_DELAY = timedelta(seconds=2)
+# A check still marked as running after this long died with its request: it no longer holds a turn.
+STUCK_CHECK = timedelta(minutes=1)
 MAX_DELAY = timedelta(seconds=60)
 SESSION_LIFETIME = timedelta(hours=12)
 THROTTLED = "user.sign_in_throttled"
@@ -138,6 +140,7 @@ def sign_in(
     limit, wait = "client", _client_wait(session, attempt)
     if wait is None:
         attempt.state, attempt.clean = CHECKING, _clean(session, attempt)
+        attempt.checked_at = now()
         session.add(attempt)
         session.commit()
         limit, wait = "account", _account_wait(session, attempt)
@@ -205,15 +208,17 @@ def _account_wait(session: Session, attempt: ConsoleSignInAttempt) -> timedelta 
     failures = _counted(session, account, live, others, recent_failures)
     if failures < ACCOUNT_FREE:
         return None
-    # One checked attempt per delay: this one only when no other is being checked, or was,
-    # within it (counted after this one's commit, so two at once cannot both pass). Clean clients
-    # take turns among themselves only, so clients that failed, however many and however fast,
-    # never keep the owner of the account from their turn.
+    # One checked attempt per delay: this one only when no other is being checked, or began its
+    # check, within it (counted after this one's commit, so two at once cannot both pass). Spaced
+    # by when checks began, not when attempts arrived: under load they wait seconds in between.
+    # Clean clients take turns among themselves only, so clients that failed, however many and
+    # however fast, never keep the owner of the account from their turn.
     delay = CLEAN_DELAY if attempt.clean else account_delay(failures)
     alike = [col(ConsoleSignInAttempt.clean).is_(True)] if attempt.clean else []
-    recent = _counted(
-        session, account, live, others, ConsoleSignInAttempt.created_at >= at - delay, *alike
-    )
+    checked_at = col(ConsoleSignInAttempt.checked_at)
+    being_checked = and_(ConsoleSignInAttempt.state == CHECKING, checked_at >= at - STUCK_CHECK)
+    checked_lately = and_(ConsoleSignInAttempt.state == FAILED, checked_at >= at - delay)
+    recent = _counted(session, account, others, or_(being_checked, checked_lately), *alike)
     return delay if recent else None
 
 
