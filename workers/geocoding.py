@@ -28,6 +28,12 @@ def gazetteer_for(settings: Settings):
     return load_gazetteer(getattr(settings, "gazetteer", "") or None)
 
 
+def preload(settings: Settings) -> None:
+    """Read and index the gazetteer now (a second or two), at the worker's start: otherwise
+    the first report after a start or a deploy waits for it while a raid goes on."""
+    gazetteer_for(settings)
+
+
 def _online(settings: Settings, region: Region):
     if not settings.online_geocoder:
         return None

@@ -16,7 +16,7 @@ from core.geo.online import GeopyLike, OnlineGeocoder
 from core.geo.parser import AddressMention, ChainMention, CornerMention, Mentions, parse
 from core.geo.places import PlaceMatcher
 from core.geo.region import Region
-from core.geo.resolve import best_point, hint_point, pick, rank_key
+from core.geo.resolve import SAME_PLACE_M, best_point, hint_point, pick, rank_key
 from core.geo.result import PRECISION_M, CustomPlace, GeoResult
 from core.geo.text import tokenize
 from core.geo.zips import find_far_zips, find_zips
@@ -45,7 +45,10 @@ SURE_ADDRESS = 0.75
 """An offline address below this is an estimate (no number either side of it)."""
 BLOCK_MAX_M = 2_500
 """The two corners of "X entre A y B" must be this close to bound one block."""
-STORE_NEAR_PLACE_M = 5_000
+STORE_NEAR_ZIP_M = 3_000
+"""A store this close to the centroid of the ZIP a text names is the one meant."""
+AREA_MAX_PRECISION_M = 5_000
+"""The widest radius answered for a city (larger ones are still a useful zone to alert)."""
 STORE_NEAR_CORNER_M = 2_000
 STREET_CELL = 0.004
 """Degrees (~400 m): a store in a cell next to a crossing of the street is on that street."""
@@ -85,7 +88,7 @@ class Geocoder:
             online = OnlineGeocoder(online, region=self.region)
         # Anything with a ``lookup`` is taken as an OnlineGeocoder (duck-typed, as before).
         self.online = cast(OnlineGeocoder | None, online)
-        self._zips = self.gazetteer.residential_zips
+        self._zips = self.gazetteer.readable_zips
 
     def geocode(self, text: str) -> GeoResult | None:
         """The best place named in ``text``, or None when it names none or none surely enough
@@ -114,7 +117,7 @@ class Geocoder:
         hint = hint_point(cities, gaz.zips.get(named_zip) if named_zip else None)
         steps: tuple[Callable[[], GeoResult | None], ...] = (
             lambda: self._between(found, hint, named_zip),
-            lambda: self._chain(found, hint, named_zip),
+            lambda: self._chain(found, hint, named_zip, cities),
             lambda: self._corner(found.corners, hint, named_zip, "corner"),
             lambda: self._address(found.addresses, hint, named_zip, text, cities),
             lambda: self._named(found, hint, named_zip),
@@ -143,6 +146,7 @@ class Geocoder:
             options,
             key=lambda cp: (
                 cp[0].edits,
+                not cp[0].freeway,
                 -(cp[0].first.size + cp[0].second.size),
                 -cp[2],
                 rank_key(cp[1], self.region, hint),
@@ -197,14 +201,22 @@ class Geocoder:
                 best = result
         return best
 
-    def _chain(self, found: Mentions, hint: Hint, named_zip: str | None) -> GeoResult | None:
+    def _chain(
+        self, found: Mentions, hint: Hint, named_zip: str | None, cities: list[Point]
+    ) -> GeoResult | None:
         if not found.chains:
             return None
         best: GeoResult | None = None
         corner = self._corner(found.corners, hint, None, "corner") if found.corners else None
+        area = cities[0] if cities else None
+        used = {
+            i for c in found.corners for s in (c.first, c.second) for i in range(s.start, s.end)
+        }
         for m in found.chains:
+            if any(i in used for i in range(m.chain.start, m.chain.end)):
+                continue  # "Firestone y California": the boulevard of a corner, not the store
             for chain in m.chain.values:
-                result = self._store(m, chain, corner, hint, named_zip)
+                result = self._store(m, chain, corner, hint, named_zip, area)
                 if result is not None and (best is None or result.confidence > best.confidence):
                     best = result
         return best
@@ -216,6 +228,7 @@ class Geocoder:
         corner: GeoResult | None,
         hint: Hint,
         named_zip: str | None,
+        area: Point | None = None,
     ) -> GeoResult | None:
         stores = [
             Point(chain.name, lat, lon, i) for i, (lat, lon, _near) in enumerate(chain.stores)
@@ -225,6 +238,9 @@ class Geocoder:
             near = self._nearest(stores, corner.lat, corner.lon, STORE_NEAR_CORNER_M)
             if near:
                 return self._store_result(near, chain, "", named_zip, conf * corner.confidence)
+        if m.places:  # "de Pasadena", "in Hawthorne": a store inside that area, or the area
+            place = best_point(m.places, self.region, hint)
+            return self._store_in(stores, chain, place, named_zip, conf)
         if m.streets:
             on = self._stores_on(stores, chain, m.streets)
             if on:
@@ -235,15 +251,44 @@ class Geocoder:
                     trust *= 0.5  # a far store of a chain that has ours: likely not meant
                 street = self.gazetteer.streets.get(m.streets[0], m.streets[0])
                 return self._store_result(store, chain, street, named_zip, conf * trust)
-        for place in m.places:
-            near = self._nearest(stores, place.lat, place.lon, STORE_NEAR_PLACE_M)
-            if near:
-                return self._store_result(near, chain, place.name, named_zip, conf * 0.95)
-        if hint is not None:  # the ZIP or city named elsewhere in the text
-            near = self._nearest(stores, hint[0], hint[1], STORE_NEAR_PLACE_M)
+        if area is not None:  # the city named elsewhere in the text: a store there, or none
+            found = self._store_in(stores, chain, area, named_zip, conf * 0.95)
+            return found if found.kind == "place" else None
+        if hint is not None:  # the ZIP named elsewhere in the text
+            near = self._nearest(stores, hint[0], hint[1], STORE_NEAR_ZIP_M)
             if near:
                 return self._store_result(near, chain, "", named_zip, conf * 0.9)
         return None  # "el Home Depot" alone: which one is a question, not a pick
+
+    def _store_in(
+        self, stores: list[Point], chain: Chain, area: Point, named_zip: str | None, conf: float
+    ) -> GeoResult:
+        """The one store inside ``area``; else the area itself, at its own precision (none
+        there, or several far apart: a sure coarse answer beats a guess)."""
+        inside = [s for s in stores if self._inside(s.lat, s.lon, area)]
+        if inside:
+            first = min(inside, key=lambda s: haversine_m(s.lat, s.lon, area.lat, area.lon))
+            if all(haversine_m(s.lat, s.lon, first.lat, first.lon) <= SAME_PLACE_M for s in inside):
+                return self._store_result(first, chain, area.name, named_zip, conf)
+        return self._area_result(area, named_zip, BASE["city"])
+
+    def _inside(self, lat: float, lon: float, area: Point) -> bool:
+        """Inside a city or neighbourhood: within its reach, and where the area is a ZIP
+        place of its own ("Pasadena"), nearest to one of its ZIPs."""
+        gaz = self.gazetteer
+        if haversine_m(lat, lon, area.lat, area.lon) > (area.radius or PRECISION_M["city"]):
+            return False
+        if area.name not in gaz.zip_place_names:
+            return True
+        nearest = gaz.nearest_zip(lat, lon)
+        return nearest is not None and gaz.zip_places.get(nearest) == area.name
+
+    def _area_result(self, area: Point, named_zip: str | None, conf: float) -> GeoResult:
+        precision = min(max(area.radius, PRECISION_M["city"] / 3), AREA_MAX_PRECISION_M)
+        conf *= self._outside_factor(area.lat, area.lon)
+        return self._result(
+            area.lat, area.lon, precision, "gazetteer", "city", area.name, named_zip, conf
+        )
 
     def _stores_on(self, stores: list[Point], chain: Chain, keys: tuple[str, ...]) -> list[Point]:
         """Stores on (or just off) one of the streets: the streets OSM put near the store,
