@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import cast
 
 from core.geo import vocab
+from core.geo.calibration import Calibration, load_calibration
 from core.geo.distance import haversine_m
 from core.geo.gazetteer import Chain, Gazetteer, Point, load_gazetteer
 from core.geo.names import Span
@@ -45,6 +47,9 @@ SURE_ADDRESS = 0.75
 """An offline address below this is an estimate (no number either side of it)."""
 BLOCK_MAX_M = 2_500
 """The two corners of "X entre A y B" must be this close to bound one block."""
+TWIN_MIN_M = 250
+TWIN_TRUST = 0.8
+"""A corner whose two streets also cross elsewhere within SAME_PLACE_M: trust times this."""
 STORE_NEAR_ZIP_M = 3_000
 """A store this close to the centroid of the ZIP a text names is the one meant."""
 AREA_MAX_PRECISION_M = 5_000
@@ -66,8 +71,10 @@ class Geocoder:
     unique corner elsewhere in the covered county is still found); ``gazetteer`` is a loaded
     ``core.geo.gazetteer.Gazetteer`` (default: the shipped one); ``online`` an optional
     ``core.geo.online.OnlineGeocoder`` (or a geopy geocoder, wrapped in one), asked only for
-    house-number addresses the offline data cannot place. Read-only after construction, so one
-    instance may serve many threads.
+    house-number addresses the offline data cannot place; ``calibration`` maps the raw scores
+    of offline readings to measured confidence (default: the shipped fit, see
+    ``core.geo.calibration``) and ``min_confidence`` applies to that. Read-only after
+    construction, so one instance may serve many threads.
     """
 
     def __init__(
@@ -78,8 +85,10 @@ class Geocoder:
         online: OnlineGeocoder | GeopyLike | None = None,
         gazetteer: Gazetteer | None = None,
         min_confidence: float = MIN_CONFIDENCE,
+        calibration: Calibration | None = None,
     ) -> None:
         self.region = region or Region()
+        self.calibration = calibration if calibration is not None else load_calibration()
         self.gazetteer = gazetteer or load_gazetteer()
         self.places = PlaceMatcher(places)
         self.min_confidence = min_confidence
@@ -129,6 +138,10 @@ class Geocoder:
         )
         for step in steps:
             result = step()
+            if result is not None and result.source == "gazetteer":
+                result = replace(
+                    result, confidence=self.calibration(result.kind, result.confidence)
+                )
             if result is not None and result.confidence >= self.min_confidence:
                 return result
         return None
@@ -153,10 +166,19 @@ class Geocoder:
             ),
         )
         conf = (BASE[kind] - EDIT_COST * mention.edits) * trust
+        # The same two streets crossing again close by (a loop, a frontage road): which of
+        # the two is meant is less sure, and the answer is no finer than their distance.
+        twins = [
+            haversine_m(p.lat, p.lon, point.lat, point.lon)
+            for p in mention.points
+            if TWIN_MIN_M < haversine_m(p.lat, p.lon, point.lat, point.lon) <= SAME_PLACE_M
+        ]
+        if twins:
+            conf *= TWIN_TRUST
         return self._result(
             point.lat,
             point.lon,
-            PRECISION_M["corner"],
+            max(PRECISION_M["corner"], max(twins, default=0.0) / 2),
             "gazetteer",
             "corner",
             self._corner_name(mention),

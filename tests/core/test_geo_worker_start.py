@@ -29,3 +29,15 @@ def test_preload_loads_the_configured_gazetteer(monkeypatch):
 
     geocoding.preload(Settings())  # type: ignore[arg-type]
     assert calls == [None]
+
+
+def test_the_threshold_and_the_gazetteer_are_settings(monkeypatch, tmp_path):
+    from core.settings import Settings
+
+    monkeypatch.setattr(geocoding, "as_custom_places", lambda session: [])
+    strict = geocoding.geocoder_for(None, Settings(geo_min_confidence=0.99))  # type: ignore[arg-type]
+    assert strict.min_confidence == 0.99
+    assert strict.geocode("hay migra en Shadow Hills") is None
+    assert geocoding.geocoder_for(None, Settings()).geocode("hay migra en Shadow Hills")
+    monkeypatch.setenv("AVISA_GAZETTEER", str(tmp_path / "none.json.gz"))
+    assert Settings().gazetteer.endswith("none.json.gz")
