@@ -7,7 +7,7 @@ Reference points come from the raw data through the corpus test's own reader of 
 
 import pytest
 
-from core.geo import get_default_geocoder, haversine_m
+from core.geo import Geocoder, Region, get_default_geocoder, haversine_m
 from core.geo.gazetteer import load_gazetteer
 from tests.conftest import sms_form
 from tests.core.test_geo_corpus import GEODATA, osm_truth
@@ -187,12 +187,23 @@ def test_freeways_by_number_and_their_exit(geocoder, text, point):
         ("la 7ma y Alameda", SEVENTH_ALAMEDA),
         ("on Pacific a block from Florence", PACIFIC_FLORENCE),
         ("a una cuadra de Pacific y Florence", PACIFIC_FLORENCE),
-        (
-            "Wilmingotn y Imperial",
-            "osm-corner:Wilmington Avenue|Imperial Highway@14/2810/6548",
-        ),  # 2 letters off
+        ("Wilmingotn y Imperial", "osm-corner:Wilmington Avenue|Imperial Highway@14/2810/6548"),
+        # two letters off in a long name
+        ("Wlimingotn y Imperial", "osm-corner:Wilmington Avenue|Imperial Highway@14/2810/6548"),
+        ("Firestoen y Atlantci", "osm-corner:Firestone Boulevard|Atlantic Avenue@14/2813/6547"),
+        ("Pacific Bl y Florence Av", PACIFIC_FLORENCE),
+        ("migra en la calle 7 y Alameda", SEVENTH_ALAMEDA),
+        ("la 103 y Central", "osm-corner:East 103rd Street|Central Avenue@14/2810/6548"),
     ],
 )
 def test_la_words(geocoder, text, point):
     r = geocoder.geocode(text)
     assert r is not None and within(r, point, 300), r
+
+
+def test_equally_good_answers_far_apart_ask_rather_than_guess():
+    # Served from Lancaster, "Pacific y Broadway" is Huntington Park, Glendale or Long Beach:
+    # nothing tells them apart, so the reporter is asked.
+    lancaster = Geocoder(region=Region.parse("34.69,-118.14,10"))
+    assert lancaster.geocode("Pacific y Broadway") is None
+    assert lancaster.geocode("Pacific y Broadway, Glendale").lat > 34.1  # the text says which
