@@ -395,6 +395,8 @@ class Geocoder:
             span = min(spans, key=lambda s: (s.edits, -s.size))
             best = [s for s in spans if (s.edits, s.size) == (span.edits, span.size)]
             points = [p for s in best for p in s.values]
+            if kind == "station":
+                points = self._on_line(points, found.tokens, span) or points
             primary = [p for p in points if p.primary] or points
             point, trust = pick(primary, self.region, hint)
             conf = (BASE[kind] - EDIT_COST * span.edits) * trust
@@ -409,6 +411,29 @@ class Geocoder:
                 conf,
             )
         return None
+
+    @staticmethod
+    def _on_line(points: list[Point], tokens: list[str], span: Span[Point]) -> list[Point]:
+        """The stations of the line named within a few words ("Slauson J Line station"):
+        the busway's or the rail lines'; empty when no line is named."""
+        near = range(max(0, span.start - 4), min(len(tokens), span.end + 5))
+        lines: set[str] = set()
+        for i in near:
+            t = tokens[i]
+            beside = {tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
+            if len(t) > 1 or beside & vocab.LINE_MARKERS:
+                if t in vocab.BUSWAY_LINES:
+                    lines.add("busway")
+                elif t in vocab.RAIL_LINES:
+                    lines.add("rail")
+        if len(lines) != 1:
+            return []
+        busway = lines == {"busway"}
+        return [
+            Point(p.name, p.lat, p.lon, p.weight, True, p.kind)
+            for p in points
+            if any(w in p.name.lower() for w in vocab.BUSWAY_STATION_WORDS) == busway
+        ]
 
     # --- coarse readings ------------------------------------------------------------------
 

@@ -46,9 +46,21 @@ STATION_TRIGGERS = frozenset(
 )
 """A station name counts only near one of these words ("estación Florence del Metro")."""
 
-LINE_WORDS = frozenset("blue green gold red purple expo azul verde dorada roja a c e k l j".split())
+LINE_WORDS = frozenset(
+    "blue green gold red purple silver expo azul verde dorada roja morada plata a b c d e k l j".split()
+)
 """Words naming a rail line, allowed between a station name and "station" ("Compton blue
 line station")."""
+
+BUSWAY_LINES = frozenset("j silver plata".split())
+RAIL_LINES = frozenset(
+    "a b c d e k l blue azul green verde red roja purple morada expo gold dorada".split()
+)
+BUSWAY_STATION_WORDS = ("transitway", "busway")
+"""Stations sharing a name ("Slauson": the A Line's, the J Line's on the Harbor Transitway)
+are told apart by the line named beside them; the busway's stations carry these words."""
+LINE_MARKERS = frozenset("line linea lines".split())
+"""A single letter names a line only next to one of these ("la línea A", "the J line")."""
 
 NOT_CITIES = frozenset("orange walnut industry corona cypress center".split())
 """Place names that are everyday words in texts ("orange vests"); never read as a city."""

@@ -207,3 +207,26 @@ def test_equally_good_answers_far_apart_ask_rather_than_guess():
     lancaster = Geocoder(region=Region.parse("34.69,-118.14,10"))
     assert lancaster.geocode("Pacific y Broadway") is None
     assert lancaster.geocode("Pacific y Broadway, Glendale").lat > 34.1  # the text says which
+
+
+A_LINE_SLAUSON = "station:Slauson"  # the rail station (A Line)
+J_LINE_SLAUSON = (33.98906, -118.28078)  # "Slauson / Harbor Transitway Station" (J Line busway)
+
+
+@pytest.mark.parametrize(
+    ("text", "busway"),
+    [
+        ("estación Slauson", False),
+        ("estacion Slauson de la linea A", False),
+        ("Slauson station on the J line", True),
+        ("estación Slauson de la línea J", True),
+        ("Slauson silver line station", True),
+    ],
+)
+def test_a_shared_station_name_is_told_apart_by_its_line(geocoder, text, busway):
+    from tests.core.test_geo_corpus import _stops, truth_of
+
+    rail = truth_of(A_LINE_SLAUSON, _stops())
+    r = geocoder.geocode(text)
+    assert r is not None and r.kind == "station"
+    assert within(r, J_LINE_SLAUSON if busway else rail, 150), r
