@@ -28,8 +28,8 @@ GROUPS = {
     "city": "area",
 }
 """Kinds whose raw scores share a curve: enough examples each, and alike in how they fail."""
-TIE_SLOPE = 0.02
-"""Within a step of the curve a higher raw score still ranks higher, by this much per unit."""
+TIE_SLOPE = 0.01
+"""Along a flat step of the curve a higher raw score still ranks higher, by this much per unit."""
 
 
 @dataclass(frozen=True)
@@ -44,16 +44,16 @@ class Calibration:
         if not curve:
             return raw
         if raw <= curve[0][0]:
-            value = curve[0][1] - TIE_SLOPE * (curve[0][0] - raw)
+            value = curve[0][1]
         elif raw >= curve[-1][0]:
-            value = curve[-1][1] + TIE_SLOPE * (raw - curve[-1][0])
+            value = curve[-1][1]
         else:
             value = curve[-1][1]
             for (x0, y0), (x1, y1) in zip(curve, curve[1:], strict=False):
                 if x0 <= raw <= x1:
-                    f = (raw - x0) / (x1 - x0) if x1 > x0 else 1.0
-                    value = y0 + f * (y1 - y0) + (TIE_SLOPE * (raw - x0) if y1 == y0 else 0.0)
+                    value = y0 + (raw - x0) / (x1 - x0) * (y1 - y0) if x1 > x0 else y1
                     break
+        value += TIE_SLOPE * (raw - 0.5)  # strictly increasing: a better reading ranks higher
         return round(max(0.0, min(1.0, value)), 3)
 
 

@@ -52,6 +52,9 @@ TWIN_TRUST = 0.8
 """A corner whose two streets also cross elsewhere within SAME_PLACE_M: trust times this."""
 STORE_NEAR_ZIP_M = 3_000
 """A store this close to the centroid of the ZIP a text names is the one meant."""
+AREA_MARGIN_M = 3_000
+"""A place named with a city may lie this far beyond the city's reach (its radius is rough)."""
+PRECISE_KINDS = frozenset({"corner", "block", "address", "station", "place"})
 AREA_MAX_PRECISION_M = 5_000
 """The widest radius answered for a city (larger ones are still a useful zone to alert)."""
 STORE_NEAR_CORNER_M = 2_000
@@ -138,6 +141,10 @@ class Geocoder:
         )
         for step in steps:
             result = step()
+            if result is not None and cities and not self._in_reach(result, cities[0]):
+                # "la escuela Lincoln de Pomona" with no such school there: Pomona, not the
+                # school of that name elsewhere.
+                result = self._area_result(cities[0], named_zip, BASE["city"])
             if result is not None and result.source == "gazetteer":
                 result = replace(
                     result, confidence=self.calibration(result.kind, result.confidence)
@@ -293,6 +300,14 @@ class Geocoder:
             if all(haversine_m(s.lat, s.lon, first.lat, first.lon) <= SAME_PLACE_M for s in inside):
                 return self._store_result(first, chain, area.name, named_zip, conf)
         return self._area_result(area, named_zip, BASE["city"])
+
+    @staticmethod
+    def _in_reach(result: GeoResult, area: Point) -> bool:
+        """A precise reading lies within (or just beyond) the city or neighbourhood named."""
+        if result.kind not in PRECISE_KINDS or result.source != "gazetteer":
+            return True
+        reach = max(area.radius, PRECISION_M["city"]) + AREA_MARGIN_M
+        return haversine_m(result.lat, result.lon, area.lat, area.lon) <= reach
 
     def _inside(self, lat: float, lon: float, area: Point) -> bool:
         """Inside a city or neighbourhood: within its reach, and where the area is a ZIP

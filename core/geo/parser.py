@@ -124,7 +124,14 @@ def parse(text: str, gaz: Gazetteer) -> Mentions:
         if _distinctive(s.name, s.edits)
     ]
     used = _street_positions(found.corners + found.loose_corners)
-    found.cities = [s for s in gaz.cities.find(alts, max_edits=1) if _is_city(tokens, s, used, gaz)]
+    named = [(s.start, s.end) for s in found.landmarks + found.stations]
+    found.cities = [
+        s
+        for s in gaz.cities.find(alts, max_edits=1)
+        if _is_city(tokens, s, used, gaz)
+        # "Rolling Hills Park", "Santa Monica Mountains Conservancy": part of a longer name
+        and not any(a <= s.start and s.end <= b and b - a > s.size for a, b in named)
+    ]
     chains = [_remap(s, where) for s in gaz.chains.find(reduced_alts, max_edits=1)]
     # "home depot home depot home depot…": the first few mentions say all there is.
     found.chains = [_qualify(tokens, c, streets, gaz) for c in chains[:MAX_CHAIN_MENTIONS]]

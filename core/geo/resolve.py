@@ -79,7 +79,7 @@ def pick(
     if not rivals_inside:
         # Ours is likelier, but a name held by many places across the county ("Bethlehem
         # Lutheran Church") is as often one of theirs.
-        return best, 0.95 if len(rivals) < MANY_RIVALS else 0.7
+        return best, 0.95 if len(rivals) < MANY_RIVALS else 0.75
     mine = region.centre_distance_m(best.lat, best.lon) + 1_000
     theirs = min(region.centre_distance_m(p.lat, p.lon) for p in rivals_inside) + 1_000
     ratio = theirs / mine

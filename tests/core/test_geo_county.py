@@ -230,3 +230,19 @@ def test_a_shared_station_name_is_told_apart_by_its_line(geocoder, text, busway)
     r = geocoder.geocode(text)
     assert r is not None and r.kind == "station"
     assert within(r, J_LINE_SLAUSON if busway else rail, 150), r
+
+
+@pytest.mark.parametrize(
+    ("text", "area", "kind"),
+    [
+        # The corner and the park exist, elsewhere: the area named, not them.
+        ("Pacific y Florence, Pasadena", PASADENA, "city"),
+        ("ICE at MacArthur Park in Lancaster", LANCASTER, "city"),
+        # There is a Lincoln school in Pomona: that one, of the county's many.
+        ("la escuela Lincoln de Pomona", POMONA, "place"),
+        ("Garey y Holt en Pomona", POMONA, "corner"),
+    ],
+)
+def test_a_place_named_with_an_area_lies_inside_it(geocoder, text, area, kind):
+    r = geocoder.geocode(text)
+    assert r is not None and r.kind == kind and within(r, area, 4_000), r
