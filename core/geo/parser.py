@@ -133,6 +133,12 @@ def parse(text: str, gaz: Gazetteer) -> Mentions:
         and not any(a <= s.start and s.end <= b and b - a > s.size for a, b in named)
     ]
     chains = [_remap(s, where) for s in gaz.chains.find(reduced_alts, max_edits=1)]
+    # "Home Depot" is not also the store called "Home": a chain inside a longer one is not read.
+    chains = [
+        c
+        for c in chains
+        if not any(o.start <= c.start and c.end <= o.end and o.size > c.size for o in chains)
+    ]
     # "home depot home depot home depot…": the first few mentions say all there is.
     found.chains = [_qualify(tokens, c, streets, gaz) for c in chains[:MAX_CHAIN_MENTIONS]]
     return found

@@ -246,3 +246,9 @@ def test_a_shared_station_name_is_told_apart_by_its_line(geocoder, text, busway)
 def test_a_place_named_with_an_area_lies_inside_it(geocoder, text, area, kind):
     r = geocoder.geocode(text)
     assert r is not None and r.kind == kind and within(r, area, 4_000), r
+
+
+def test_a_chain_inside_a_longer_chain_name_is_not_read(geocoder):
+    # Palmdale has two Home Depots far apart and a store called "Home": the city, not "Home".
+    r = geocoder.geocode("Home Depot de Palmdale")
+    assert r is not None and r.kind == "city" and r.matched == "Palmdale"
