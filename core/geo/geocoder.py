@@ -55,8 +55,9 @@ STORE_NEAR_ZIP_M = 3_000
 AREA_MARGIN_M = 3_000
 """A place named with a city may lie this far beyond the city's reach (its radius is rough)."""
 PRECISE_KINDS = frozenset({"corner", "block", "address", "station", "place"})
-AREA_MAX_PRECISION_M = 5_000
-"""The widest radius answered for a city (larger ones are still a useful zone to alert)."""
+AREA_MAX_PRECISION_M = 3_000
+"""The widest radius answered for an area, as for a city named alone: wider would merge
+reports from across a big city into one incident."""
 STORE_NEAR_CORNER_M = 2_000
 STREET_CELL = 0.004
 """Degrees (~400 m): a store in a cell next to a crossing of the street is on that street."""
