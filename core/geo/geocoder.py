@@ -485,7 +485,15 @@ class Geocoder:
         """A ZIP or "City, ST" elsewhere in the country ("migra en 60601"): found, ranked
         below every local reading."""
         gaz = self.gazetteer
-        far = find_far_zips(text, gaz.far_zips)
+        starts = {sp.start for sp in found.streets}
+        far = [
+            z
+            for z in find_far_zips(text, gaz.far_zips)
+            # "at 38462 Sierra Highway": a house number (the Antelope Valley's have 5 digits)
+            if not any(
+                t == z and (i + 1 in starts or i + 2 in starts) for i, t in enumerate(found.tokens)
+            )
+        ]
         if far:
             lat, lon, place = gaz.far_zips[far[0]]
             return GeoResult(

@@ -252,3 +252,22 @@ def test_a_chain_inside_a_longer_chain_name_is_not_read(geocoder):
     # Palmdale has two Home Depots far apart and a store called "Home": the city, not "Home".
     r = geocoder.geocode("Home Depot de Palmdale")
     assert r is not None and r.kind == "city" and r.matched == "Palmdale"
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("ICE at 25329 Via Telino", "osm-house:25329@14/2797/6523"),  # Santa Clarita
+        ("migra en el 43440 Commerce Center Dr", "osm-house:43440@14/2814/6507"),  # Lancaster
+        ("ICE at 200 S Thomas St, Pomona", "osm-house:200@14/2833/6541"),
+    ],
+)
+def test_outer_addresses(geocoder, text, ref):
+    r = geocoder.geocode(text)
+    assert r is not None and r.kind == "address" and within(r, ref, 100), r
+
+
+def test_a_five_digit_house_number_is_no_far_zip(geocoder):
+    # 38462 is a ZIP in Tennessee and a house number on Sierra Highway, Palmdale.
+    r = geocoder.geocode("ICE at 38462 Sierra Highway")
+    assert r is None or abs(r.lon + 118.1) < 1
