@@ -134,11 +134,11 @@ def parse(text: str, gaz: Gazetteer) -> Mentions:
     ]
     chains = [_remap(s, where) for s in gaz.chains.find(reduced_alts, max_edits=1)]
     # "Home Depot" is not also the store called "Home": a chain inside a longer one is not read.
-    chains = [
-        c
-        for c in chains
-        if not any(o.start <= c.start and c.end <= o.end and o.size > c.size for o in chains)
-    ]
+    outer: list[Span[Chain]] = []
+    for c in sorted(chains, key=lambda c: (c.start, -c.end)):
+        if not outer or c.end > outer[-1].end:
+            outer.append(c)
+    chains = outer
     # "home depot home depot home depot…": the first few mentions say all there is.
     found.chains = [_qualify(tokens, c, streets, gaz) for c in chains[:MAX_CHAIN_MENTIONS]]
     return found
@@ -313,6 +313,7 @@ def _loose_corners(
     ("en la Florence casi llegando a la Pacific"); only exact, distinctive names."""
     exact = [s for s in streets if s.edits == 0]
     out: list[CornerMention] = []
+    named: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}  # pairs already tried
     for i, a in enumerate(exact):
         for b in exact[i + 1 :]:  # spans come sorted by start
             if b.start > a.end + LOOSE_GAP:
@@ -322,11 +323,17 @@ def _loose_corners(
                 continue
             if a.name in vocab.LOOSE_SKIP and b.name in vocab.LOOSE_SKIP:
                 continue
+            # "home depot home depot…": each pair of names is looked up once.
+            seen = (a.values, b.values)
+            if named.get(seen) is False:
+                continue
+            named[seen] = False
             # Without a connector, only corners people name (a transit stop is named after
             # them; OSM-only crossings weigh 0): "Santa Ana winds and Santa Fe trains".
             for c in _pairs(a, b, gaz):
                 points = tuple(p for p in c.points if p.weight > 0)
                 if points:
+                    named[seen] = True
                     out.append(CornerMention(c.first, c.second, c.streets, points))
     return out
 
