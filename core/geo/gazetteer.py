@@ -1,8 +1,8 @@
 """The offline gazetteer, loaded once per file and indexed for fast lookups.
 
-Built by ``avisa gazetteer build`` (``core.geo.builder``); the shipped one covers Los Angeles
-County's populated core (see ``data/ATTRIBUTION.md`` for sources). ``load_gazetteer(path)``
-reads any built file; ``AVISA_GAZETTEER`` names one for the workers.
+Built by ``avisa gazetteer build`` (``core.geo.builder``); the shipped one covers the whole of
+Los Angeles County (see ``data/ATTRIBUTION.md`` for sources). ``load_gazetteer(path)`` reads any
+built file; ``AVISA_GAZETTEER`` names one for the workers.
 """
 
 from __future__ import annotations
