@@ -16,7 +16,7 @@ from rq import SimpleWorker, Worker
 
 from avisa.logs import configure
 from core.settings import get_settings
-from workers import scheduler
+from workers import geocoding, scheduler
 from workers.queues import ALL_QUEUES, WORKER_TTL, get_redis, queue, worker_redis
 
 
@@ -37,6 +37,7 @@ def make_worker(connection: Redis) -> SimpleWorker:
 
 def run(*, burst: bool = False) -> int:
     configure()
+    geocoding.preload(get_settings())
     redis = get_redis()  # jobs and the ticker: short read timeouts
     stop = threading.Event()
     ticker = threading.Thread(

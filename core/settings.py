@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     )
     region: str = "33.96,-118.21,25"
     online_geocoder: str = ""
+    geo_min_confidence: float = Field(
+        0.5, ge=0, le=1, description="calibrated confidence below which a place is asked for"
+    )
     retention_days: int = Field(30, ge=1)
     hotline_name: str = "Avisa"
     log_level: str = "INFO"

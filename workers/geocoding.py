@@ -20,12 +20,19 @@ def geocoder_for(session: Session, settings: Settings) -> Geocoder:
         places=as_custom_places(session),
         online=_online(settings, region),
         gazetteer=gazetteer_for(settings),
+        min_confidence=settings.geo_min_confidence,
     )
 
 
 def gazetteer_for(settings: Settings):
     """The gazetteer at ``settings.gazetteer`` (empty: the shipped one), cached per path."""
-    return load_gazetteer(getattr(settings, "gazetteer", "") or None)
+    return load_gazetteer(settings.gazetteer or None)
+
+
+def preload(settings: Settings) -> None:
+    """Read and index the gazetteer now (a second or two), at the worker's start: otherwise
+    the first report after a start or a deploy waits for it while a raid goes on."""
+    gazetteer_for(settings)
 
 
 def _online(settings: Settings, region: Region):

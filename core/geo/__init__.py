@@ -10,8 +10,9 @@ Modules: ``geocoder`` (the chain), ``parser`` (text → corner/station/landmark/
 ``gazetteer`` (the shipped data, indexed), ``names`` (multi-word name search), ``spelling``
 (typo correction), ``text`` and ``vocab`` (folding, word lists), ``region``, ``distance``,
 ``result``, ``houses`` (house numbers), ``online`` (optional geopy lookups of street
-addresses). The data file is rebuilt by ``avisa gazetteer build`` (``core.geo.builder``, build
-extra only); every answer carries a ``confidence`` and below ``MIN_CONFIDENCE`` is None.
+addresses), ``calibration`` (raw scores → measured confidence). The data file is rebuilt by
+``avisa gazetteer build`` (``core.geo.builder``, build extra only); every answer carries a
+calibrated ``confidence`` and below the geocoder's ``min_confidence`` is None.
 """
 
 from core.geo.distance import bounding_box, haversine_m

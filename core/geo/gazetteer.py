@@ -1,8 +1,8 @@
 """The offline gazetteer, loaded once per file and indexed for fast lookups.
 
-Built by ``avisa gazetteer build`` (``core.geo.builder``); the shipped one covers Los Angeles
-County's populated core (see ``data/ATTRIBUTION.md`` for sources). ``load_gazetteer(path)``
-reads any built file; ``AVISA_GAZETTEER`` names one for the workers.
+Built by ``avisa gazetteer build`` (``core.geo.builder``); the shipped one covers the whole of
+Los Angeles County (see ``data/ATTRIBUTION.md`` for sources). ``load_gazetteer(path)`` reads any
+built file; ``AVISA_GAZETTEER`` names one for the workers.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ from core.geo.spelling import Speller
 from core.geo.text import reduced_name, street_key_variants
 
 DATA_FILE = Path(__file__).with_name("data") / "gazetteer.json.gz"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (2, 3)
+CITY_RADIUS_M = 3_000.0
+"""A city's reach when the file does not say (format 2)."""
 _GRID_DEG = 0.05  # ~5 km cells for the nearest-ZIP search
 _NOT_STREETS = vocab.COMMON_WORDS | vocab.FILLERS | vocab.CONNECTORS | vocab.STATION_TRIGGERS
 
@@ -40,6 +43,7 @@ class Point(NamedTuple):
     weight: int = 1
     primary: bool = True  # for stations: matched by the full name, not one part of it
     kind: str = ""  # for landmarks: school, park, church, store, ...
+    radius: float = 0.0  # for cities and neighbourhoods: how far the area reaches, metres
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,10 @@ class Gazetteer:
     cities: NameIndex[Point]  # folded alias → city or neighbourhood centre
     far_city_rows: list[list[Any]]  # [name, state, [aliases], lat, lon]: indexed on first use
     zips: dict[str, tuple[float, float]]  # every ZIP of the covered area → centroid
-    residential_zips: frozenset[str]  # ZIPs a text may name (not PO boxes)
+    residential_zips: frozenset[str]  # delivery ZIPs (not PO boxes): "nearest ZIP" picks one
+    readable_zips: frozenset[str]  # ZIPs a text may name: delivery ones and PO boxes with a
+    # point of their own (Avalon's)
+    zip_places: dict[str, str]  # ZIP → its place name in GeoNames ("91101" → "Pasadena")
     far_zips: dict[str, tuple[float, float, str]]  # the rest of the country → (lat, lon, place)
     houses: HouseTable  # street key → [(number, lat, lon)] sorted by number
     zip_grid: dict[tuple[int, int], list[str]]
@@ -76,6 +83,11 @@ class Gazetteer:
     street_words: frozenset[str]  # every word of a street name
     extent: tuple[float, float, float, float]  # south, west, north, east of the street data
     street_id: dict[str, int]  # street key → its id in chain stores
+
+    @functools.cached_property
+    def zip_place_names(self) -> frozenset[str]:
+        """Every place name GeoNames files a ZIP under ("Pasadena", "Lancaster")."""
+        return frozenset(self.zip_places.values())
 
     @functools.cached_property
     def far_cities(self) -> NameIndex[Point]:
@@ -87,12 +99,25 @@ class Gazetteer:
         )
 
     def nearest_zip(self, lat: float, lon: float) -> str | None:
-        """Residential ZIP whose centroid is nearest; None when none within ~15 km."""
+        """Residential ZIP whose centroid is nearest (else a PO-box ZIP with a point of its
+        own: Catalina has only those); None when none within ~15 km."""
+        return self._nearest_in(self.zip_grid, lat, lon) or self._nearest_in(
+            self.po_zip_grid, lat, lon
+        )
+
+    @functools.cached_property
+    def po_zip_grid(self) -> dict[tuple[int, int], list[str]]:
+        """The grid of readable ZIPs that are not residential (indexed on first use)."""
+        return _grid(self.zips, self.readable_zips - self.residential_zips)
+
+    def _nearest_in(
+        self, grid: dict[tuple[int, int], list[str]], lat: float, lon: float
+    ) -> str | None:
         cy, cx = int(lat // _GRID_DEG), int(lon // _GRID_DEG)
         best, best_d = None, float("inf")
         for dy in range(-3, 4):
             for dx in range(-3, 4):
-                for z in self.zip_grid.get((cy + dy, cx + dx), ()):
+                for z in grid.get((cy + dy, cx + dx), ()):
                     d = haversine_m(lat, lon, *self.zips[z])
                     if d < best_d:
                         best, best_d = z, d
@@ -203,13 +228,16 @@ def _grid(
 
 def from_dict(data: dict[str, Any]) -> Gazetteer:
     """Index a gazetteer dict (format version 2, written by ``core.geo.builder.write``)."""
-    if data.get("version") != FORMAT_VERSION:
-        raise ValueError(
-            f"gazetteer format {data.get('version')!r}; rebuild it (avisa gazetteer build)"
-        )
+    version = data.get("version")
+    if version not in READABLE_VERSIONS:
+        raise ValueError(f"gazetteer format {version!r}; rebuild it (avisa gazetteer build)")
     keys = [k for k, _d in data["streets"]]
     zips = {z: (lat, lon) for z, _place, lat, lon, _po in data["zips"]}
     residential = frozenset(z for z, _p, _la, _lo, po in data["zips"] if not po)
+    # Format 2 flagged every PO box alike; format 3 tells those with a point of their own.
+    readable = frozenset(
+        z for z, _p, _la, _lo, po in data["zips"] if not po or (version >= 3 and po == 1)
+    )
     streets = _street_index(keys)
     stations = _stations(data["stations"])
     landmarks = NameIndex(
@@ -220,9 +248,9 @@ def from_dict(data: dict[str, Any]) -> Gazetteer:
     )
     chains = _chains(data["chains"])
     cities = NameIndex(
-        (alias, Point(name, lat, lon))
-        for name, aliases, lat, lon in data["cities"]
-        for alias in aliases
+        (alias, Point(row[0], row[2], row[3], radius=row[4] if len(row) > 4 else CITY_RADIUS_M))
+        for row in data["cities"]
+        for alias in row[1]
     )
     major = {keys[i] for i in data["major"]}
     major_words = {
@@ -244,6 +272,8 @@ def from_dict(data: dict[str, Any]) -> Gazetteer:
         street_id={k: i for i, k in enumerate(keys)},
         zips=zips,
         residential_zips=residential,
+        readable_zips=readable,
+        zip_places={z: place for z, place, _la, _lo, _po in data["zips"]},
         far_zips={
             z: (lat, lon, f"{place}, {state}") for z, place, state, lat, lon in data["far_zips"]
         },

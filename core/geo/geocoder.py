@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import cast
 
 from core.geo import vocab
+from core.geo.calibration import Calibration, load_calibration
 from core.geo.distance import haversine_m
 from core.geo.gazetteer import Chain, Gazetteer, Point, load_gazetteer
 from core.geo.names import Span
@@ -16,7 +18,7 @@ from core.geo.online import GeopyLike, OnlineGeocoder
 from core.geo.parser import AddressMention, ChainMention, CornerMention, Mentions, parse
 from core.geo.places import PlaceMatcher
 from core.geo.region import Region
-from core.geo.resolve import best_point, hint_point, pick, rank_key
+from core.geo.resolve import SAME_PLACE_M, best_point, hint_point, pick, rank_key
 from core.geo.result import PRECISION_M, CustomPlace, GeoResult
 from core.geo.text import tokenize
 from core.geo.zips import find_far_zips, find_zips
@@ -45,7 +47,17 @@ SURE_ADDRESS = 0.75
 """An offline address below this is an estimate (no number either side of it)."""
 BLOCK_MAX_M = 2_500
 """The two corners of "X entre A y B" must be this close to bound one block."""
-STORE_NEAR_PLACE_M = 5_000
+TWIN_MIN_M = 250
+TWIN_TRUST = 0.8
+"""A corner whose two streets also cross elsewhere within SAME_PLACE_M: trust times this."""
+STORE_NEAR_ZIP_M = 3_000
+"""A store this close to the centroid of the ZIP a text names is the one meant."""
+AREA_MARGIN_M = 3_000
+"""A place named with a city may lie this far beyond the city's reach (its radius is rough)."""
+PRECISE_KINDS = frozenset({"corner", "block", "address", "station", "place"})
+AREA_MAX_PRECISION_M = 3_000
+"""The widest radius answered for an area, as for a city named alone: wider would merge
+reports from across a big city into one incident."""
 STORE_NEAR_CORNER_M = 2_000
 STREET_CELL = 0.004
 """Degrees (~400 m): a store in a cell next to a crossing of the street is on that street."""
@@ -63,8 +75,10 @@ class Geocoder:
     unique corner elsewhere in the covered county is still found); ``gazetteer`` is a loaded
     ``core.geo.gazetteer.Gazetteer`` (default: the shipped one); ``online`` an optional
     ``core.geo.online.OnlineGeocoder`` (or a geopy geocoder, wrapped in one), asked only for
-    house-number addresses the offline data cannot place. Read-only after construction, so one
-    instance may serve many threads.
+    house-number addresses the offline data cannot place; ``calibration`` maps the raw scores
+    of offline readings to measured confidence (default: the shipped fit, see
+    ``core.geo.calibration``) and ``min_confidence`` applies to that. Read-only after
+    construction, so one instance may serve many threads.
     """
 
     def __init__(
@@ -75,8 +89,10 @@ class Geocoder:
         online: OnlineGeocoder | GeopyLike | None = None,
         gazetteer: Gazetteer | None = None,
         min_confidence: float = MIN_CONFIDENCE,
+        calibration: Calibration | None = None,
     ) -> None:
         self.region = region or Region()
+        self.calibration = calibration if calibration is not None else load_calibration()
         self.gazetteer = gazetteer or load_gazetteer()
         self.places = PlaceMatcher(places)
         self.min_confidence = min_confidence
@@ -85,7 +101,7 @@ class Geocoder:
             online = OnlineGeocoder(online, region=self.region)
         # Anything with a ``lookup`` is taken as an OnlineGeocoder (duck-typed, as before).
         self.online = cast(OnlineGeocoder | None, online)
-        self._zips = self.gazetteer.residential_zips
+        self._zips = self.gazetteer.readable_zips
 
     def geocode(self, text: str) -> GeoResult | None:
         """The best place named in ``text``, or None when it names none or none surely enough
@@ -114,7 +130,7 @@ class Geocoder:
         hint = hint_point(cities, gaz.zips.get(named_zip) if named_zip else None)
         steps: tuple[Callable[[], GeoResult | None], ...] = (
             lambda: self._between(found, hint, named_zip),
-            lambda: self._chain(found, hint, named_zip),
+            lambda: self._chain(found, hint, named_zip, cities),
             lambda: self._corner(found.corners, hint, named_zip, "corner"),
             lambda: self._address(found.addresses, hint, named_zip, text, cities),
             lambda: self._named(found, hint, named_zip),
@@ -126,6 +142,14 @@ class Geocoder:
         )
         for step in steps:
             result = step()
+            if result is not None and cities and not self._in_reach(result, cities[0]):
+                # "la escuela Lincoln de Pomona" with no such school there: Pomona, not the
+                # school of that name elsewhere.
+                result = self._area_result(cities[0], named_zip, BASE["city"])
+            if result is not None and result.source == "gazetteer":
+                result = replace(
+                    result, confidence=self.calibration(result.kind, result.confidence)
+                )
             if result is not None and result.confidence >= self.min_confidence:
                 return result
         return None
@@ -143,16 +167,26 @@ class Geocoder:
             options,
             key=lambda cp: (
                 cp[0].edits,
+                not cp[0].freeway,
                 -(cp[0].first.size + cp[0].second.size),
                 -cp[2],
                 rank_key(cp[1], self.region, hint),
             ),
         )
         conf = (BASE[kind] - EDIT_COST * mention.edits) * trust
+        # The same two streets crossing again close by (a loop, a frontage road): which of
+        # the two is meant is less sure, and the answer is no finer than their distance.
+        twins = [
+            haversine_m(p.lat, p.lon, point.lat, point.lon)
+            for p in mention.points
+            if TWIN_MIN_M < haversine_m(p.lat, p.lon, point.lat, point.lon) <= SAME_PLACE_M
+        ]
+        if twins:
+            conf *= TWIN_TRUST
         return self._result(
             point.lat,
             point.lon,
-            PRECISION_M["corner"],
+            max(PRECISION_M["corner"], max(twins, default=0.0) / 2),
             "gazetteer",
             "corner",
             self._corner_name(mention),
@@ -197,14 +231,22 @@ class Geocoder:
                 best = result
         return best
 
-    def _chain(self, found: Mentions, hint: Hint, named_zip: str | None) -> GeoResult | None:
+    def _chain(
+        self, found: Mentions, hint: Hint, named_zip: str | None, cities: list[Point]
+    ) -> GeoResult | None:
         if not found.chains:
             return None
         best: GeoResult | None = None
         corner = self._corner(found.corners, hint, None, "corner") if found.corners else None
+        area = cities[0] if cities else None
+        used = {
+            i for c in found.corners for s in (c.first, c.second) for i in range(s.start, s.end)
+        }
         for m in found.chains:
+            if any(i in used for i in range(m.chain.start, m.chain.end)):
+                continue  # "Firestone y California": the boulevard of a corner, not the store
             for chain in m.chain.values:
-                result = self._store(m, chain, corner, hint, named_zip)
+                result = self._store(m, chain, corner, hint, named_zip, area)
                 if result is not None and (best is None or result.confidence > best.confidence):
                     best = result
         return best
@@ -216,6 +258,7 @@ class Geocoder:
         corner: GeoResult | None,
         hint: Hint,
         named_zip: str | None,
+        area: Point | None = None,
     ) -> GeoResult | None:
         stores = [
             Point(chain.name, lat, lon, i) for i, (lat, lon, _near) in enumerate(chain.stores)
@@ -225,6 +268,9 @@ class Geocoder:
             near = self._nearest(stores, corner.lat, corner.lon, STORE_NEAR_CORNER_M)
             if near:
                 return self._store_result(near, chain, "", named_zip, conf * corner.confidence)
+        if m.places:  # "de Pasadena", "in Hawthorne": a store inside that area, or the area
+            place = best_point(m.places, self.region, hint)
+            return self._store_in(stores, chain, place, named_zip, conf)
         if m.streets:
             on = self._stores_on(stores, chain, m.streets)
             if on:
@@ -235,15 +281,52 @@ class Geocoder:
                     trust *= 0.5  # a far store of a chain that has ours: likely not meant
                 street = self.gazetteer.streets.get(m.streets[0], m.streets[0])
                 return self._store_result(store, chain, street, named_zip, conf * trust)
-        for place in m.places:
-            near = self._nearest(stores, place.lat, place.lon, STORE_NEAR_PLACE_M)
-            if near:
-                return self._store_result(near, chain, place.name, named_zip, conf * 0.95)
-        if hint is not None:  # the ZIP or city named elsewhere in the text
-            near = self._nearest(stores, hint[0], hint[1], STORE_NEAR_PLACE_M)
+        if area is not None:  # the city named elsewhere in the text: a store there, or none
+            found = self._store_in(stores, chain, area, named_zip, conf * 0.95)
+            return found if found.kind == "place" else None
+        if hint is not None:  # the ZIP named elsewhere in the text
+            near = self._nearest(stores, hint[0], hint[1], STORE_NEAR_ZIP_M)
             if near:
                 return self._store_result(near, chain, "", named_zip, conf * 0.9)
         return None  # "el Home Depot" alone: which one is a question, not a pick
+
+    def _store_in(
+        self, stores: list[Point], chain: Chain, area: Point, named_zip: str | None, conf: float
+    ) -> GeoResult:
+        """The one store inside ``area``; else the area itself, at its own precision (none
+        there, or several far apart: a sure coarse answer beats a guess)."""
+        inside = [s for s in stores if self._inside(s.lat, s.lon, area)]
+        if inside:
+            first = min(inside, key=lambda s: haversine_m(s.lat, s.lon, area.lat, area.lon))
+            if all(haversine_m(s.lat, s.lon, first.lat, first.lon) <= SAME_PLACE_M for s in inside):
+                return self._store_result(first, chain, area.name, named_zip, conf)
+        return self._area_result(area, named_zip, BASE["city"])
+
+    @staticmethod
+    def _in_reach(result: GeoResult, area: Point) -> bool:
+        """A precise reading lies within (or just beyond) the city or neighbourhood named."""
+        if result.kind not in PRECISE_KINDS or result.source != "gazetteer":
+            return True
+        reach = max(area.radius, PRECISION_M["city"]) + AREA_MARGIN_M
+        return haversine_m(result.lat, result.lon, area.lat, area.lon) <= reach
+
+    def _inside(self, lat: float, lon: float, area: Point) -> bool:
+        """Inside a city or neighbourhood: within its reach, and where the area is a ZIP
+        place of its own ("Pasadena"), nearest to one of its ZIPs."""
+        gaz = self.gazetteer
+        if haversine_m(lat, lon, area.lat, area.lon) > (area.radius or PRECISION_M["city"]):
+            return False
+        if area.name not in gaz.zip_place_names:
+            return True
+        nearest = gaz.nearest_zip(lat, lon)
+        return nearest is not None and gaz.zip_places.get(nearest) == area.name
+
+    def _area_result(self, area: Point, named_zip: str | None, conf: float) -> GeoResult:
+        precision = min(max(area.radius, PRECISION_M["city"] / 3), AREA_MAX_PRECISION_M)
+        conf *= self._outside_factor(area.lat, area.lon)
+        return self._result(
+            area.lat, area.lon, precision, "gazetteer", "city", area.name, named_zip, conf
+        )
 
     def _stores_on(self, stores: list[Point], chain: Chain, keys: tuple[str, ...]) -> list[Point]:
         """Stores on (or just off) one of the streets: the streets OSM put near the store,
@@ -328,6 +411,8 @@ class Geocoder:
             span = min(spans, key=lambda s: (s.edits, -s.size))
             best = [s for s in spans if (s.edits, s.size) == (span.edits, span.size)]
             points = [p for s in best for p in s.values]
+            if kind == "station":
+                points = self._on_line(points, found.tokens, span) or points
             primary = [p for p in points if p.primary] or points
             point, trust = pick(primary, self.region, hint)
             conf = (BASE[kind] - EDIT_COST * span.edits) * trust
@@ -342,6 +427,29 @@ class Geocoder:
                 conf,
             )
         return None
+
+    @staticmethod
+    def _on_line(points: list[Point], tokens: list[str], span: Span[Point]) -> list[Point]:
+        """The stations of the line named within a few words ("Slauson J Line station"):
+        the busway's or the rail lines'; empty when no line is named."""
+        near = range(max(0, span.start - 4), min(len(tokens), span.end + 5))
+        lines: set[str] = set()
+        for i in near:
+            t = tokens[i]
+            beside = {tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
+            if len(t) > 1 or beside & vocab.LINE_MARKERS:
+                if t in vocab.BUSWAY_LINES:
+                    lines.add("busway")
+                elif t in vocab.RAIL_LINES:
+                    lines.add("rail")
+        if len(lines) != 1:
+            return []
+        busway = lines == {"busway"}
+        return [
+            Point(p.name, p.lat, p.lon, p.weight, True, p.kind)
+            for p in points
+            if any(w in p.name.lower() for w in vocab.BUSWAY_STATION_WORDS) == busway
+        ]
 
     # --- coarse readings ------------------------------------------------------------------
 
@@ -377,7 +485,15 @@ class Geocoder:
         """A ZIP or "City, ST" elsewhere in the country ("migra en 60601"): found, ranked
         below every local reading."""
         gaz = self.gazetteer
-        far = find_far_zips(text, gaz.far_zips)
+        starts = {sp.start for sp in found.streets}
+        far = [
+            z
+            for z in find_far_zips(text, gaz.far_zips)
+            # "at 38462 Sierra Highway": a house number (the Antelope Valley's have 5 digits)
+            if not any(
+                t == z and (i + 1 in starts or i + 2 in starts) for i, t in enumerate(found.tokens)
+            )
+        ]
         if far:
             lat, lon, place = gaz.far_zips[far[0]]
             return GeoResult(

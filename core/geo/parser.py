@@ -47,6 +47,11 @@ class CornerMention:
         """Spelling corrections used to read it."""
         return self.first.edits + self.second.edits
 
+    @property
+    def freeway(self) -> bool:
+        """A freeway by number and its exit: read before "5th St" where both exist."""
+        return any(k.startswith(vocab.FREEWAY_PREFIX) for k in self.streets)
+
 
 @dataclass(frozen=True)
 class BetweenMention:
@@ -119,8 +124,21 @@ def parse(text: str, gaz: Gazetteer) -> Mentions:
         if _distinctive(s.name, s.edits)
     ]
     used = _street_positions(found.corners + found.loose_corners)
-    found.cities = [s for s in gaz.cities.find(alts, max_edits=1) if _is_city(tokens, s, used, gaz)]
+    named = [(s.start, s.end) for s in found.landmarks + found.stations]
+    found.cities = [
+        s
+        for s in gaz.cities.find(alts, max_edits=1)
+        if _is_city(tokens, s, used, gaz)
+        # "Rolling Hills Park", "Santa Monica Mountains Conservancy": part of a longer name
+        and not any(a <= s.start and s.end <= b and b - a > s.size for a, b in named)
+    ]
     chains = [_remap(s, where) for s in gaz.chains.find(reduced_alts, max_edits=1)]
+    # "Home Depot" is not also the store called "Home": a chain inside a longer one is not read.
+    outer: list[Span[Chain]] = []
+    for c in sorted(chains, key=lambda c: (c.start, -c.end)):
+        if not outer or c.end > outer[-1].end:
+            outer.append(c)
+    chains = outer
     # "home depot home depot home depot…": the first few mentions say all there is.
     found.chains = [_qualify(tokens, c, streets, gaz) for c in chains[:MAX_CHAIN_MENTIONS]]
     return found
@@ -138,19 +156,27 @@ def _qualify(
 ) -> ChainMention:
     """What names the store: a street or city right after the chain ("el Home Depot de
     Slauson", "Food 4 Less on Pacific") or right before it ("the Slauson Home Depot")."""
-    keys: list[str] = []
-    for s in streets:
-        gap = tokens[chain.end : s.start] if s.start >= chain.end else tokens[s.end : chain.start]
-        if (s.start >= chain.end or s.end <= chain.start) and len(gap) <= 3:
-            if all(t in QUALIFIER_GAP for t in gap):
-                keys.extend(k for k in s.values if k not in keys)
     places: list[Point] = []
     i = chain.end
     while i < len(tokens) and i - chain.end < 3 and tokens[i] in QUALIFIER_GAP:
         i += 1
+    area_end = i
+    before = tokens[i - 1] if i > chain.end else ""
     for c in gaz.cities.find([[(t, 0)] for t in tokens[i : i + 6]], max_edits=0):
-        if c.start == 0:
+        after = tokens[i + c.end] if i + c.end < len(tokens) else ""
+        # "de la Pasadena", "on Pasadena Ave" name the avenue; "de Pasadena", "in Hawthorne"
+        # the city: then the street of that name is no reading at all.
+        if c.start == 0 and before not in vocab.STREET_MARKERS and after not in vocab.STREET_TYPES:
             places.extend(c.values)
+            area_end = max(area_end, i + c.end)
+    keys: list[str] = []
+    for s in streets:
+        if places and chain.end <= s.start < area_end:
+            continue
+        gap = tokens[chain.end : s.start] if s.start >= chain.end else tokens[s.end : chain.start]
+        if (s.start >= chain.end or s.end <= chain.start) and len(gap) <= 3:
+            if all(t in QUALIFIER_GAP for t in gap):
+                keys.extend(k for k in s.values if k not in keys)
     return ChainMention(chain, tuple(keys), tuple(places))
 
 
@@ -193,7 +219,7 @@ def _addresses(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) -> l
             i -= 1
         if i < 0 or not tokens[i].isdigit() or not 2 <= len(tokens[i]) <= 6:
             continue
-        if tokens[i] in gaz.residential_zips or (i > 0 and tokens[i - 1] in vocab.PLATE_WORDS):
+        if tokens[i] in gaz.readable_zips or (i > 0 and tokens[i - 1] in vocab.PLATE_WORDS):
             continue
         if any(k in gaz.houses for k in s.values):
             out.append(AddressMention(int(tokens[i]), s))
@@ -219,7 +245,10 @@ def _alternatives(tokens: list[str], gaz: Gazetteer) -> Alternatives:
     near = _correctable_positions(tokens)
     out: list[list[tuple[str, int]]] = []
     for i, tok in enumerate(tokens):
-        if tok in vocab.SPANISH_NAMES:
+        freeway = _freeway_key(tokens, i, gaz)
+        if freeway is not None:
+            out.append([(freeway, 0), (tok, 0)])
+        elif tok in vocab.SPANISH_NAMES:
             out.append([(tok, 0), (vocab.SPANISH_NAMES[tok], 0)])
         elif tok in gaz.known_words:
             # A known word may still be a typo of a commoner one ("estate" → "state").
@@ -232,6 +261,22 @@ def _alternatives(tokens: list[str], gaz: Gazetteer) -> Alternatives:
         else:
             out.append([])
     return out
+
+
+def _freeway_key(tokens: list[str], i: int, gaz: Gazetteer) -> str | None:
+    """The freeway key a route number stands for here ("the 5 at", "la 710 y", "i5"), or None."""
+    tok = tokens[i]
+    if tok[:1] == "i" and tok[1:].isdigit():
+        tok = tok[1:]
+    elif not tok.isdigit() or len(tok) > 3:
+        return None
+    else:
+        before = tokens[i - 1] if i > 0 else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if before not in vocab.FREEWAY_BEFORE and after not in vocab.FREEWAY_AFTER:
+            return None
+    key = f"{vocab.FREEWAY_PREFIX}{int(tok)}"
+    return key if key in gaz.street_id else None
 
 
 def _correctable_positions(tokens: list[str]) -> set[int]:
@@ -257,7 +302,7 @@ def _corners(tokens: list[str], streets: list[Span[str]], gaz: Gazetteer) -> lis
                 continue
             for b in by_start.get(a.end + gap, ()):
                 out.extend(_pairs(a, b, gaz))
-    out.sort(key=lambda c: (c.edits, -(c.first.size + c.second.size), c.first.start))
+    out.sort(key=lambda c: (c.edits, not c.freeway, -(c.first.size + c.second.size), c.first.start))
     return out
 
 
@@ -268,6 +313,7 @@ def _loose_corners(
     ("en la Florence casi llegando a la Pacific"); only exact, distinctive names."""
     exact = [s for s in streets if s.edits == 0]
     out: list[CornerMention] = []
+    named: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}  # pairs already tried
     for i, a in enumerate(exact):
         for b in exact[i + 1 :]:  # spans come sorted by start
             if b.start > a.end + LOOSE_GAP:
@@ -277,11 +323,17 @@ def _loose_corners(
                 continue
             if a.name in vocab.LOOSE_SKIP and b.name in vocab.LOOSE_SKIP:
                 continue
+            # "home depot home depot…": each pair of names is looked up once.
+            seen = (a.values, b.values)
+            if named.get(seen) is False:
+                continue
+            named[seen] = False
             # Without a connector, only corners people name (a transit stop is named after
             # them; OSM-only crossings weigh 0): "Santa Ana winds and Santa Fe trains".
             for c in _pairs(a, b, gaz):
                 points = tuple(p for p in c.points if p.weight > 0)
                 if points:
+                    named[seen] = True
                     out.append(CornerMention(c.first, c.second, c.streets, points))
     return out
 

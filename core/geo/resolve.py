@@ -42,6 +42,8 @@ def hint_point(
     return zip_point
 
 
+MANY_RIVALS = 2
+"""Same-named places elsewhere from which on the region's pick is less sure."""
 SAME_PLACE_M = 1_500
 """Candidates this close to the chosen one are the same place read twice, not a rival."""
 
@@ -67,10 +69,17 @@ def pick(
     if not rivals:
         return best, 1.0 if inside else 0.9
     if not inside:
-        return best, 0.45  # several places of that name, none ours: ask
+        # Several places of that name, none ours: ask. One of k is right about 1/k of the time.
+        distinct = {(round(p.lat, 2), round(p.lon, 2)) for p in rivals}
+        return best, min(0.45, 1.0 / (1 + len(distinct)))
     rivals_inside = [p for p in rivals if region.contains(p.lat, p.lon)]
+    if rivals_inside and best.weight > 0 and not any(p.weight > 0 for p in rivals_inside):
+        # A corner a bus stop is named after, against crossings no one names: the stop's.
+        return best, 0.9
     if not rivals_inside:
-        return best, 0.95
+        # Ours is likelier, but a name held by many places across the county ("Bethlehem
+        # Lutheran Church") is as often one of theirs.
+        return best, 0.95 if len(rivals) < MANY_RIVALS else 0.75
     mine = region.centre_distance_m(best.lat, best.lon) + 1_000
     theirs = min(region.centre_distance_m(p.lat, p.lon) for p in rivals_inside) + 1_000
     ratio = theirs / mine

@@ -26,7 +26,9 @@ class GeoResult:
     ``matched`` is the span understood (e.g. ``"Pacific / Florence"``); ``zip`` is the ZIP
     named in the text, else the nearest ZIP centroid to the point; ``confidence`` in 0..1 is
     how sure the reading is (spelling fixes, same-named places elsewhere, how far outside the
-    served region): the geocoder answers None rather than a result below its threshold.
+    served region), calibrated so that it is the measured share of such readings that lie
+    within their precision (``core.geo.calibration``): the geocoder answers None rather than a
+    result below its threshold.
     """
 
     lat: float

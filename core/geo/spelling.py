@@ -18,6 +18,8 @@ from core.geo import vocab
 MIN_LEN = 4
 """Shorter tokens are too easy to confuse ("gage"/"page"/"sage") to correct."""
 MAX_LEN = 20
+CANDIDATES = 6
+"""Corrections offered per token: the corner they make (or not) decides among them."""
 """Longer tokens are no street name; their delete sets would be huge ("aaaa…" × 1,600)."""
 
 
@@ -69,4 +71,4 @@ class Speller:
                     if dist <= limit and (w[0] == token[0] or dist == 1):
                         found[w] = dist
         best = sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
-        return best[:3]
+        return best[:CANDIDATES]

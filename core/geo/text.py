@@ -18,7 +18,9 @@ BREAK = "|"
 MAX_TEXT_CHARS = 2000
 """Longer texts are cut: an SMS is at most ~1,600 characters, and parsing must stay fast."""
 
-_ORDINAL = re.compile(r"^(\d{1,3})(?:st|nd|rd|th|ra|da|ta|va|na|ro|do|to|vo|no|a|o)$")
+_ORDINAL = re.compile(
+    r"^(\d{1,3})(?:st|nd|rd|th|ra|da|ta|va|na|ma|mo|er|era|ero|ro|do|to|vo|no|a|o)$"
+)
 _ABBREV_DOT = re.compile(
     r"\b(st|ave|av|blvd|bl|dr|rd|jr|hwy|pl|mt|ft|sta|n|s|e|w)\.", re.IGNORECASE
 )
@@ -77,6 +79,9 @@ def _normal_token(tok: str) -> str:
     return vocab.NUMBER_WORDS.get(tok, tok)
 
 
+_LETTERED = frozenset("avenue av ave avenida".split())
+
+
 def street_key(name: str) -> str:
     """Canonical key of a street name from the data: ``"S Central Ave."`` → ``"central"``.
 
@@ -84,9 +89,14 @@ def street_key(name: str) -> str:
     so the key is what residents actually say.
     """
     toks = [t for t in tokenize(name) if t != BREAK]
-    while len(toks) > 1 and toks[-1] in vocab.STREET_TYPES:
-        toks.pop()
-    while len(toks) > 1 and toks[-1] in vocab.DIRECTIONS:
+    while len(toks) > 2 and toks[0] in vocab.DIRECTIONS:
+        toks.pop(0)
+    if len(toks) >= 2 and toks[0] in _LETTERED and len(toks[1]) == 1:
+        # The letter of "East Avenue S" (the Antelope Valley's lettered avenues, "Avenue K-8")
+        # is its name, not a direction.
+        return " ".join(toks)
+    # "10th Street West" (the Antelope Valley's grid) as well as "Florence Ave E".
+    while len(toks) > 1 and (toks[-1] in vocab.STREET_TYPES or toks[-1] in vocab.DIRECTIONS):
         toks.pop()
     while len(toks) > 1 and toks[0] in vocab.DIRECTIONS:
         toks.pop(0)

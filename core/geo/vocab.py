@@ -16,14 +16,15 @@ DIRECTIONS = frozenset("n s e w north south east west nb sb eb wb".split())
 """Directions dropped at the edges of gazetteer keys ("S Central Ave" → "central")."""
 
 CONNECTORS = frozenset(
-    "and y e n & / con at near by between entre esquina corner cerca x with off".split()
+    "and y e n & / con at near by between entre esquina corner cerca x with off "
+    "block blocks cuadra cuadras".split()
 )
 """Words that join the two streets of a corner."""
 
 FILLERS = frozenset(
     "la el los las the de del of on en a al calle avenida ave av avenue blvd bl boulevard st "
     "street hwy highway dr rd road pl n s e w nb sb eb wb north south east west "
-    "esq".split()
+    "esq una un from exit salida".split()
 )
 """Words allowed between two street names besides connectors ("la Atlantic y la Imperial")."""
 
@@ -45,9 +46,21 @@ STATION_TRIGGERS = frozenset(
 )
 """A station name counts only near one of these words ("estación Florence del Metro")."""
 
-LINE_WORDS = frozenset("blue green gold red purple expo azul verde dorada roja a c e k l j".split())
+LINE_WORDS = frozenset(
+    "blue green gold red purple silver expo azul verde dorada roja morada plata a b c d e k l j".split()
+)
 """Words naming a rail line, allowed between a station name and "station" ("Compton blue
 line station")."""
+
+BUSWAY_LINES = frozenset("j silver plata".split())
+RAIL_LINES = frozenset(
+    "a b c d e k l blue azul green verde red roja purple morada expo gold dorada".split()
+)
+BUSWAY_STATION_WORDS = ("transitway", "busway")
+"""Stations sharing a name ("Slauson": the A Line's, the J Line's on the Harbor Transitway)
+are told apart by the line named beside them; the busway's stations carry these words."""
+LINE_MARKERS = frozenset("line linea lines".split())
+"""A single letter names a line only next to one of these ("la línea A", "the J line")."""
 
 NOT_CITIES = frozenset("orange walnut industry corona cypress center".split())
 """Place names that are everyday words in texts ("orange vests"); never read as a city."""
@@ -61,6 +74,14 @@ PLACE_PREPOSITIONS = frozenset("in en at near de del from around por cerca to of
 
 PLATE_WORDS = frozenset("plate plates placa placas tablilla license licencia #".split())
 """A 5-digit number right after these is a licence plate, not a ZIP."""
+
+FREEWAY_PREFIX = "fwy"
+"""Street keys of freeways by number ("fwy710"), made by the gazetteer build from OSM refs."""
+
+FREEWAY_BEFORE = frozenset("the la el i interstate hwy highway ruta route sr us ca".split())
+FREEWAY_AFTER = frozenset("freeway fwy autopista hwy highway".split())
+"""A route number right after (or before) one of these means the freeway: "the 5 at
+Florence", "la 710 y Firestone", "605 fwy and Whittier"."""
 
 NUMBER_WORDS = {
     "first": "1",
@@ -78,6 +99,11 @@ NUMBER_WORDS = {
     "tercera": "3",
     "cuarta": "4",
     "quinta": "5",
+    "sexta": "6",
+    "septima": "7",
+    "octava": "8",
+    "novena": "9",
+    "decima": "10",
 }
 """Spelled-out ordinals that name numbered streets ("First St" → "1")."""
 
@@ -85,6 +111,7 @@ STREET_ALIASES = {
     "martin luther king jr": "mlk",
     "martin luther king": "mlk",
     "cesar e chavez": "cesar chavez",
+    "pacific coast": "pch",
 }
 """Common short names of long street names (applied to gazetteer keys)."""
 
@@ -110,14 +137,28 @@ COMMON_WORDS = frozenset(
 )
 """Everyday words never spell-corrected into street names ("esta" must not become "Vista")."""
 
-SPANISH_NAMES = {  # and abbreviations ("Sta Fe")
+SPANISH_NAMES = {  # and abbreviations ("Sta Fe", "Coldwater Cyn")
     "pacifico": "pacific",
     "atlantico": "atlantic",
     "florencia": "florence",
     "centro": "central",
     "sta": "santa",
+    "sn": "san",
+    "cyn": "canyon",
+    "cny": "canyon",
+    "mt": "mount",
+    "mtn": "mountain",
+    "hts": "heights",
+    "ft": "fort",
+    "vly": "valley",
+    "ctr": "center",
+    "crk": "creek",
+    "lk": "lake",
+    "pt": "point",
+    "vis": "vista",
 }
-"""Spanish renderings of street names residents may use ("la Pacífico y Florencia")."""
+"""Spanish renderings of street names residents may use ("la Pacífico y Florencia"), and the
+abbreviations of name words they type; each token is read as itself or as its entry."""
 
 LOOSE_SKIP = frozenset(
     """state main central park grand church union market hope center olive pine oak spring

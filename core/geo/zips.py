@@ -34,12 +34,18 @@ _FAR_CONTEXT = vocab.PLACE_PREPOSITIONS | frozenset("zip codigo postal cp area z
 
 def find_far_zips(text: str, known: Container[str]) -> list[str]:
     """ZIPs elsewhere in the country, only where the text introduces them as a place ("migra
-    en 60601", "zip 60601"): a bare 5-digit number there is as likely an amount or a code."""
+    en 60601", "zip 60601") or is nothing else ("60601"): a 5-digit number inside other words
+    is as likely an amount or a code."""
     folded = fold(text)
     out: list[str] = []
     for m in _ZIP.finditer(folded):
         z = m.group(1)
         before = folded[max(0, m.start() - 20) : m.start()].replace(":", " ").split()
-        if z in known and z not in out and before and before[-1] in _FAR_CONTEXT:
+        # A ZIP typed alone is the answer to "where?" (we ask for a corner or a ZIP).
+        alone = not folded[: m.start()].strip(_PUNCT) and not folded[m.end() :].strip(_PUNCT)
+        if z in known and z not in out and (alone or (before and before[-1] in _FAR_CONTEXT)):
             out.append(z)
     return out
+
+
+_PUNCT = " \t\n.,;:!?¡¿#"

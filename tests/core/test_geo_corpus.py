@@ -10,7 +10,8 @@ centroid, ``city:NAME=Z1,Z2`` the mean of those ZIP centroids, ``none`` no place
 County-wide refs come from the OpenStreetMap tiles, read here by a decoder of our own (PMTiles
 directory + protobuf wire format, below; nothing shared with ``core.geo.builder``):
 ``osm-corner:LINE A|LINE B@z/x/y`` the mean crossing point of the two lines named exactly so
-in that tile; ``osm-poi:NAME@z/x/y`` the named place in that tile; ``osm-house:N@z/x/y`` the
+in that tile; ``osm-poi:NAME@z/x/y`` the named place in that tile (``osm-place:`` a town or
+neighbourhood point, at the zoom given); ``osm-house:N@z/x/y`` the
 address point numbered N; ``osm-block:A|B@t1;A|C@t2`` the middle of the two corners.
 """
 
@@ -34,6 +35,7 @@ CORPUS = HERE / "geo_corpus.jsonl"
 GEODATA = HERE.parent.parent.parent / "shared" / "geodata"
 CENTRE = (33.96, -118.21)
 PMTILES = GEODATA / "osm" / "la-core.pmtiles"
+OUTER = GEODATA / "osm" / "la-outer.pmtiles"
 
 
 def load_corpus() -> list[dict]:
@@ -166,10 +168,9 @@ def _directory(raw: bytes) -> list[tuple[int, int, int, int]]:
     return out
 
 
-@functools.cache
-def _tile(z: int, x: int, y: int) -> dict[str, list[tuple[dict, list[list[tuple[float, float]]]]]]:
-    """Layer name → [(properties, parts as (lat, lon) lists)] of one tile."""
-    with PMTILES.open("rb") as fh:
+def _raw_tile(path: Path, z: int, x: int, y: int) -> bytes | None:
+    """The tile's decompressed bytes from one archive, None when it does not hold it."""
+    with path.open("rb") as fh:
 
         def read(offset: int, length: int) -> bytes:
             fh.seek(offset)
@@ -182,13 +183,24 @@ def _tile(z: int, x: int, y: int) -> dict[str, list[tuple[dict, list[list[tuple[
         want = _tile_id(z, x, y)
         entries = _directory(read(root_off, root_len))
         while True:
-            hit = max((e for e in entries if e[0] <= want), key=lambda e: e[0])
+            below = [e for e in entries if e[0] <= want]
+            if not below:
+                return None
+            hit = max(below, key=lambda e: e[0])
             if hit[1] == 0:  # a leaf directory
                 entries = _directory(read(leaf_off + hit[3], hit[2]))
                 continue
-            assert want < hit[0] + hit[1]
-            raw = gzip.decompress(read(tile_off + hit[3], hit[2]))
-            break
+            if want >= hit[0] + hit[1]:
+                return None
+            return gzip.decompress(read(tile_off + hit[3], hit[2]))
+
+
+@functools.cache
+def _tile(z: int, x: int, y: int) -> dict[str, list[tuple[dict, list[list[tuple[float, float]]]]]]:
+    """Layer name → [(properties, parts as (lat, lon) lists)] of one tile, from whichever of
+    the two archives holds it (at zoom 8 and above exactly one does)."""
+    raw = _raw_tile(PMTILES, z, x, y) or _raw_tile(OUTER, z, x, y)
+    assert raw is not None, (z, x, y)
     layers = {}
     for num, _wt, layer in _fields(raw):
         if num == 3:
@@ -204,7 +216,7 @@ def _tile(z: int, x: int, y: int) -> dict[str, list[tuple[dict, list[list[tuple[
                     feats.append(v)
                 elif f == 5:
                     extent = v
-            if name in ("transportation_name", "poi", "housenumber"):
+            if name in ("transportation_name", "poi", "housenumber", "place"):
                 layers[name] = [_feature(ft, keys, values, extent, z, x, y) for ft in feats]
     return layers
 
@@ -267,9 +279,11 @@ def osm_truth(kind: str, arg: str) -> tuple[float, float]:
         pb = [p for props, parts in lines if props.get("name:latin") == name_b for p in parts]
         pts = [c for a in pa for b in pb for c in _crossing(a, b)]
     else:
-        layer, field = (
-            ("poi", "name:latin") if kind == "osm-poi" else ("housenumber", "housenumber")
-        )
+        layer, field = {
+            "osm-poi": ("poi", "name:latin"),
+            "osm-place": ("place", "name:latin"),
+            "osm-house": ("housenumber", "housenumber"),
+        }[kind]
         pts = [parts[0][0] for props, parts in layers[layer] if props.get(field) == what]
     assert pts, (kind, arg)
     return statistics.mean(p[0] for p in pts), statistics.mean(p[1] for p in pts)

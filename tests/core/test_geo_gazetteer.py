@@ -123,7 +123,7 @@ def test_build_from_stops_and_zips_only(tmp_path):
         timeout=120,
     )
     data = json.loads(gzip.decompress(out.read_bytes()))
-    assert data["version"] == 2 and data["zips"][0][0] == "19001"
+    assert data["version"] == 3 and data["zips"][0][0] == "19001"
     g = Geocoder(gazetteer=load_gazetteer(out), region=None)
     r = g.geocode("ICE at Main and Elm")
     assert r is not None and abs(r.lat - 40.0) < 0.001

@@ -26,7 +26,7 @@ from core.geo.text import street_key
 if TYPE_CHECKING:  # osm itself is imported only when a build reads OSM data, as before
     from core.geo.builder.osm import Bbox, OsmData
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 OSM_CLUSTER_M = 200
 """Crossing points of one name pair this close are one corner (dual carriageways, halves)."""
 TRANSIT_OVERLAP_M = 300
@@ -79,7 +79,8 @@ def build(src: Sources) -> dict[str, Any]:
         local, far = postal.split_zips(gn_rows, extent)
     places = [p for d in osm for p in d.places]
     communities = lm.community_points(local, src.stops)
-    cities = postal.local_cities(local, communities, lm.CITY_ALIASES)
+    towns = lm.town_points(places)
+    cities = postal.local_cities(local, communities, lm.CITY_ALIASES, towns)
     cities = lm.add_osm_places(cities, places, frozenset(streets))
     states = postal.state_names(src.postal) if src.postal else {}
     # An alias that is a city's name ("huntington park" for a church there) names the city.

@@ -82,6 +82,8 @@ CITY_ALIASES = {
     "East Los Angeles": ["east la", "ela", "east los", "este de los angeles", "este los angeles"],
     "Commerce": ["city of commerce"],
     "Bell Gardens": ["bellgardens"],
+    "Avalon": ["catalina", "isla catalina", "santa catalina", "catalina island", "avalon catalina"],
+    "Santa Clarita": ["scv", "santa clarita valley"],
 }
 # Communities residents name that GeoNames files under "Los Angeles" (or shares a ZIP with a
 # neighbour); each is the mean of the ZIP centroids that cover most of it.
@@ -220,26 +222,55 @@ def community_points(
     return out
 
 
+PLACE_RADIUS_M = {
+    "city": 6_000,
+    "town": 4_000,
+    "village": 2_500,
+    "suburb": 2_000,
+    "neighbourhood": 1_200,
+    "neighborhood": 1_200,
+    "quarter": 1_200,
+}
+"""How far a named area of OpenStreetMap (a point only) reaches, by its class."""
+
+
+def town_points(places: list[tuple[str, str, float, float]]) -> dict[str, tuple[float, float]]:
+    """Name → OSM point of each city, town or village (the first of a name, by class rank)."""
+    out: dict[str, tuple[float, float]] = {}
+    for cls in ("city", "town", "village"):
+        for name, c, lat, lon in sorted(places):
+            if c == cls:
+                out.setdefault(name, (lat, lon))
+    return out
+
+
 def add_osm_places(
     cities: list[list[Any]],
     places: list[tuple[str, str, float, float]],
     street_keys: frozenset[str] = frozenset(),
 ) -> list[list[Any]]:
-    """Cities plus OSM's named neighbourhoods and towns not already there ("Cypress Park").
+    """Cities plus OSM's named neighbourhoods and towns not already there ("Cypress Park"),
+    each with the radius its class suggests.
 
     A one-word neighbourhood that is also a street ("Florence") is left out: residents mean
     the avenue far more often, and alone it must stay no place.
     """
     have = {a for row in cities for a in row[1]}
     extra: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    radius: dict[str, int] = {}
     for name, cls, lat, lon in places:
         if cls in OSM_PLACE_CLASSES:
             extra[name].append((lat, lon))
+            radius[name] = max(radius.get(name, 0), PLACE_RADIUS_M.get(cls, 1_200))
     rows = list(cities)
     for name in sorted(extra):
         folded = " ".join(_tokens(name))
-        if not folded or folded in have or (" " not in folded and folded in street_keys):
+        names = [folded]
+        if " " not in folded and folded in street_keys:
+            # "Avalon" is the boulevard; the town on Catalina goes by its island's name.
+            names = CITY_ALIASES.get(name, [])
+        if not folded or folded in have or not names:
             continue
         for lat, lon, _n in cluster_points(extra[name], 2000):
-            rows.append([name, [folded], round(lat, 5), round(lon, 5)])
+            rows.append([name, names, round(lat, 5), round(lon, 5), radius[name]])
     return sorted(rows)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import gzip
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.geo.vocab import FREEWAY_PREFIX
 
 ROAD_CLASSES = frozenset(
     "motorway trunk primary secondary tertiary minor service track busway raceway".split()
@@ -109,32 +112,33 @@ class TileProjection:
 
 
 def iter_tiles(
-    path: str, bbox: Bbox | None = None
+    path: str, bbox: Bbox | None = None, zooms: range | None = None
 ) -> Iterator[tuple[int, int, int, dict[str, Any]]]:
-    """``(z, x, y, layers)`` for each tile of the archive's highest zoom (inside ``bbox``
-    south, west, north, east when given), in a fixed order."""
+    """``(z, x, y, layers)`` for each tile of the archive's highest zoom (or of ``zooms``)
+    inside ``bbox`` (south, west, north, east) when given, in a fixed order."""
     from mapbox_vector_tile.Mapbox import vector_tile_pb2
     from pmtiles.reader import MmapSource, Reader, all_tiles
 
     with open(path, "rb") as fh:
         reader = Reader(MmapSource(fh))
         zmax = reader.header()["max_zoom"]
+        wanted = zooms if zooms is not None else range(zmax, zmax + 1)
         keys = sorted(
-            (x, y) for (z, x, y), _ in all_tiles(reader.get_bytes) if z == zmax
+            (z, x, y) for (z, x, y), _ in all_tiles(reader.get_bytes) if z in wanted
         )  # all_tiles yields data too; only the addresses are kept here
-        for x, y in keys:
-            proj = TileProjection(zmax, x, y, 4096)
+        for z, x, y in keys:
+            proj = TileProjection(z, x, y, 4096)
             if bbox is not None:
                 w, n = proj.lonlat(0, 0)
                 e, s = proj.lonlat(4096, 4096)
                 if e < bbox[1] or w > bbox[3] or n < bbox[0] or s > bbox[2]:
                     continue
-            raw = reader.get(zmax, x, y)
+            raw = reader.get(z, x, y)
             if raw[:2] == b"\x1f\x8b":
                 raw = gzip.decompress(raw)
             tile = vector_tile_pb2.tile()
             tile.ParseFromString(raw)
-            yield zmax, x, y, {layer.name: layer for layer in tile.layers}
+            yield z, x, y, {layer.name: layer for layer in tile.layers}
 
 
 def read_pmtiles(path: str, street_key: StreetKey, bbox: Bbox | None = None) -> OsmData:
@@ -158,7 +162,26 @@ def read_pmtiles(path: str, street_key: StreetKey, bbox: Bbox | None = None) -> 
         _places(layers.get("place"), proj, out)
         _houses(layers.get("housenumber"), names, tree, proj, px_m, out, np, shapely)
     out.bounds = (round(s, 5), round(w, 5), round(n, 5), round(e, 5))
+    # OpenMapTiles keeps a city's own point ("Palmdale", "Lancaster") only in the lower zooms
+    # of its area; these zooms are still exact to a few metres.
+    have = {(name, cls) for name, cls, _la, _lo in out.places}
+    for z, x, y, layers in iter_tiles(path, bbox, range(PLACE_MIN_ZOOM, PLACE_MAX_ZOOM + 1)):
+        proj = TileProjection(z, x, y, layers["place"].extent if "place" in layers else 4096)
+        found = OsmData()
+        _places(layers.get("place"), proj, found)
+        for name, cls, lat, lon in found.places:
+            if cls in TOWN_CLASSES and (name, cls) not in have and _inside(lat, lon, bbox):
+                out.places.append((name, cls, lat, lon))
+                have.add((name, cls))
     return out
+
+
+PLACE_MIN_ZOOM, PLACE_MAX_ZOOM = 10, 12
+TOWN_CLASSES = frozenset("city town village".split())
+
+
+def _inside(lat: float, lon: float, bbox: Bbox | None) -> bool:
+    return bbox is None or (bbox[0] <= lat <= bbox[2] and bbox[1] <= lon <= bbox[3])
 
 
 def _street_lines(layer: Any, street_key: StreetKey, out: OsmData) -> tuple[list[str], list[Any]]:
@@ -181,10 +204,33 @@ def _street_lines(layer: Any, street_key: StreetKey, out: OsmData) -> tuple[list
             # "Century Freeway" is not Century Blvd: the two cross the same streets.
             key += " freeway"
         out.street_classes[(key, name)].add(cls)
-        parts[key].extend(line for line in decode_geometry(f.geometry) if len(line) >= 2)
+        lines = [line for line in decode_geometry(f.geometry) if len(line) >= 2]
+        parts[key].extend(lines)
+        if cls in ("motorway", "trunk"):
+            # "the 5", "la 710": a freeway by its number is a street of its own.
+            for fkey, display in freeway_keys(str(p.get("ref") or "")):
+                out.street_classes[(fkey, display)].add(cls)
+                parts[fkey].extend(lines)
     names = sorted(parts)
     geoms = [shapely.MultiLineString(parts[k]) for k in names]
     return names, geoms
+
+
+_REF = re.compile(r"^(I|US|CA|SR)[ -]?(\d{1,3})$")
+
+
+def freeway_keys(ref: str) -> list[tuple[str, str]]:
+    """``[(key, display)]`` of a motorway's route numbers: "I 5;CA 60" → fwy5 "I-5", fwy60 "CA-60".
+
+    The key is one token (``core.geo.vocab.FREEWAY_PREFIX`` + number) so that the parser can
+    offer it as a reading of the number alone where a freeway is meant.
+    """
+    out = []
+    for part in ref.split(";"):
+        m = _REF.match(part.strip().upper())
+        if m:
+            out.append((f"{FREEWAY_PREFIX}{int(m.group(2))}", f"{m.group(1)}-{int(m.group(2))}"))
+    return out
 
 
 def _crossings(

@@ -12,6 +12,7 @@ from core.geo.text import BREAK, tokenize
 
 CITY_MAX_SPREAD_M = 10_000
 """A local "city" whose ZIPs spread wider is too big to be a useful point."""
+SHARED_POINT = 2
 LOCAL_MARGIN_DEG = 0.1
 """ZIPs this close outside the street data's extent still count as local (~10 km)."""
 
@@ -41,11 +42,14 @@ def zip_types() -> dict[str, str]:
 def split_zips(
     rows: list[tuple[str, str, str, float, float]], extent: tuple[float, float, float, float]
 ) -> tuple[list[list[Any]], list[list[Any]]]:
-    """``(local, far)``: ``[zip, place, lat, lon, is_po]`` inside the extent (with a margin),
-    and ``[zip, place, state, lat, lon]`` for every other non-PO ZIP of the country.
+    """``(local, far)``: ``[zip, place, lat, lon, po]`` inside the extent (with a margin),
+    and ``[zip, place, state, lat, lon]`` for every other ZIP of the country with a point of
+    its own.
 
-    GeoNames gives PO-box ZIPs the coordinates of another ZIP (or a county-wide point); those
-    must not win "nearest ZIP" nor be read from texts, so they are flagged (local) or dropped.
+    ``po`` is 0 for a delivery ZIP, 1 for a PO-box or unique ZIP with a point of its own (a
+    resident may name it — Avalon's only ZIP is PO boxes — but it never wins "nearest ZIP"),
+    2 for one GeoNames gives another ZIP's point or a county-wide one (never read: its point
+    says nothing of where the text is).
     """
     s, w, n, e = extent
     m = LOCAL_MARGIN_DEG
@@ -58,10 +62,10 @@ def split_zips(
     for z, place, state, lat, lon in rows:
         same = sorted(by_point[(lat, lon)])
         shared = len(same) > 2 or (len(same) == 2 and z != same[0])
-        po = int(shared or types.get(z, "STANDARD") != "STANDARD")
+        po = SHARED_POINT if shared else int(types.get(z, "STANDARD") != "STANDARD")
         if s - m <= lat <= n + m and w - m <= lon <= e + m:
             local.append([z, place, lat, lon, po])
-        elif not po:
+        elif po != SHARED_POINT:
             far.append([z, place, state, lat, lon])
     return sorted(local), sorted(far)
 
@@ -75,22 +79,43 @@ def local_cities(
     local: list[list[Any]],
     extra: dict[str, list[tuple[float, float]]],
     aliases: dict[str, list[str]],
+    towns: dict[str, tuple[float, float]] | None = None,
 ) -> list[list[Any]]:
-    """``[name, [folded aliases], lat, lon]`` for places of the local ZIPs and ``extra``
-    communities (name → points), each the median of its points."""
+    """``[name, [folded aliases], lat, lon, radius_m]`` for places of the local ZIPs and
+    ``extra`` communities (name → points).
+
+    The point is the town's own point in OpenStreetMap (``towns``) when it has one: the
+    median of ZIP centroids can fall in the hills ("Palmdale"'s southern ZIP is mostly
+    mountains). The radius reaches every ZIP centroid of the place plus half a ZIP, so
+    "inside Pasadena" can be told from the point alone.
+    """
     by_place: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for _z, place, lat, lon, po in local:
         if not po:
             by_place[place].append((lat, lon))
     by_place.update(extra)
+    towns = towns or {}
     rows = []
     for name, pts in sorted(by_place.items()):
         lat = round(statistics.median(p[0] for p in pts), 5)
         lon = round(statistics.median(p[1] for p in pts), 5)
-        if name == "Los Angeles" or max(haversine_m(lat, lon, *p) for p in pts) > CITY_MAX_SPREAD_M:
+        spread = max(haversine_m(lat, lon, *p) for p in pts)
+        own = towns.get(name)
+        if own is not None and haversine_m(lat, lon, *own) <= TOWN_TO_ZIPS_M:
+            lat, lon = round(own[0], 5), round(own[1], 5)
+            spread = max(haversine_m(lat, lon, *p) for p in pts)
+        elif name == "Los Angeles" or spread > CITY_MAX_SPREAD_M:
             continue
-        rows.append([name, [folded(name)] + aliases.get(name, []), lat, lon])
+        radius = max(CITY_MIN_RADIUS_M, spread + ZIP_HALF_M)
+        rows.append([name, [folded(name)] + aliases.get(name, []), lat, lon, round(radius)])
     return rows
+
+
+TOWN_TO_ZIPS_M = 25_000
+"""An OSM town point this close to the median of its ZIPs is the same place."""
+CITY_MIN_RADIUS_M = 2_500
+ZIP_HALF_M = 2_000
+"""A ZIP centroid's area reaches about this far around it, in the county's cities."""
 
 
 def far_cities(far: list[list[Any]], states: dict[str, str]) -> list[list[Any]]:
