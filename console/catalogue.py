@@ -146,10 +146,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Sin mapa base configurado: se muestran incidentes y zonas.",
         "en": "No basemap configured: showing incidents and zones.",
     },
-    "map.legend": {
-        "es": "Rojo: sin verificar · Morado: confirmado · Ámbar: retenido · Gris con borde negro: SIMULACRO · Azul: zonas",
-        "en": "Red: unverified · Purple: confirmed · Amber: held · Grey ringed in black: DRILL · Blue: zones",
-    },
+    "map.legend_title": {"es": "Leyenda del mapa", "en": "Map legend"},
+    "map.legend_zone": {"es": "zona", "en": "zone"},
+    "map.legend_zip": {"es": "centro de un ZIP de una zona", "en": "centre of a zone's ZIP"},
     # network
     "subs.title": {"es": "Suscriptores", "en": "Subscribers"},
     "subs.filter": {"es": "Filtrar", "en": "Filter"},
