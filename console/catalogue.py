@@ -149,6 +149,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "map.legend_title": {"es": "Leyenda del mapa", "en": "Map legend"},
     "map.legend_zone": {"es": "zona", "en": "zone"},
     "map.legend_zip": {"es": "centro de un ZIP de una zona", "en": "centre of a zone's ZIP"},
+    "map.legend_report": {"es": "lugar de un reporte", "en": "a report's place"},
+    "map.legend_precision": {
+        "es": "círculo donde se sabe que está",
+        "en": "circle it is known to be within",
+    },
+    "incident.where": {"es": "Dónde", "en": "Where"},
     # network
     "subs.title": {"es": "Suscriptores", "en": "Subscribers"},
     "subs.filter": {"es": "Filtrar", "en": "Filter"},

@@ -25,6 +25,7 @@ from console.deps import app_settings
 from console.deps import get_or_404 as get_or_404
 from core import users
 from core.enums import AccessRole
+from core.phones import mask_numbers_in
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "avisa_console"
@@ -49,6 +50,9 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Free text a person typed (a report, a note, a reply, an audit detail) is shown with any number
+# in it masked, as the API answers it: "llamen al 323-555-0101" → "llamen al •••-•••-0101".
+templates.filters["masked"] = lambda text: mask_numbers_in(text) if text else text
 
 
 class NotSignedIn(Exception):

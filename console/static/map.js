@@ -5,6 +5,7 @@
 
    <div id="map" data-mode="view|pick|draw" data-basemap="URL or empty" data-features="URL">
    view: incidents (click → their page) and zones, refreshed every 10 s
+   incident: one incident, its reports' places and the circle each is known within
    pick: a tap fills #pick-lat / #pick-lon (placing a report)
    draw: a circle (tap the centre) or a polygon (tap corners, "close") into the zone form */
 (function () {
@@ -112,10 +113,15 @@
   }
 
   function overlays(collection, drillMark) {
-    var zones = [], zips = [], incidents = [];
+    var zones = [], zips = [], incidents = [], reports = [], precision = [];
+    var within = function (f) {
+      var c = f.geometry.coordinates, r = f.properties.precision_m;
+      if (r > 0) precision.push({ type: "Feature", geometry: circle(c[0], c[1], r), properties: f.properties });
+    };
     collection.features.forEach(function (f) {
       var kind = f.properties.kind;
       if (kind === "incident") { f.properties.mark = drillMark; incidents.push(f); }
+      else if (kind === "report") { reports.push(f); within(f); }
       else if (kind === "zone_zip") zips.push(f);
       else if (kind === "zone_circle") {
         var c = f.geometry.coordinates;
@@ -123,12 +129,16 @@
       } else zones.push(f);
     });
     var fc = function (features) { return { type: "FeatureCollection", features: features }; };
-    return { zones: fc(zones), zips: fc(zips), incidents: fc(incidents) };
+    return { zones: fc(zones), zips: fc(zips), incidents: fc(incidents), reports: fc(reports), precision: fc(precision) };
   }
 
   function addOverlays(map) {
     var empty = { type: "FeatureCollection", features: [] };
-    ["zones", "zips", "incidents", "drawing"].forEach(function (id) { map.addSource(id, { type: "geojson", data: empty }); });
+    ["zones", "zips", "incidents", "drawing", "reports", "precision"].forEach(function (id) { map.addSource(id, { type: "geojson", data: empty }); });
+    map.addLayer({ id: "precision-fill", type: "fill", source: "precision", paint: { "fill-color": "#37474f", "fill-opacity": 0.08 } });
+    map.addLayer({ id: "precision-line", type: "line", source: "precision", paint: { "line-color": "#37474f", "line-width": 1.5, "line-dasharray": [2, 2] } });
+    map.addLayer({ id: "reports", type: "circle", source: "reports",
+      paint: { "circle-radius": 5, "circle-color": "#263238", "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } });
     map.addLayer({ id: "zones-fill", type: "fill", source: "zones", paint: { "fill-color": "#1565c0", "fill-opacity": 0.08 } });
     map.addLayer({ id: "zones-line", type: "line", source: "zones", paint: { "line-color": "#1565c0", "line-width": 2 } });
     map.addLayer({ id: "zones-name", type: "symbol", source: "zones",
@@ -158,10 +168,13 @@
       map.getSource("zones").setData(o.zones);
       map.getSource("zips").setData(o.zips);
       map.getSource("incidents").setData(o.incidents);
+      map.getSource("reports").setData(o.reports);
+      map.getSource("precision").setData(o.precision);
       if (fit && o.incidents.features.length) {
         var b = new maplibregl.LngLatBounds();
         o.incidents.features.forEach(function (f) { b.extend(f.geometry.coordinates); });
-        map.fitBounds(b, { padding: 60, maxZoom: 15, duration: 0 });
+        o.precision.features.forEach(function (f) { f.geometry.coordinates[0].forEach(function (c) { b.extend(c); }); });
+        map.fitBounds(b, { padding: 40, maxZoom: 16, duration: 0 });
       }
     });
   }
@@ -234,7 +247,8 @@
       addOverlays(map);
       var mode = el.dataset.mode || "view";
       var mark = el.dataset.drillMark || "DRILL";
-      load(map, el.dataset.features, mode === "view", mark).then(function () { el.dataset.ready = "1"; });
+      load(map, el.dataset.features, mode === "view" || mode === "incident", mark).then(function () { el.dataset.ready = "1"; });
+      if (mode === "incident") setInterval(function () { load(map, el.dataset.features, false, mark); }, 10000);
       if (mode === "view") {
         map.on("click", "incidents", function (e) { popup(map, e.features[0], el.dataset.incidentUrl, el.dataset.drillMark || "DRILL"); });
         map.on("mouseenter", "incidents", function () { map.getCanvas().style.cursor = "pointer"; });
