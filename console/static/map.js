@@ -137,8 +137,6 @@
     ["zones", "zips", "incidents", "drawing", "reports", "precision"].forEach(function (id) { map.addSource(id, { type: "geojson", data: empty }); });
     map.addLayer({ id: "precision-fill", type: "fill", source: "precision", paint: { "fill-color": "#37474f", "fill-opacity": 0.08 } });
     map.addLayer({ id: "precision-line", type: "line", source: "precision", paint: { "line-color": "#37474f", "line-width": 1.5, "line-dasharray": [2, 2] } });
-    map.addLayer({ id: "reports", type: "circle", source: "reports",
-      paint: { "circle-radius": 5, "circle-color": "#263238", "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } });
     map.addLayer({ id: "zones-fill", type: "fill", source: "zones", paint: { "fill-color": "#1565c0", "fill-opacity": 0.08 } });
     map.addLayer({ id: "zones-line", type: "line", source: "zones", paint: { "line-color": "#1565c0", "line-width": 2 } });
     map.addLayer({ id: "zones-name", type: "symbol", source: "zones",
@@ -154,6 +152,8 @@
     map.addLayer({ id: "incidents", type: "circle", source: "incidents",
       paint: { "circle-radius": ["interpolate", ["linear"], ["get", "reports"], 1, 8, 10, 16], "circle-color": STATUS_COLOURS,
                "circle-stroke-color": STROKE_COLOURS, "circle-stroke-width": ["case", ["==", ["get", "drill"], true], 3, 2] } });
+    map.addLayer({ id: "reports", type: "circle", source: "reports",
+      paint: { "circle-radius": 4, "circle-color": "#263238", "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } });
     // "#12", and the drill mark beside a drill, so neither depends on telling colours apart.
     map.addLayer({ id: "incident-labels", type: "symbol", source: "incidents",
       layout: { "text-field": ["case", ["==", ["get", "drill"], true], ["concat", "#", ["to-string", ["get", "id"]], " ", ["get", "mark"]],
@@ -193,9 +193,18 @@
 
   function setField(id, value) { var el = document.getElementById(id); if (el) el.value = value; }
 
+  // From the keyboard: the arrow keys move the map (MapLibre's own), Enter or Space takes its
+  // centre as the tapped point.
+  function onPoint(map, fn) {
+    map.on("click", fn);
+    map.getCanvas().addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); fn({ lngLat: map.getCenter() }); }
+    });
+  }
+
   function pickMode(map) {
     var marker = null;
-    map.on("click", function (e) {
+    onPoint(map, function (e) {
       if (marker) marker.remove();
       marker = new maplibregl.Marker({ color: "#c62828" }).setLngLat(e.lngLat).addTo(map);
       setField("pick-lat", e.lngLat.lat.toFixed(6));
@@ -221,7 +230,7 @@
         show(features);
       }
     };
-    map.on("click", function (e) {
+    onPoint(map, function (e) {
       var p = [+e.lngLat.lng.toFixed(6), +e.lngLat.lat.toFixed(6)];
       if (shape() === "circle") { points = [p]; setField("zone-lat", p[1]); setField("zone-lon", p[0]); }
       else if (shape() === "polygon") points.push(p);
