@@ -8,6 +8,11 @@ The children and Redis run in their own process groups so the terminal's Ctrl-C 
 this supervisor: otherwise Redis dies first and every process logs its lost connection. A second
 Ctrl-C, or a child still busy after ``GRACE_S``, stops them at once (RQ re-runs an interrupted job:
 every job is idempotent).
+
+A worker that exits on its own (Redis went away, a crash) is started again, at most
+``RESTARTS`` times in ``RESTART_WINDOW_S``, with one line saying so; the API keeps serving (it
+stores every webhook while Redis is down). Only an API that exits stops everything. While it
+runs, ``.avisa/dev.json`` says where (``avisa.devrun``), for ``avisa text`` and ``avisa call``.
 """
 
 import os
@@ -16,11 +21,14 @@ import subprocess
 import sys
 import time
 
+from avisa import devrun
 from avisa.migrations import upgrade
 from avisa.redis_server import RedisServer, RedisServerNotFound
 from core.settings import get_settings
 
 GRACE_S = 10.0
+RESTARTS, RESTART_WINDOW_S = 5, 60.0
+RESTART_DELAY_S = 1.0  # Redis going away takes the worker down at once; give it a moment
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -54,15 +62,34 @@ def run(*, host: str, port: int) -> int:
         upgrade(settings.database_url)
         children["API"] = _spawn(["serve", "--host", host, "--port", str(port)], env)
         children["worker"] = _spawn(["worker"], env)
+        devrun.write(url=f"http://{local}:{port}", public_url=env["AVISA_PUBLIC_URL"])
         _say(
             f"Avisa is up: API http://{host}:{port} (docs at /docs); "
             f"SMS backend: {settings.sms_backend}. Ctrl-C stops."
         )
-        while not signals and all(child.poll() is None for child in children.values()):
+        restarts: list[float] = []
+        while not signals and children["API"].poll() is None:
+            worker = children["worker"]
+            if worker.poll() is not None:
+                restarts = [t for t in restarts if time.monotonic() - t < RESTART_WINDOW_S]
+                if len(restarts) >= RESTARTS:
+                    _say(f"the worker exited {RESTARTS} times in a minute; stopping Avisa…")
+                    break
+                restarts.append(time.monotonic())
+                _end_group(worker)
+                _say(
+                    f"the worker exited (code {worker.returncode}); starting it again "
+                    "(the API keeps taking reports; the sweep queues what waited)"
+                )
+                time.sleep(RESTART_DELAY_S)
+                children["worker"] = _spawn(["worker"], env)
+                continue
             time.sleep(0.2)
-        died = [name for name, child in children.items() if child.poll() is not None]
-        _say(f"the {' and '.join(died)} exited; stopping Avisa…" if died else "stopping Avisa…")
+        else:
+            died = [name for name, child in children.items() if child.poll() is not None]
+            _say(f"the {' and '.join(died)} exited; stopping Avisa…" if died else "stopping Avisa…")
     finally:
+        devrun.clear()
         _stop(children, signals)
         if redis:
             redis.stop()
@@ -73,6 +100,14 @@ def run(*, host: str, port: int) -> int:
 
 
 _STOP = (signal.SIGINT, signal.SIGTERM)
+
+
+def _end_group(child: subprocess.Popen) -> None:
+    """What an exited child left running in its process group (RQ's scheduler process)."""
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
 
 
 def _stop(children: dict[str, subprocess.Popen], signals: list[int]) -> None:
