@@ -72,7 +72,8 @@ def minutes_since(moment: datetime | None) -> int:
 
 
 def board(session: Session, *, limit: int = 200) -> list[BoardRow]:
-    """Open incidents, newest report first, with how many responders said they are on their way."""
+    """Open incidents, the one with the latest report first (by last activity, not by when they
+    opened), with how many responders said they are on their way."""
     incidents = session.exec(
         select(Incident)
         .where(col(Incident.status).in_(OPEN_INCIDENT))
