@@ -9,9 +9,10 @@ this supervisor: otherwise Redis dies first and every process logs its lost conn
 Ctrl-C, or a child still busy after ``GRACE_S``, stops them at once (RQ re-runs an interrupted job:
 every job is idempotent).
 
-A worker that exits on its own (Redis went away, a crash) is started again, at most
-``RESTARTS`` times in ``RESTART_WINDOW_S``, with one line saying so; the API keeps serving (it
-stores every webhook while Redis is down). Only an API that exits stops everything. While it
+A worker that exits on its own (Redis went away, a crash) is started again, sooner or later as it
+keeps exiting, with one line saying so; the API keeps serving (it stores every webhook while
+Redis is down), and an embedded Redis that died is started again on its port. Only an API that
+exits stops everything. While it
 runs, ``.avisa/dev.json`` says where (``avisa.devrun``), for ``avisa text`` and ``avisa call``.
 """
 
@@ -27,8 +28,9 @@ from avisa.redis_server import RedisServer, RedisServerNotFound
 from core.settings import get_settings
 
 GRACE_S = 10.0
-RESTARTS, RESTART_WINDOW_S = 5, 60.0
-RESTART_DELAY_S = 1.0  # Redis going away takes the worker down at once; give it a moment
+# A worker that exits is started again after 1 s, then 2, 4 … at most MAX_DELAY_S while it keeps
+# exiting (Redis away for a while); one that ran STEADY_S first starts over at 1 s.
+MAX_DELAY_S, STEADY_S = 30.0, 60.0
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -67,23 +69,33 @@ def run(*, host: str, port: int) -> int:
             f"Avisa is up: API http://{host}:{port} (docs at /docs); "
             f"SMS backend: {settings.sms_backend}. Ctrl-C stops."
         )
-        restarts: list[float] = []
+        restarts, started, next_start = 0, time.monotonic(), None
         while not signals and children["API"].poll() is None:
-            worker = children["worker"]
-            if worker.poll() is not None:
-                restarts = [t for t in restarts if time.monotonic() - t < RESTART_WINDOW_S]
-                if len(restarts) >= RESTARTS:
-                    _say(f"the worker exited {RESTARTS} times in a minute; stopping Avisa…")
+            if redis and not redis.alive():
+                _say("embedded Redis exited; starting it again on the same port")
+                try:
+                    redis.start()
+                except (RuntimeError, OSError) as exc:
+                    _say(f"embedded Redis could not start again ({exc}); stopping Avisa…")
                     break
-                restarts.append(time.monotonic())
+                # Its queues went with it (the sweep queues again what the database holds), and
+                # a worker left waiting on the old connection may never answer a SIGTERM.
+                _end_group(children["worker"], signal.SIGKILL)
+                children["worker"].wait()
+            worker = children["worker"]
+            if worker.poll() is not None and next_start is None:
                 _end_group(worker)
+                if time.monotonic() - started > STEADY_S:
+                    restarts = 0  # it had been running well: this is a new trouble
+                delay = min(MAX_DELAY_S, 2.0**restarts)
                 _say(
-                    f"the worker exited (code {worker.returncode}); starting it again "
-                    "(the API keeps taking reports; the sweep queues what waited)"
+                    f"the worker exited (code {worker.returncode}); starting it again in "
+                    f"{delay:.0f} s (the API keeps taking reports; they are queued once it is up)"
                 )
-                time.sleep(RESTART_DELAY_S)
+                next_start = time.monotonic() + delay
+            elif next_start is not None and time.monotonic() >= next_start:
                 children["worker"] = _spawn(["worker"], env)
-                continue
+                restarts, started, next_start = restarts + 1, time.monotonic(), None
             time.sleep(0.2)
         else:
             died = [name for name, child in children.items() if child.poll() is not None]
@@ -102,10 +114,10 @@ def run(*, host: str, port: int) -> int:
 _STOP = (signal.SIGINT, signal.SIGTERM)
 
 
-def _end_group(child: subprocess.Popen) -> None:
-    """What an exited child left running in its process group (RQ's scheduler process)."""
+def _end_group(child: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """A child's process group: what an exited child left running (RQ's scheduler process)."""
     try:
-        os.killpg(child.pid, signal.SIGTERM)
+        os.killpg(child.pid, sig)
     except ProcessLookupError:
         pass
 

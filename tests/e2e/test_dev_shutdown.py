@@ -22,8 +22,8 @@ def dev_env(tmp_path) -> dict[str, str]:
     return env
 
 
-def _workers_of(pid: int) -> list[int]:
-    """The supervisor's worker processes (children running ``avisa worker``)."""
+def _workers_of(pid: int, name: bytes = b"worker") -> list[int]:
+    """The supervisor's children running ``avisa worker`` (or another ``name``)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -33,7 +33,7 @@ def _workers_of(pid: int) -> list[int]:
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == pid and b"worker" in command:
+        if ppid == pid and any(name in part for part in command):
             found.append(int(entry.name))
     return found
 
@@ -81,6 +81,16 @@ def test_ctrl_c_stops_everything_in_order_without_a_traceback(tmp_path):
         wait_for(lambda: _workers_of(dev.pid) not in ([], [first]), timeout=30, interval=0.2)
         assert dev.poll() is None
 
+        # The embedded Redis dies: it is started again on its port, and Avisa goes on.
+        (redis,) = _workers_of(dev.pid, b"redis-server")
+        os.kill(redis, signal.SIGKILL)
+        wait_for(
+            lambda: _workers_of(dev.pid, b"redis-server") not in ([], [redis]),
+            timeout=30,
+            interval=0.2,
+        )
+        assert dev.poll() is None
+
         # No --url: `avisa text` and `avisa call` find the server from this folder.
         texted = _avisa(tmp_path, "text", "+13235550181", "migra en Pacific y Florence")
         assert texted.returncode == 0 and "<Response" in texted.stdout, texted.stderr
@@ -102,6 +112,7 @@ def test_ctrl_c_stops_everything_in_order_without_a_traceback(tmp_path):
     assert dev.returncode == 0
     assert not (tmp_path / ".avisa" / "dev.json").exists()
     assert any(line.startswith("the worker exited") for line in out.splitlines()), out
+    assert "embedded Redis exited; starting it again on the same port" in out.splitlines()
     # stderr is the log: the API's access lines, and nothing else (no error, no traceback).
     assert [line for line in err.splitlines() if " INFO " not in line] == [], err[-3000:]
     assert out.splitlines()[-4:] == [
