@@ -18,7 +18,6 @@ Data © OpenStreetMap contributors, ODbL 1.0 (the output stays under it).
 import argparse
 import gzip
 import json
-import math
 from pathlib import Path
 
 from pmtiles.reader import MmapSource, Reader, all_tiles
@@ -62,19 +61,6 @@ def drop_at(zoom: int) -> dict[str, set[str]]:
 
 
 ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
-
-
-def tile_range(zoom: int, box=BOX) -> tuple[range, range]:
-    south, west, north, east = box
-
-    def x_of(lon: float) -> int:
-        return int((lon + 180) / 360 * 2**zoom)
-
-    def y_of(lat: float) -> int:
-        rad = math.radians(lat)
-        return int((1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * 2**zoom)
-
-    return range(x_of(west), x_of(east) + 1), range(y_of(north), y_of(south) + 1)
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
