@@ -256,7 +256,7 @@
       addOverlays(map);
       var mode = el.dataset.mode || "view";
       var mark = el.dataset.drillMark || "DRILL";
-      load(map, el.dataset.features, mode === "view" || mode === "incident", mark).then(function () { el.dataset.ready = "1"; });
+      load(map, el.dataset.features, mode !== "draw", mark).then(function () { el.dataset.ready = "1"; });
       if (mode === "incident") setInterval(function () { load(map, el.dataset.features, false, mark); }, 10000);
       if (mode === "view") {
         map.on("click", "incidents", function (e) { popup(map, e.features[0], el.dataset.incidentUrl, el.dataset.drillMark || "DRILL"); });
