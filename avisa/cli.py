@@ -153,11 +153,34 @@ def _user_revoke(args) -> int:
 
 
 def _text(args) -> int:
-    from avisa.resident import send_text
+    from pathlib import Path
 
-    status, reply = send_text(args.sender, args.body, url=args.url)
+    from avisa.resident import NoServer, send_text
+
+    media = Path(args.media) if args.media else None
+    if media is not None and not media.is_file():
+        print(f"avisa text: no such file: {args.media}", file=sys.stderr)
+        return 2
+    try:
+        status, reply = send_text(
+            args.sender, args.body, url=args.url, whatsapp=args.whatsapp, media=media
+        )
+    except NoServer as exc:
+        print(f"avisa text: {exc}", file=sys.stderr)
+        return 2
     print(reply)
     return 0 if status == 200 else 1
+
+
+def _call(args) -> int:
+    from avisa.resident import NoServer, play_call
+
+    try:
+        status = play_call(args.sender, args.place, args.what, language=args.language, url=args.url)
+    except NoServer as exc:
+        print(f"avisa call: {exc}", file=sys.stderr)
+        return 2
+    return 0 if status in (200, 204) else 1
 
 
 def _geocode(args) -> int:
@@ -265,10 +288,28 @@ def parser() -> argparse.ArgumentParser:
     text = sub.add_parser(
         "text", help="play a resident: sign and post an SMS to the running server"
     )
+    where = (
+        "server base URL (default: the `avisa dev` / `make run` started in this folder, "
+        "else AVISA_PUBLIC_URL)"
+    )
     text.add_argument("sender", metavar="FROM")
     text.add_argument("body", metavar="BODY")
-    text.add_argument("--url", help="server base URL (default AVISA_PUBLIC_URL)")
+    text.add_argument("--url", help=where)
+    text.add_argument("--whatsapp", action="store_true", help="as a WhatsApp message")
+    text.add_argument("--media", metavar="FILE", help="with a photo or clip (MMS / WhatsApp)")
     text.set_defaults(func=_text)
+
+    call = sub.add_parser(
+        "call", help="play a resident's call through the voice webhooks of the running server"
+    )
+    call.add_argument("sender", metavar="FROM")
+    call.add_argument("place", metavar="PLACE", nargs="?", default="Pacific y Florence")
+    call.add_argument(
+        "what", metavar="WHAT", nargs="?", default="hay agentes de inmigracion en la esquina"
+    )
+    call.add_argument("--language", choices=("es", "en"), default="es")
+    call.add_argument("--url", help=where)
+    call.set_defaults(func=_call)
 
     geocode = sub.add_parser("geocode", help="how a phrase is understood; '-' reads one per line")
     geocode.add_argument("text", metavar="TEXT")

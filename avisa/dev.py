@@ -8,6 +8,12 @@ The children and Redis run in their own process groups so the terminal's Ctrl-C 
 this supervisor: otherwise Redis dies first and every process logs its lost connection. A second
 Ctrl-C, or a child still busy after ``GRACE_S``, stops them at once (RQ re-runs an interrupted job:
 every job is idempotent).
+
+A worker that exits on its own (Redis went away, a crash) is started again, sooner or later as it
+keeps exiting, with one line saying so; the API keeps serving (it stores every webhook while
+Redis is down), and an embedded Redis that died is started again on its port. Only an API that
+exits stops everything. While it
+runs, ``.avisa/dev.json`` says where (``avisa.devrun``), for ``avisa text`` and ``avisa call``.
 """
 
 import os
@@ -16,11 +22,15 @@ import subprocess
 import sys
 import time
 
+from avisa import devrun
 from avisa.migrations import upgrade
 from avisa.redis_server import RedisServer, RedisServerNotFound
 from core.settings import get_settings
 
 GRACE_S = 10.0
+# A worker that exits is started again after 1 s, then 2, 4 … at most MAX_DELAY_S while it keeps
+# exiting (Redis away for a while); one that ran STEADY_S first starts over at 1 s.
+MAX_DELAY_S, STEADY_S = 30.0, 60.0
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -54,15 +64,44 @@ def run(*, host: str, port: int) -> int:
         upgrade(settings.database_url)
         children["API"] = _spawn(["serve", "--host", host, "--port", str(port)], env)
         children["worker"] = _spawn(["worker"], env)
+        devrun.write(url=f"http://{local}:{port}", public_url=env["AVISA_PUBLIC_URL"])
         _say(
             f"Avisa is up: API http://{host}:{port} (docs at /docs); "
             f"SMS backend: {settings.sms_backend}. Ctrl-C stops."
         )
-        while not signals and all(child.poll() is None for child in children.values()):
+        restarts, started, next_start = 0, time.monotonic(), None
+        while not signals and children["API"].poll() is None:
+            if redis and not redis.alive():
+                _say("embedded Redis exited; starting it again on the same port")
+                try:
+                    redis.start()
+                except (RuntimeError, OSError) as exc:
+                    _say(f"embedded Redis could not start again ({exc}); stopping Avisa…")
+                    break
+                # Its queues went with it (the sweep queues again what the database holds), and
+                # a worker left waiting on the old connection may never answer a SIGTERM.
+                _end_group(children["worker"], signal.SIGKILL)
+                children["worker"].wait()
+            worker = children["worker"]
+            if worker.poll() is not None and next_start is None:
+                _end_group(worker)
+                if time.monotonic() - started > STEADY_S:
+                    restarts = 0  # it had been running well: this is a new trouble
+                delay = min(MAX_DELAY_S, 2.0**restarts)
+                _say(
+                    f"the worker exited (code {worker.returncode}); starting it again in "
+                    f"{delay:.0f} s (the API keeps taking reports; they are queued once it is up)"
+                )
+                next_start = time.monotonic() + delay
+            elif next_start is not None and time.monotonic() >= next_start:
+                children["worker"] = _spawn(["worker"], env)
+                restarts, started, next_start = restarts + 1, time.monotonic(), None
             time.sleep(0.2)
-        died = [name for name, child in children.items() if child.poll() is not None]
-        _say(f"the {' and '.join(died)} exited; stopping Avisa…" if died else "stopping Avisa…")
+        else:
+            died = [name for name, child in children.items() if child.poll() is not None]
+            _say(f"the {' and '.join(died)} exited; stopping Avisa…" if died else "stopping Avisa…")
     finally:
+        devrun.clear()
         _stop(children, signals)
         if redis:
             redis.stop()
@@ -73,6 +112,14 @@ def run(*, host: str, port: int) -> int:
 
 
 _STOP = (signal.SIGINT, signal.SIGTERM)
+
+
+def _end_group(child: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """A child's process group: what an exited child left running (RQ's scheduler process)."""
+    try:
+        os.killpg(child.pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def _stop(children: dict[str, subprocess.Popen], signals: list[int]) -> None:

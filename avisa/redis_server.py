@@ -90,6 +90,9 @@ class RedisServer:
         self.stop()
         raise RuntimeError("redis-server did not start within 10 s")
 
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
     def stop(self) -> None:
         if self._process and self._process.poll() is None:
             self._process.terminate()

@@ -158,8 +158,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "inbox.replied": {"es": "Respuesta en la cola de envío.", "en": "Reply queued to send."},
     "inbox.uncertain": {"es": "lugar aproximado", "en": "rough place"},
     "inbox.pick_hint": {
-        "es": "Toque el mapa donde ocurre; luego pulse Ubicar.",
-        "en": "Tap the map where it is happening, then press Place.",
+        "es": "Toque el mapa donde ocurre (o escriba latitud y longitud); luego pulse Ubicar. "
+        "Con teclado: las flechas mueven el mapa, Intro marca su centro.",
+        "en": "Tap the map where it is happening (or type latitude and longitude), then press "
+        "Place. With a keyboard: the arrow keys move the map, Enter marks its centre.",
     },
     # map
     "map.title": {"es": "Mapa", "en": "Map"},
@@ -167,10 +169,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Sin mapa base configurado: se muestran incidentes y zonas.",
         "en": "No basemap configured: showing incidents and zones.",
     },
-    "map.legend": {
-        "es": "Rojo: sin verificar · Morado: confirmado · Ámbar: retenido · Gris con borde negro: SIMULACRO · Azul: zonas",
-        "en": "Red: unverified · Purple: confirmed · Amber: held · Grey ringed in black: DRILL · Blue: zones",
+    "map.legend_title": {"es": "Leyenda del mapa", "en": "Map legend"},
+    "map.legend_zone": {"es": "zona", "en": "zone"},
+    "map.legend_zip": {"es": "centro de un ZIP de una zona", "en": "centre of a zone's ZIP"},
+    "map.legend_report": {"es": "lugar de un reporte", "en": "a report's place"},
+    "map.legend_precision": {
+        "es": "círculo donde se sabe que está",
+        "en": "circle it is known to be within",
     },
+    "incident.where": {"es": "Dónde", "en": "Where"},
+    "map.lat": {"es": "Latitud", "en": "Latitude"},
+    "map.lon": {"es": "Longitud", "en": "Longitude"},
     # network
     "subs.title": {"es": "Suscriptores", "en": "Subscribers"},
     "subs.filter": {"es": "Filtrar", "en": "Filter"},
@@ -190,6 +199,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Consent taken in person (admin only)",
     },
     "subs.import": {"es": "Importar CSV", "en": "Import CSV"},
+    "subs.import_text": {"es": "CSV pegado aquí", "en": "CSV pasted here"},
+    "subs.import_file": {"es": "o un archivo CSV", "en": "or a CSV file"},
     "subs.import_help": {
         "es": "Columnas: phone,name,language,roles,zones[,confirmed]; funciones y zonas separadas por ;",
         "en": "Columns: phone,name,language,roles,zones[,confirmed]; roles and zones separated by ;",
@@ -258,8 +269,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "zones.radius": {"es": "Radio (m)", "en": "Radius (m)"},
     "zones.create": {"es": "Crear zona", "en": "Create zone"},
     "zones.draw_hint": {
-        "es": "Círculo: toque el centro. Polígono: toque cada esquina; «Cerrar» termina.",
-        "en": "Circle: tap the centre. Polygon: tap each corner; 'Close' finishes.",
+        "es": "Círculo: toque el centro. Polígono: toque cada esquina; «Cerrar» termina. "
+        "Con teclado: las flechas mueven el mapa, Intro marca su centro.",
+        "en": "Circle: tap the centre. Polygon: tap each corner; 'Close' finishes. "
+        "With a keyboard: the arrow keys move the map, Enter marks its centre.",
     },
     "zones.close": {"es": "Cerrar polígono", "en": "Close polygon"},
     "zones.clear": {"es": "Borrar dibujo", "en": "Clear drawing"},

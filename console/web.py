@@ -25,6 +25,7 @@ from console.deps import app_settings
 from console.deps import get_or_404 as get_or_404
 from core import users
 from core.enums import NOT_SIGHTING, AccessRole
+from core.phones import mask_numbers_in
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "avisa_console"
@@ -51,6 +52,9 @@ templates = Environment(
 )
 # Flags of reports that are no sighting: shown marked, never offered to split or place.
 templates.globals["not_sighting"] = [str(flag) for flag in NOT_SIGHTING]
+# Free text a person typed (a report, a note, a reply, an audit detail) is shown with any number
+# in it masked, as the API answers it: "llamen al 323-555-0101" → "llamen al •••-•••-0101".
+templates.filters["masked"] = lambda text: mask_numbers_in(text) if text else text
 
 
 class NotSignedIn(Exception):

@@ -4,6 +4,7 @@ Rows leave here without phone numbers: a reporter is a count, a subscriber a nam
 masks a subscriber's number itself (``core.phones.mask``) where a list needs one.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -29,7 +30,7 @@ from core.models import (
     SubscriberZone,
     Zone,
 )
-from core.phones import PhoneVault, mask
+from core.phones import PhoneVault, mask, mask_numbers_in
 
 # A report placed no better than this (a ZIP centroid, a city) is worth a coordinator's look.
 UNCERTAIN_M = 1000.0
@@ -72,7 +73,8 @@ def minutes_since(moment: datetime | None) -> int:
 
 
 def board(session: Session, *, limit: int = 200) -> list[BoardRow]:
-    """Open incidents, newest report first, with how many responders said they are on their way."""
+    """Open incidents, the one with the latest report first (by last activity, not by when they
+    opened), with how many responders said they are on their way."""
     incidents = session.exec(
         select(Incident)
         .where(col(Incident.status).in_(OPEN_INCIDENT))
@@ -134,18 +136,7 @@ def incident_view(session: Session, incident: Incident) -> IncidentView:
                 .limit(500)
             )
         ),
-        audit=list(
-            session.exec(
-                select(AuditEvent)
-                .where(
-                    or_(
-                        AuditEvent.target == f"incident:{incident.id}",
-                        col(AuditEvent.detail).contains(f"incident:{incident.id}"),
-                    )
-                )
-                .order_by(col(AuditEvent.id))
-            )
-        ),
+        audit=history(session, cast(int, incident.id)),
         # A drill is never merged (core.incidents.merge), so it is never offered, nor offered one.
         open_incidents=[]
         if incident.drill
@@ -154,6 +145,60 @@ def incident_view(session: Session, incident: Incident) -> IncidentView:
         if incident.drill
         else None,
     )
+
+
+def history(session: Session, incident_id: int) -> list[AuditEvent]:
+    """The audit events about one incident, oldest first: those aimed at it, and those whose
+    detail names it ("into incident:12"). ``contains`` alone would give incident 1 the events of
+    11 and 17, so the name must end where its digits do."""
+    name = f"incident:{incident_id}"
+    own = re.compile(re.escape(name) + r"(?!\d)")
+    events = session.exec(
+        select(AuditEvent)
+        .where(or_(AuditEvent.target == name, col(AuditEvent.detail).contains(name)))
+        .order_by(col(AuditEvent.id))
+    )
+    return [e for e in events if e.target == name or own.search(e.detail or "")]
+
+
+def incident_features(session: Session, incident: Incident) -> dict[str, Any]:
+    """One incident and its reports' places as GeoJSON, each with ``precision_m`` (the radius
+    within which the place is known), for the incident page's map. Nothing in it names a
+    reporter: a report is its id, time and how its place was read."""
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [incident.lon, incident.lat]},
+            "properties": {
+                "kind": "incident",
+                "id": incident.id,
+                "status": incident.status,
+                "label": mask_numbers_in(incident.label or ""),
+                "reports": incident.report_count,
+                "precision_m": incident.precision_m,
+                "drill": incident.drill,
+            },
+        }
+    ]
+    reports = session.exec(
+        select(Report).where(Report.incident_id == incident.id).order_by(col(Report.id))
+    )
+    for report in reports:
+        if report.lat is None or report.lon is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [report.lon, report.lat]},
+                "properties": {
+                    "kind": "report",
+                    "id": report.id,
+                    "matched": mask_numbers_in(report.matched or ""),
+                    "precision_m": report.precision_m or 0,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def inbox(session: Session, *, limit: int = 100) -> list[Report]:
@@ -279,7 +324,7 @@ def map_features(session: Session) -> dict[str, Any]:
                 "kind": "incident",
                 "id": i.id,
                 "status": i.status,
-                "label": i.label or "",
+                "label": mask_numbers_in(i.label or ""),
                 "reports": i.report_count,
                 "precision_m": i.precision_m,
                 "drill": i.drill,

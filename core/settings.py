@@ -116,7 +116,7 @@ class Settings(BaseSettings):
 
     # issue 14
     # Path of the console's .pmtiles basemap; empty means the one shipped with the console
-    # (Southeast LA), "off" means no basemap (the map still shows incidents and zones).
+    # (Los Angeles County), "off" means no basemap (the map still shows incidents and zones).
     basemap: str = ""
 
     # Issue 15 (beyond one SMS): calls when an alert text fails, WhatsApp.

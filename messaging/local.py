@@ -1,15 +1,21 @@
 """Development backend: nothing leaves the machine; texts are printed (numbers masked).
 
-The outbox is the ``message`` table, served by ``GET /api/v1/messages``.
+The outbox is the ``message`` table, served by ``GET /api/v1/messages``. A photo a local
+"resident" sent (``avisa text --media FILE``) is held in ``LOCAL_MEDIA`` under the server's
+folder, as ``<MessageSid>/<MediaSid>`` with its type beside it, and handed back as Twilio would.
 """
 
+import re
 import sys
 import uuid
+from pathlib import Path
 
 from core.phones import mask
 from messaging.provider import Fetched, PermanentSendError, Receipt
 
 LOCAL_HOLDS_NOTHING = "local_backend"  # nothing was ever stored elsewhere to fetch
+LOCAL_MEDIA = Path(".avisa") / "media"
+_SID = re.compile(r"^[A-Z]{2}[0-9a-f]{32}$")
 
 
 class LocalProvider:
@@ -35,6 +41,11 @@ class LocalProvider:
         return Receipt(provider_sid="LC" + uuid.uuid4().hex, status="queued")
 
     def fetch_media(self, message_sid: str, media_sid: str) -> Fetched:
+        if _SID.match(message_sid) and _SID.match(media_sid):  # never a path of the caller's
+            file = LOCAL_MEDIA / message_sid / media_sid
+            kind = file.with_suffix(".type")
+            if file.is_file() and kind.is_file():
+                return Fetched(file.read_bytes(), kind.read_text().strip())
         raise PermanentSendError("the local backend holds no files", code=LOCAL_HOLDS_NOTHING)
 
     def fetch_recording(self, recording_sid: str) -> Fetched:

@@ -13,7 +13,12 @@ from console.web import HERE, PREFIX, SettingsDep, Viewer
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 STATIC = (HERE / "static").resolve()
-TYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json"}
+TYPES = {
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".pbf": "application/x-protobuf",
+}
 
 
 @router.get("/static/{path:path}")

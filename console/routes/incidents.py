@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from console import actions
 from console.errors import ConsoleRoute
@@ -47,6 +47,12 @@ def incident_page(incident_id: int, request: Request, session: SessionDep, _: Vi
         nav="board",
         is_photo=media.is_photo,
     )
+
+
+@router.get("/incidents/{incident_id}/map.geojson")
+def incident_map(incident_id: int, session: SessionDep, _: Viewer):
+    """The incident and its reports' places with their precision, for the page's small map."""
+    return JSONResponse(board.incident_features(session, incidents.get(session, incident_id)))
 
 
 @router.post("/incidents/{incident_id}/merge")

@@ -1,14 +1,19 @@
 /* The console's maps: MapLibre GL JS drawing Avisa's own PMTiles basemap (read by HTTP range
    requests from /console/basemap.pmtiles), with incidents and zones on top. No other host is
-   ever asked for anything: no glyphs or sprites are needed, as the style draws no text.
+   ever asked for anything: the names are drawn with Noto Sans glyphs served by Avisa
+   (<meta name="avisa-glyphs">, vendored PBFs), and the style needs no sprites.
 
    <div id="map" data-mode="view|pick|draw" data-basemap="URL or empty" data-features="URL">
    view: incidents (click → their page) and zones, refreshed every 10 s
+   incident: one incident, its reports' places and the circle each is known within
    pick: a tap fills #pick-lat / #pick-lon (placing a report)
    draw: a circle (tap the centre) or a polygon (tap corners, "close") into the zone form */
 (function () {
   "use strict";
-  var REGION = [[-118.40, 33.80], [-118.05, 34.10]];
+  // Los Angeles County, which the shipped basemap covers whole.
+  var REGION = [[-118.95, 33.70], [-117.64, 34.83]];
+  var FONT = ["NotoSans-Regular"], BOLD = ["NotoSans-Bold"];
+  var HALO = { "text-halo-color": "rgba(255,255,255,0.9)", "text-halo-width": 1.6 };
   var OSM = "© OpenStreetMap contributors";
   // A drill is grey ringed in black whatever its status: never read as a raid.
   var STATUS_COLOURS = ["case", ["==", ["get", "drill"], true], "#546e7a",
@@ -52,7 +57,39 @@
       road("road-major", ["primary", "secondary", "tertiary", "trunk"], "#fff3c4", 1.9),
       road("road-motorway-casing", ["motorway"], "#c0763a", 3.2),
       road("road-motorway", ["motorway"], "#f6ad6d", 2.4)
+    ].concat(labelLayers());
+  }
+
+  // Names, as the tiles carry them (name:latin): streets along their lines, then water, then
+  // neighbourhoods and cities (placed last so they win where labels collide).
+  function labelLayers() {
+    var name = ["coalesce", ["get", "name:latin"], ["get", "name"], ""];
+    return [
+      { id: "water-name", type: "symbol", source: "basemap", "source-layer": "water_name", minzoom: 11,
+        layout: { "text-field": name, "text-font": FONT, "text-size": 12 },
+        paint: Object.assign({ "text-color": "#2b5d8a" }, HALO) },
+      { id: "street-name", type: "symbol", source: "basemap", "source-layer": "transportation_name", minzoom: 12,
+        filter: ["!", ["in", ["get", "class"], ["literal", ["rail", "transit", "path", "service", "track"]]]],
+        layout: { "text-field": name, "text-font": FONT, "symbol-placement": "line", "text-max-angle": 35,
+                  "text-size": ["interpolate", ["linear"], ["zoom"], 12, 10, 15, 13, 18, 16] },
+        paint: Object.assign({ "text-color": "#3a3530" }, HALO) },
+      { id: "neighbourhood-name", type: "symbol", source: "basemap", "source-layer": "place", minzoom: 10,
+        filter: ["in", ["get", "class"], ["literal", ["suburb", "neighbourhood", "quarter", "hamlet", "village", "isolated_dwelling", "locality"]]],
+        layout: { "text-field": name, "text-font": FONT, "text-transform": "uppercase", "text-letter-spacing": 0.08, "text-max-width": 8,
+                  "text-size": ["interpolate", ["linear"], ["zoom"], 10, 10, 14, 13] },
+        paint: Object.assign({ "text-color": "#6b5f73" }, HALO) },
+      { id: "city-name", type: "symbol", source: "basemap", "source-layer": "place",
+        filter: ["in", ["get", "class"], ["literal", ["city", "town"]]],
+        layout: { "text-field": name, "text-font": BOLD, "text-max-width": 8,
+                  "text-size": ["interpolate", ["linear"], ["zoom"], 8, 11, 12, 15, 15, 18] },
+        paint: Object.assign({ "text-color": "#2d2a32" }, HALO) }
     ];
+  }
+
+  function glyphs() {
+    var meta = document.querySelector("meta[name=avisa-glyphs]");
+    // An absolute URL whose {fontstack}/{range} MapLibre fills in (new URL() would escape them).
+    return meta ? location.origin + meta.content : undefined;
   }
 
   function style(basemap) {
@@ -61,7 +98,7 @@
       sources.basemap = { type: "vector", url: "pmtiles://" + new URL(basemap, location.href).href, attribution: OSM };
       layers = layers.concat(basemapLayers());
     }
-    return { version: 8, sources: sources, layers: layers };
+    return { version: 8, glyphs: glyphs(), sources: sources, layers: layers };
   }
 
   function circle(lon, lat, radius, steps) {
@@ -75,11 +112,16 @@
     return { type: "Polygon", coordinates: [ring] };
   }
 
-  function overlays(collection) {
-    var zones = [], zips = [], incidents = [];
+  function overlays(collection, drillMark) {
+    var zones = [], zips = [], incidents = [], reports = [], precision = [];
+    var within = function (f) {
+      var c = f.geometry.coordinates, r = f.properties.precision_m;
+      if (r > 0) precision.push({ type: "Feature", geometry: circle(c[0], c[1], r), properties: f.properties });
+    };
     collection.features.forEach(function (f) {
       var kind = f.properties.kind;
-      if (kind === "incident") incidents.push(f);
+      if (kind === "incident") { f.properties.mark = drillMark; incidents.push(f); }
+      else if (kind === "report") { reports.push(f); within(f); }
       else if (kind === "zone_zip") zips.push(f);
       else if (kind === "zone_circle") {
         var c = f.geometry.coordinates;
@@ -87,14 +129,19 @@
       } else zones.push(f);
     });
     var fc = function (features) { return { type: "FeatureCollection", features: features }; };
-    return { zones: fc(zones), zips: fc(zips), incidents: fc(incidents) };
+    return { zones: fc(zones), zips: fc(zips), incidents: fc(incidents), reports: fc(reports), precision: fc(precision) };
   }
 
   function addOverlays(map) {
     var empty = { type: "FeatureCollection", features: [] };
-    ["zones", "zips", "incidents", "drawing"].forEach(function (id) { map.addSource(id, { type: "geojson", data: empty }); });
+    ["zones", "zips", "incidents", "drawing", "reports", "precision"].forEach(function (id) { map.addSource(id, { type: "geojson", data: empty }); });
+    map.addLayer({ id: "precision-fill", type: "fill", source: "precision", paint: { "fill-color": "#37474f", "fill-opacity": 0.08 } });
+    map.addLayer({ id: "precision-line", type: "line", source: "precision", paint: { "line-color": "#37474f", "line-width": 1.5, "line-dasharray": [2, 2] } });
     map.addLayer({ id: "zones-fill", type: "fill", source: "zones", paint: { "fill-color": "#1565c0", "fill-opacity": 0.08 } });
     map.addLayer({ id: "zones-line", type: "line", source: "zones", paint: { "line-color": "#1565c0", "line-width": 2 } });
+    map.addLayer({ id: "zones-name", type: "symbol", source: "zones",
+      layout: { "text-field": ["get", "name"], "text-font": BOLD, "text-size": 13 },
+      paint: Object.assign({ "text-color": "#0d3c78" }, HALO) });
     map.addLayer({ id: "zips", type: "circle", source: "zips",
       paint: { "circle-radius": 7, "circle-color": "#1565c0", "circle-opacity": 0.35, "circle-stroke-color": "#1565c0", "circle-stroke-width": 2 } });
     map.addLayer({ id: "drawing-fill", type: "fill", source: "drawing", filter: ["==", ["geometry-type"], "Polygon"],
@@ -105,18 +152,29 @@
     map.addLayer({ id: "incidents", type: "circle", source: "incidents",
       paint: { "circle-radius": ["interpolate", ["linear"], ["get", "reports"], 1, 8, 10, 16], "circle-color": STATUS_COLOURS,
                "circle-stroke-color": STROKE_COLOURS, "circle-stroke-width": ["case", ["==", ["get", "drill"], true], 3, 2] } });
+    map.addLayer({ id: "reports", type: "circle", source: "reports",
+      paint: { "circle-radius": 4, "circle-color": "#263238", "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } });
+    // "#12", and the drill mark beside a drill, so neither depends on telling colours apart.
+    map.addLayer({ id: "incident-labels", type: "symbol", source: "incidents",
+      layout: { "text-field": ["case", ["==", ["get", "drill"], true], ["concat", "#", ["to-string", ["get", "id"]], " ", ["get", "mark"]],
+                                ["concat", "#", ["to-string", ["get", "id"]]]],
+                "text-font": BOLD, "text-size": 13, "text-offset": [0, 1.5], "text-anchor": "top", "text-allow-overlap": true },
+      paint: Object.assign({ "text-color": STATUS_COLOURS }, HALO) });
   }
 
-  function load(map, url, fit) {
+  function load(map, url, fit, drillMark) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
-      var o = overlays(data);
+      var o = overlays(data, drillMark);
       map.getSource("zones").setData(o.zones);
       map.getSource("zips").setData(o.zips);
       map.getSource("incidents").setData(o.incidents);
+      map.getSource("reports").setData(o.reports);
+      map.getSource("precision").setData(o.precision);
       if (fit && o.incidents.features.length) {
         var b = new maplibregl.LngLatBounds();
         o.incidents.features.forEach(function (f) { b.extend(f.geometry.coordinates); });
-        map.fitBounds(b, { padding: 60, maxZoom: 15, duration: 0 });
+        o.precision.features.forEach(function (f) { f.geometry.coordinates[0].forEach(function (c) { b.extend(c); }); });
+        map.fitBounds(b, { padding: 40, maxZoom: 16, duration: 0 });
       }
     });
   }
@@ -135,9 +193,18 @@
 
   function setField(id, value) { var el = document.getElementById(id); if (el) el.value = value; }
 
+  // From the keyboard: the arrow keys move the map (MapLibre's own), Enter or Space takes its
+  // centre as the tapped point.
+  function onPoint(map, fn) {
+    map.on("click", fn);
+    map.getCanvas().addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); fn({ lngLat: map.getCenter() }); }
+    });
+  }
+
   function pickMode(map) {
     var marker = null;
-    map.on("click", function (e) {
+    onPoint(map, function (e) {
       if (marker) marker.remove();
       marker = new maplibregl.Marker({ color: "#c62828" }).setLngLat(e.lngLat).addTo(map);
       setField("pick-lat", e.lngLat.lat.toFixed(6));
@@ -163,7 +230,7 @@
         show(features);
       }
     };
-    map.on("click", function (e) {
+    onPoint(map, function (e) {
       var p = [+e.lngLat.lng.toFixed(6), +e.lngLat.lat.toFixed(6)];
       if (shape() === "circle") { points = [p]; setField("zone-lat", p[1]); setField("zone-lon", p[0]); }
       else if (shape() === "polygon") points.push(p);
@@ -188,12 +255,14 @@
     map.on("load", function () {
       addOverlays(map);
       var mode = el.dataset.mode || "view";
-      load(map, el.dataset.features, mode === "view").then(function () { el.dataset.ready = "1"; });
+      var mark = el.dataset.drillMark || "DRILL";
+      load(map, el.dataset.features, mode !== "draw", mark).then(function () { el.dataset.ready = "1"; });
+      if (mode === "incident") setInterval(function () { load(map, el.dataset.features, false, mark); }, 10000);
       if (mode === "view") {
         map.on("click", "incidents", function (e) { popup(map, e.features[0], el.dataset.incidentUrl, el.dataset.drillMark || "DRILL"); });
         map.on("mouseenter", "incidents", function () { map.getCanvas().style.cursor = "pointer"; });
         map.on("mouseleave", "incidents", function () { map.getCanvas().style.cursor = ""; });
-        setInterval(function () { load(map, el.dataset.features, false); }, 10000);
+        setInterval(function () { load(map, el.dataset.features, false, mark); }, 10000);
       } else if (mode === "pick") pickMode(map);
       else if (mode === "draw") drawMode(map);
     });

@@ -83,3 +83,91 @@ def test_the_page_names_every_part_it_polls_and_a_poll_leaves_the_flash(
     assert "avisa_flash" not in polled_page.headers.get("set-cookie", "")
     shown = client.get(f"/console/incidents/{held_incident}")
     assert "Hecho." in shown.text and 'avisa_flash=""' in shown.headers["set-cookie"]  # once
+
+
+def _incident(session, **fields) -> int:
+    incident = Incident(
+        status="reported", lat=33.9742, lon=-118.2252, precision_m=60, report_count=1, **fields
+    )
+    session.add(incident)
+    session.flush()
+    return incident.id
+
+
+def test_an_incidents_history_is_its_own_not_that_of_incidents_whose_number_starts_alike(
+    client, make_user, db
+):
+    from core import board
+    from core.db import session_scope
+
+    with session_scope(db) as session:
+        ids = [_incident(session, label=f"Place {n}") for n in range(17)]
+        one, eleven, seventeen, two = ids[0], ids[10], ids[16], ids[1]
+        assert (one, eleven, seventeen) == (1, 11, 17)
+        session.add_all(
+            [
+                AuditEvent(actor="user:ana", action="incident.confirmed", target="incident:1"),
+                AuditEvent(
+                    actor="user:ana",
+                    action="incident.merge",
+                    target="incident:12",
+                    detail="into incident:11",
+                ),
+                AuditEvent(
+                    actor="user:ana",
+                    action="drill.start",
+                    target="drill:3",
+                    detail="zone:2 incident:17",
+                ),
+                AuditEvent(
+                    actor="user:ana",
+                    action="incident.merge",
+                    target=f"incident:{two}",
+                    detail="into incident:1",
+                ),
+            ]
+        )
+    with Session(db) as session:
+        history = [(e.action, e.target) for e in board.history(session, 1)]
+    assert history == [("incident.confirmed", "incident:1"), ("incident.merge", "incident:2")]
+
+    sign_in(client, "ana", make_user("ana", "viewer"))
+    page = page_of(client, 1)
+    audit = page[page.index('id="audit-list"') :]
+    assert "into incident:11" not in audit and "incident:17" not in audit
+    assert "into incident:1" in audit
+
+
+def test_numbers_typed_into_a_report_a_note_or_a_text_are_masked_on_the_page(client, make_user, db):
+    from core import incidents
+    from core.db import session_scope
+    from core.models import Report
+
+    with session_scope(db) as session:
+        incident_id = _incident(session, label="Pacific / Florence")
+        session.add(
+            Report(
+                incident_id=incident_id,
+                reporter_hash="h" * 64,
+                text="migra en Pacific, llamen al 323-555-0101",
+                channel="sms",
+                language="es",
+                status="located",
+                lat=33.9742,
+                lon=-118.2252,
+                precision_m=100,
+                matched="Pacific / Florence",
+            )
+        )
+        incidents.add_note(
+            session, incident_id, author="user:bea", text="su hermano: (323) 555 0199"
+        )
+    sign_in(client, "ana", make_user("ana", "viewer"))
+    page = page_of(client, incident_id)
+    assert "323-555-0101" not in page and "•••-•••-0101" in page
+    assert "555 0199" not in page and "0199" in page
+
+    where = client.get(f"/console/incidents/{incident_id}/map.geojson").json()
+    kinds = [(f["properties"]["kind"], f["properties"]["precision_m"]) for f in where["features"]]
+    assert kinds == [("incident", 60), ("report", 100)]
+    assert "323" not in str(where)
