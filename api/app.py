@@ -18,6 +18,7 @@ from api.routers import (
     apikeys,
     audit,
     broadcasts,
+    cases,
     drills,
     health,
     incidents,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broadcasts,
         apikeys,
         audit,
+        cases,
     ):
         app.include_router(module.router)
     app.state.settings = settings

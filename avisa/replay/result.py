@@ -3,6 +3,7 @@ became no incident, and every text Avisa wrote — read back from the sandbox's 
 
 from sqlmodel import Session, col, select
 
+from core import cases
 from core.models import InboundMessage, Incident, Message, Report, Subscriber
 from core.phones import mask
 from workers import runtime
@@ -29,7 +30,7 @@ def build(session: Session, *, with_subscribers: bool = False) -> dict:
             "kind": m.kind,
             "incident_id": m.incident_id,
             "subscriber_id": m.subscriber_id,
-            "body": m.body,
+            "body": "" if cases.is_case_text(m.dedupe_key) else m.body,  # legal aid's alone
             "status": m.status,
         }
         for m in session.exec(select(Message).order_by(Message.id))
