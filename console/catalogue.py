@@ -387,6 +387,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "cases.entry.family": {"es": "la familia", "en": "the family"},
     "cases.entry.reply": {"es": "respuesta", "en": "reply"},
     "cases.entry.status": {"es": "estado", "en": "state"},
+    "cases.entry.recording": {"es": "llamada", "en": "call"},
+    "cases.when": {"es": "Cuándo", "en": "When"},
     "case.new": {"es": "nuevo", "en": "new"},
     "case.taken": {"es": "tomado", "en": "taken"},
     "case.in_contact": {"es": "en contacto", "en": "in contact"},
@@ -430,6 +432,7 @@ ERRORS: dict[str, str] = {
     "case {id} cannot go from {current} to {status}": "el caso {id} no puede pasar de {current} a {status}",
     "case {id} changed meanwhile; look again": "el caso {id} cambió mientras tanto; recargue la página",
     "case {id} is closed": "el caso {id} está cerrado",
+    "no such recording": "no existe esa grabación",
     "text: 1 to {most} characters": "texto: de 1 a {most} caracteres",
     # incidents
     "an incident that is {old} cannot become {new}": "un incidente {old} no puede pasar a {new}",

@@ -46,6 +46,7 @@ from core.subscribers import active_in_zones
 from core.zones import zones_containing
 
 PURGED = "purged"
+RECORDING = "recording"  # a caller's recorded answer (core.detention_call): its URL, sealed
 TEXT_MAX = 1000
 # A raid this long before the family's report may be the one their person was taken in.
 INCIDENT_LOOKBACK = timedelta(hours=24)
@@ -128,7 +129,8 @@ def of_incident(session: Session, incident_id: int) -> list[DetentionCase]:
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str
+    id: int
+    kind: str  # note, family, reply, status, recording (a caller's answer: ``author`` call:<step>)
     author: str
     text: str
     created_at: datetime
@@ -145,7 +147,6 @@ class Details:
     contact: str
     family: str
     facility: str
-    recording: bool
     entries: list[Entry]
 
 
@@ -160,7 +161,17 @@ def details(session: Session, vault: PhoneVault, case: DetentionCase, *, actor: 
     rows = session.exec(
         select(CaseEntry).where(CaseEntry.case_id == case.id).order_by(col(CaseEntry.id))
     )
-    entries = [Entry(e.kind, e.author, opened(e.text_enc), e.created_at) for e in rows]
+    entries = [
+        # A recording's provider URL is fetched through Avisa, never shown.
+        Entry(
+            cast(int, e.id),
+            e.kind,
+            e.author,
+            "" if e.kind == RECORDING else opened(e.text_enc),
+            e.created_at,
+        )
+        for e in rows
+    ]
     return Details(
         name=opened(case.name_enc),
         birth=opened(case.birth_enc),
@@ -169,7 +180,6 @@ def details(session: Session, vault: PhoneVault, case: DetentionCase, *, actor: 
         contact=opened(case.contact_enc),
         family=opened(case.family_enc),
         facility=opened(case.facility_enc),
-        recording=bool(case.recording_url),
         entries=entries,
     )
 
@@ -205,7 +215,6 @@ def open_case(
     channel: Channel,
     step: str = "done",
     step_until: datetime | None = None,
-    recording_url: str | None = None,
 ) -> tuple[DetentionCase, bool]:
     """The case opened by ``source_sid`` (a text's or a call's Sid), created on first sight;
     (case, created). ``family`` is the channel address that reported it."""
@@ -223,7 +232,6 @@ def open_case(
         family_hash=vault.index(number),
         step=step,
         step_until=step_until,
-        recording_url=recording_url,
     )
     session.add(case)
     session.flush()
@@ -605,15 +613,28 @@ def escalate_due(session: Session, *, take_minutes: float) -> Decisions:
 # ---- forgetting
 
 
-def recordings_due(session: Session, *, purge_days: int) -> list[str]:
+def recording_url(session: Session, vault: PhoneVault, case_id: int, entry_id: int) -> str:
+    """The provider URL of one of a caller's recorded answers (NotFound when it is none)."""
+    entry = session.get(CaseEntry, entry_id)
+    if entry is None or entry.case_id != case_id or entry.kind != RECORDING or not entry.text_enc:
+        raise NotFound("no such recording")
+    return vault.open(entry.text_enc)
+
+
+def recordings_due(session: Session, vault: PhoneVault, *, purge_days: int) -> list[str]:
     """Recordings of cases ``purge`` will erase: delete them at the provider first."""
     cutoff = now() - timedelta(days=purge_days)
     rows = session.exec(
-        select(DetentionCase.recording_url).where(
-            col(DetentionCase.closed_at) < cutoff, col(DetentionCase.recording_url).is_not(None)
+        select(CaseEntry.text_enc)
+        .join(DetentionCase, col(DetentionCase.id) == col(CaseEntry.case_id))
+        .where(
+            CaseEntry.kind == RECORDING,
+            col(CaseEntry.text_enc).is_not(None),
+            col(DetentionCase.closed_at) < cutoff,
+            col(DetentionCase.purged_at).is_(None),
         )
     )
-    return sorted(u for u in rows if u)
+    return sorted(vault.open(token) for token in rows if token)
 
 
 def purge(session: Session, *, purge_days: int) -> int:
@@ -643,7 +664,6 @@ def purge(session: Session, *, purge_days: int) -> int:
                 taken_enc=None,
                 contact_enc=None,
                 facility_enc=None,
-                recording_url=None,
                 lat=None,
                 lon=None,
                 purged_at=now(),

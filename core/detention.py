@@ -27,7 +27,7 @@ from sqlmodel import Session
 from core import cases, channels
 from core.clock import now
 from core.decisions import Decisions
-from core.enums import CaseStatus, Channel, Language, SubscriberRole, SubscriberStatus
+from core.enums import CaseStatus, Language, SubscriberRole, SubscriberStatus
 from core.errors import AvisaError
 from core.geo import GeoResult
 from core.keywords import fold, has_sighting_words, parse_keyword
@@ -369,39 +369,3 @@ def _command(
         return f"case:{case_id}:refused", decisions
     reply("case_moved")
     return f"case:{case_id}:{command.action}", decisions
-
-
-def open_by_call(
-    session: Session,
-    vault: PhoneVault,
-    *,
-    call_sid: str,
-    caller: str,
-    language: Language,
-    recording_url: str,
-    settings: Settings,
-) -> Decisions:
-    """A call's recorded message about a detention becomes a case at once, offered to legal aid;
-    the caller gets the know-your-rights text and the legal aid line by SMS. Once per call."""
-    case, created = cases.open_case(
-        session,
-        vault,
-        source_sid=call_sid,
-        family=caller,
-        language=language,
-        channel=Channel.VOICE,
-        recording_url=recording_url or None,
-    )
-    decisions = Decisions()
-    if not created:
-        return decisions
-    line = settings.legal_aid_line.strip()
-    decisions.text(
-        "case_opened_call" if line else "case_opened_call_no_line",
-        language,
-        dedupe_key=cases.key(case, "opened"),
-        to_e164=caller,
-        case=case.id,
-        line=line,
-    )
-    return decisions.extend(cases.offer(session, case))

@@ -358,7 +358,6 @@ class DetentionCase(SQLModel, table=True):
     taken_enc: str | None = Field(default=None, sa_column=Column(Text))  # when, in their words
     contact_enc: str | None = Field(default=None, sa_column=Column(Text))
     facility_enc: str | None = Field(default=None, sa_column=Column(Text))
-    recording_url: str | None = Field(default=None, sa_column=Column(Text))  # a call's message
     lat: float | None = None
     lon: float | None = None
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)

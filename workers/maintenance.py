@@ -94,7 +94,7 @@ def purge() -> dict[str, int]:
     settings = runtime.settings()
     with runtime.session() as session:
         urls = privacy.recordings_due(session, retention_days=settings.retention_days)
-        urls += cases.recordings_due(session, purge_days=settings.case_purge_days)
+        urls += cases.recordings_due(session, runtime.vault(), purge_days=settings.case_purge_days)
         media = privacy.media_due(session, retention_days=settings.retention_days)
     provider = get_provider(settings)
     recordings = {sid: url for url in urls if (sid := privacy.recording_sid(url)) is not None}

@@ -36,7 +36,6 @@ def upgrade() -> None:
         sa.Column("taken_enc", sa.Text(), nullable=True),
         sa.Column("contact_enc", sa.Text(), nullable=True),
         sa.Column("facility_enc", sa.Text(), nullable=True),
-        sa.Column("recording_url", sa.Text(), nullable=True),
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("incident_id", sa.Integer(), nullable=True),

@@ -47,7 +47,8 @@ class CaseOut(BaseModel):
 
 
 class EntryOut(BaseModel):
-    kind: str  # note, family, reply, status
+    id: int
+    kind: str  # note, family, reply, status, recording (fetched in the console)
     author: str
     text: str
     created_at: datetime
@@ -61,7 +62,6 @@ class CaseDetail(CaseOut):
     contact: str  # the best number to reach the family
     family: str  # the number (or WhatsApp address) that reported it
     facility: str
-    recording: bool  # a caller's recorded message (fetched in the console)
     entries: list[EntryOut]
 
 

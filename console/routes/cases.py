@@ -140,11 +140,18 @@ def reply(
     return redirect(request, _page(case_id) + "#story", flash=say(request, "cases.done"))
 
 
-@router.get("/cases/{case_id}/recording")
-def recording(case_id: int, session: SessionDep, settings: SettingsDep, who: LegalAid) -> Response:
-    """A caller's recorded message, fetched from the provider (audited as a look at the case)."""
+@router.get("/cases/{case_id}/recordings/{entry_id}")
+def recording(
+    case_id: int,
+    entry_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    vault: VaultDep,
+    who: LegalAid,
+) -> Response:
+    """A caller's recorded answer, fetched from the provider (audited as a look at the case)."""
     case = cases.get(session, case_id)
-    url = case.recording_url
+    url = cases.recording_url(session, vault, case_id, entry_id)
     cases.audit_summary(session, case, actor=users.actor(who.user))
     session.commit()
     session.close()  # the provider may take seconds: hold no database connection meanwhile
