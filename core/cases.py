@@ -316,6 +316,14 @@ def _legal_aid(session: Session, zone_ids: Sequence[int]) -> list[Subscriber]:
     return [s for s in rows if SubscriberRole.LEGAL_AID in s.roles]
 
 
+def _coordinators(session: Session, zone_id: int | None) -> list[Subscriber]:
+    """The zone's coordinators and those of none; for a case of no known zone, all of them."""
+    if zone_id is not None:
+        return coordinators(session, [zone_id])
+    rows = session.exec(select(Subscriber).where(Subscriber.status == SubscriberStatus.ACTIVE))
+    return [s for s in rows if SubscriberRole.COORDINATOR in s.roles]
+
+
 def offer(session: Session, case: DetentionCase) -> Decisions:
     """Offer the case to its zone's legal aid (once: ``offered_at`` is claimed)."""
     decisions = Decisions()
@@ -566,7 +574,8 @@ def family_wrote(
 
 def escalate_due(session: Session, *, take_minutes: float) -> Decisions:
     """Cases offered ``take_minutes`` ago and still new go wider, once each: to every active legal
-    aid volunteer not yet offered it, and to the coordinators of its zone (and those of none)."""
+    aid volunteer not yet offered it, and to the coordinators of its zone (and those of none;
+    all of them for a case of no known zone)."""
     decisions = Decisions()
     deadline = now() - timedelta(minutes=take_minutes)
     due = session.exec(
@@ -597,8 +606,7 @@ def escalate_due(session: Session, *, take_minutes: float) -> Decisions:
                 case=case_id,
                 minutes=minutes,
             )
-        zone_ids = [case.zone_id] if case.zone_id is not None else []
-        for coordinator in coordinators(session, zone_ids):
+        for coordinator in _coordinators(session, case.zone_id):
             decisions.text(
                 "case_unclaimed",
                 coordinator.language,
