@@ -52,6 +52,7 @@ def test_a_viewer_sees_no_case_page_and_can_do_nothing(client, make_user, db, ca
     csrf = as_user(client, make_user, "viewer")
     assert client.get("/console/cases").status_code == 403
     assert client.get(f"/console/cases/{case_id}").status_code == 403
+    assert client.get(f"/console/cases/{case_id}/recordings/1").status_code == 403
     for action, form in ACTIONS:
         answer = client.post(f"/console/cases/{case_id}/{action}", data=form | {"csrf": csrf})
         assert answer.status_code == 403, action
@@ -68,6 +69,7 @@ def test_a_coordinator_sees_state_and_owner_never_the_person(client, make_user, 
     page = client.get(f"/console/cases/{case_id}")
     assert page.status_code == 200 and "Juan" not in page.text and FAMILY not in page.text
     assert "Only legal aid" in page.text
+    assert client.get(f"/console/cases/{case_id}/recordings/1").status_code == 403
     for action, form in ACTIONS:
         answer = client.post(f"/console/cases/{case_id}/{action}", data=form | {"csrf": csrf})
         assert answer.status_code == 403, action
