@@ -11,7 +11,8 @@ import pytest
 from avisa.replay import run
 from core.settings import get_settings
 
-STREAM = Path(__file__).parent.parent / "scenarios" / "detentions.jsonl"
+# With a roster, and no matching labels: not one of tests/scenarios, which score matching.
+STREAM = Path(__file__).parent / "streams" / "detentions.jsonl"
 PRIVATE = ("Jose", "Ramirez", "201-555", "Adelanto", "Maria", "Lopez", "visitarlo", "0411", "0422")
 
 
