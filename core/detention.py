@@ -114,6 +114,19 @@ def starts(body: str) -> Language | None:
     return None
 
 
+def reports_a_raid(session: Session, inbound: InboundMessage, geo: GeoResult | None) -> bool:
+    """A family's first words that also tell of agents at a place now ("se llevaron a mi esposo,
+    la migra sigue en Pacific y Florence"): a raid report as well as a case. Words of the
+    detention alone ("se llevaron a mi hijo en Pacific y Florence") are the case's place only."""
+    if geo is None or inbound.channel not in channels.MESSAGING or starts(inbound.body) is None:
+        return False
+    rest = _PLAIN.sub(" ", fold(inbound.body))
+    if not has_sighting_words(rest):
+        return False
+    case = cases.open_for(session, inbound.from_hash)
+    return case is None or not _asking(case)
+
+
 def parse_command(body: str) -> CaseCommand | None:
     """``TOMO 12`` / ``TAKE 12``, or ``CASO 12 <word> [rest]`` / ``CASE 12 <word> [rest]``."""
     text = fold(body)

@@ -153,3 +153,27 @@ def test_stop_mid_conversation_is_obeyed_and_a_sighting_is_still_a_report(
     assert len(api.get("/api/v1/incidents").json()["items"]) == 1
     say(twilio_post, work, FAMILY, "STOP")
     assert the_case(db).status == CaseStatus.NEW
+
+
+def test_first_words_that_tell_of_agents_now_are_a_raid_report_too(
+    api, twilio_post, work, db, settings, network
+):
+    say(twilio_post, work, FAMILY, "se llevaron a mi hijo, la migra sigue en Pacific y Florence")
+    [incident] = api.get("/api/v1/incidents").json()["items"]
+    assert any("SIN VERIFICAR" in t for t in texts_to(db, settings, RESPONDER))
+    case = the_case(db)
+    assert case.incident_id == incident["id"] and case.step == "name"  # the place is known
+    family = texts_to(db, settings, FAMILY)
+    assert len(family) == 2 and "1/5" in family[1]  # the case answers; no second reply
+    say(twilio_post, work, FAMILY, "Pedro")
+    assert "2/5" in texts_to(db, settings, FAMILY)[-1]
+    say(twilio_post, work, FAMILY, "SALTAR")
+    assert "4/5" in texts_to(db, settings, FAMILY)[-1]  # where: said in their first words
+
+
+def test_words_of_a_detention_at_a_place_are_the_case_only(
+    api, twilio_post, work, db, settings, network
+):
+    say(twilio_post, work, FAMILY, "se llevaron a mi hijo en Pacific y Florence")
+    assert api.get("/api/v1/incidents").json()["items"] == []
+    assert the_case(db).lat is not None
