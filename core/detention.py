@@ -6,8 +6,8 @@ know-your-rights text and the legal aid line, then one question at a time, each 
 (``SALTAR`` / ``SKIP``): the person's name, birth date or A-number, where they were taken (the
 raid's incident is linked when the place matches one), when, and the best number to reach the
 family. The case is offered to legal aid when the questions end, or when the family stops
-answering (``core.cases.due_offers``). Later texts from the family, while the case is open, are
-kept on it and passed to its owner.
+answering (``core.case_offers.due_offers``). Later texts from the family, while the case is open,
+are kept on it and passed to its owner.
 
 Legal aid volunteers answer ``TOMO 12`` / ``TAKE 12``, and move a case they own with
 ``CASO 12 CONTACTO | UBICADO <lugar> | LIBERADO | DEPORTADO | CERRADO | NOTA <texto>`` (English:
@@ -24,7 +24,7 @@ from typing import cast
 
 from sqlmodel import Session
 
-from core import cases, channels
+from core import case_offers, cases, channels
 from core.clock import now
 from core.decisions import Decisions
 from core.enums import CaseStatus, Language, SubscriberRole, SubscriberStatus
@@ -316,7 +316,7 @@ def _answer(
         to_e164=sender,
         case=case.id,
     )
-    decisions.extend(cases.offer(session, case))
+    decisions.extend(case_offers.offer(session, case))
     return f"case:{case.id}:recorded", decisions
 
 
@@ -350,7 +350,9 @@ def _command(
     actor = f"subscriber:{volunteer.id}"
     if command.action == "take":
         try:
-            decisions.extend(cases.take(session, vault, case_id, owner=actor, subscriber=volunteer))
+            decisions.extend(
+                case_offers.take(session, vault, case_id, owner=actor, subscriber=volunteer)
+            )
         except AvisaError:
             session.refresh(case)
             mine = case.owner_subscriber_id == volunteer.id

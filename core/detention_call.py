@@ -14,7 +14,7 @@ from typing import cast
 
 from sqlmodel import Session, select
 
-from core import cases
+from core import case_offers, cases
 from core.clock import now
 from core.decisions import Decisions
 from core.detention import STEPS
@@ -113,7 +113,7 @@ def finish(session: Session, vault: PhoneVault, case: DetentionCase, *, line: st
     case.step, case.step_until = "done", None
     session.add(case)
     session.flush()
-    return decisions.extend(cases.offer(session, case))
+    return decisions.extend(case_offers.offer(session, case))
 
 
 def _of_call(session: Session, call_sid: str) -> DetentionCase | None:

@@ -338,7 +338,7 @@ class DetentionCase(SQLModel, table=True):
 
     Everything that names or places the person, and the family's numbers, is sealed with the
     phone vault (``*_enc``); the family is found again by the blind index of their number. The
-    purge (``core.cases.purge``) erases all of it ``AVISA_CASE_PURGE_DAYS`` after it closes.
+    purge (``core.case_privacy.purge``) erases all of it ``AVISA_CASE_PURGE_DAYS`` after it closes.
     """
 
     __tablename__ = "detention_case"

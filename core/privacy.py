@@ -22,7 +22,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
-from core import cases, voice
+from core import case_privacy, voice
 from core.clock import now
 from core.enums import SubscriberStatus
 from core.models import (
@@ -132,7 +132,7 @@ def purge(
         .values(to_enc=None, to_hash=PURGED, body="")
     ).rowcount
     counts["calls"] = voice.purge(session, before=cutoff)
-    counts["cases"] = cases.purge(session, purge_days=case_purge_days)
+    counts["cases"] = case_privacy.purge(session, purge_days=case_purge_days)
     # Sign-in attempts matter for a quarter of an hour; the audit log keeps their story.
     counts["sign_in_attempts"] = session.exec(
         delete(ConsoleSignInAttempt).where(col(ConsoleSignInAttempt.created_at) < cutoff)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from core import cases, inbound, matching, privacy, signup
+from core import case_privacy, inbound, matching, privacy, signup
 from core.clock import now
 from core.models import Alert, Message
 from messaging.factory import get_provider
@@ -94,7 +94,9 @@ def purge() -> dict[str, int]:
     settings = runtime.settings()
     with runtime.session() as session:
         urls = privacy.recordings_due(session, retention_days=settings.retention_days)
-        urls += cases.recordings_due(session, runtime.vault(), purge_days=settings.case_purge_days)
+        urls += case_privacy.recordings_due(
+            session, runtime.vault(), purge_days=settings.case_purge_days
+        )
         media = privacy.media_due(session, retention_days=settings.retention_days)
     provider = get_provider(settings)
     recordings = {sid: url for url in urls if (sid := privacy.recording_sid(url)) is not None}

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.deps import SessionDep, VaultDep, actor, current_key
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import API_ERRORS, Id, Strict, Text
-from core import cases
+from core import case_offers, cases
 from core.enums import CaseStatus
 from core.models import ApiKey, DetentionCase
 from workers.effects import carry_out
@@ -111,7 +111,7 @@ def get_case(case_id: Id, session: SessionDep, vault: VaultDep, key: LegalAid) -
 @router.post("/{case_id}/take")
 def take(case_id: Id, session: SessionDep, vault: VaultDep, key: LegalAid) -> CaseDetail:
     """Own a new case (409 when someone took it first)."""
-    carry_out(session, cases.take(session, vault, case_id, owner=actor(key)))
+    carry_out(session, case_offers.take(session, vault, case_id, owner=actor(key)))
     return detail(session, vault, cases.get(session, case_id), key)
 
 

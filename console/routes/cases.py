@@ -23,7 +23,7 @@ from console.web import (
     say,
     signed_in,
 )
-from core import cases, users
+from core import case_offers, cases, users
 from core.enums import CaseStatus
 from core.models import DetentionCase
 from messaging.media import download_recording
@@ -90,7 +90,7 @@ def case_page(case_id: int, request: Request, session: SessionDep, vault: VaultD
 
 @router.post("/cases/{case_id}/take")
 def take(case_id: int, request: Request, session: SessionDep, vault: VaultDep, who: LegalAid):
-    carry_out(session, cases.take(session, vault, case_id, owner=users.actor(who.user)))
+    carry_out(session, case_offers.take(session, vault, case_id, owner=users.actor(who.user)))
     return redirect(request, _page(case_id), flash=say(request, "cases.done"))
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from core import cases, privacy
+from core import case_offers, cases, privacy
 from core.apikeys import create_key
 from core.clock import frozen_at, now
 from core.db import session_scope
@@ -51,7 +51,7 @@ def open_case(db, settings, *, name="Juan Perez", zone_id=None) -> int:
             channel=Channel.SMS,
         )
         case.name_enc, case.zone_id = cases.seal(vault, name), zone_id
-        Effects.record(session, cases.offer(session, case))
+        Effects.record(session, case_offers.offer(session, case))
         return case.id
 
 
@@ -128,7 +128,7 @@ def test_two_volunteers_taking_one_case_at_once_make_one_owner(api, db, settings
             subscriber = session.get(Subscriber, subscriber_id)
             barrier.wait()
             try:
-                cases.take(
+                case_offers.take(
                     session,
                     vault,
                     case_id,
@@ -169,11 +169,11 @@ def test_a_case_nobody_takes_goes_to_every_zone_and_the_coordinators_once(api, d
             ).all()
 
         assert len(offers_to(mine)) == 1 and offers_to(other) == [] and offers_to(boss) == []
-        assert not cases.escalate_due(session, take_minutes=30).texts  # not yet due
+        assert not case_offers.escalate_due(session, take_minutes=30).texts  # not yet due
         with frozen_at(now() + timedelta(minutes=31)):
-            decisions = cases.escalate_due(session, take_minutes=30)
+            decisions = case_offers.escalate_due(session, take_minutes=30)
             Effects.record(session, decisions)
-            assert not cases.escalate_due(session, take_minutes=30).texts  # once
+            assert not case_offers.escalate_due(session, take_minutes=30).texts  # once
         assert "SIN TOMAR hace 30 min" in offers_to(other)[0]
         assert "ningun apoyo legal" in offers_to(boss)[0]
         assert len(offers_to(mine)) == 1  # their offer stands; no second text
@@ -186,16 +186,16 @@ def test_a_taken_case_never_escalates(api, db, settings):
     case_id = open_case(db, settings, zone_id=zone)
     vault = vault_for(settings.secret_key)
     with session_scope(db) as session:
-        cases.take(session, vault, case_id, owner="user:ana")
+        case_offers.take(session, vault, case_id, owner="user:ana")
         with frozen_at(now() + timedelta(hours=2)):
-            assert not cases.escalate_due(session, take_minutes=30).texts
+            assert not case_offers.escalate_due(session, take_minutes=30).texts
 
 
 def test_a_closed_case_is_purged_after_its_days_and_an_open_one_never(db, settings):
     vault = vault_for(settings.secret_key)
     closed, still_open = open_case(db, settings), open_case(db, settings, name="Ana")
     with session_scope(db) as session:
-        Effects.record(session, cases.take(session, vault, closed, owner="user:ana"))
+        Effects.record(session, case_offers.take(session, vault, closed, owner="user:ana"))
         cases.add_note(session, vault, closed, author="user:ana", text="A-123456789")
         Effects.record(
             session, cases.set_status(session, vault, closed, CaseStatus.CLOSED, actor="user:ana")
