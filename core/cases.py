@@ -183,6 +183,11 @@ def details(session: Session, vault: PhoneVault, case: DetentionCase, *, actor: 
     )
 
 
+def audit_list(session: Session, *, actor: str, shown: int) -> None:
+    """A list of cases (no personal data in it) is a look too: who, and how many."""
+    audit.record(session, actor=actor, action="case.list", target="cases", detail=str(shown))
+
+
 def audit_summary(session: Session, case: DetentionCase, *, actor: str) -> None:
     """A look at a case without its personal data is a look too."""
     audit.record(session, actor=actor, action="case.view_summary", target=f"case:{case.id}")

@@ -89,7 +89,7 @@ def detail(session: SessionDep, vault: VaultDep, case: DetentionCase, key: ApiKe
 @router.get("")
 def list_cases(
     session: SessionDep,
-    _: LegalAid,
+    key: LegalAid,
     cursor: Cursor = None,
     limit: Limit = 100,
     incident_id: Annotated[Id | None, Query()] = None,
@@ -99,6 +99,8 @@ def list_cases(
     """Cases, newest first, without personal data (the detail has it)."""
     query = cases.listing(incident_id=incident_id, status=status, zone_id=zone_id)
     rows, next_cursor = paginate(session, query, DetentionCase, cursor, limit)
+    cases.audit_list(session, actor=actor(key), shown=len(rows))
+    session.commit()
     return Page(items=[case_out(c) for c in rows], next_cursor=next_cursor)
 
 

@@ -57,12 +57,14 @@ def _page(case_id: int) -> str:
 def cases_page(
     request: Request,
     session: SessionDep,
-    _: Seeing,
+    who: Seeing,
     incident_id: int | None = None,
     status: CaseStatus | None = None,
 ):
     query = cases.listing(incident_id=incident_id, status=status)
     rows = list(session.exec(query.order_by(col(DetentionCase.id).desc()).limit(300)))
+    cases.audit_list(session, actor=users.actor(who.user), shown=len(rows))
+    session.commit()
     return render(
         request,
         "cases.html",

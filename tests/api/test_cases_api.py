@@ -106,6 +106,9 @@ def test_legal_aid_works_a_case_through_the_api_and_every_look_is_audited(client
             )
         ).all()
     assert len(views) == 5 and all(v.target == f"case:{case_id}" for v in views)
+    with session_scope(db) as session:
+        lists = session.exec(select(AuditEvent).where(AuditEvent.action == "case.list")).all()
+    assert [(e.actor, e.detail) for e in lists] == [("apikey:k-legal_aid", "1")]
     assert any("Adelanto" in b for b in family_texts) and any(
         "le llamo hoy" in b for b in family_texts
     )
