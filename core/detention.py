@@ -31,7 +31,6 @@ from core.enums import CaseStatus, Language, SubscriberRole, SubscriberStatus
 from core.errors import AvisaError
 from core.geo import GeoResult
 from core.keywords import fold, has_sighting_words, parse_keyword
-from core.language import detect
 from core.models import CaseEntry, DetentionCase, InboundMessage, Subscriber
 from core.phones import InvalidPhone, PhoneVault, normalize
 from core.settings import Settings
@@ -59,14 +58,16 @@ _FAMILY_EN = (
     r"COUSIN|GRANDFATHER|GRANDMOTHER|GRANDMA|GRANDPA|NEPHEW|NIECE|BOYFRIEND|GIRLFRIEND|PARTNER|"
     r"FAMILY|RELATIVE|NEIGHBOR)"
 )
-_PLAIN = re.compile(
-    r"\b(?:SE (?:LO |LA |LOS |LAS )?LLEVARON|DETUVIERON|ARRESTARON|AGARRARON|LEVANTARON|"
-    r"DEPORTARON)(?: A)? (?:MI|MIS|NUESTRO|NUESTRA) "
+_PLAIN_ES = re.compile(
+    r"\b(?:SE (?:LO |LA |LOS |LAS )?LLEVARON|SE (?:LO |LA )?LLEVO|DETUVIERON|DETUVO|ARRESTARON|"
+    r"ARRESTO|AGARRARON|AGARRO|LEVANTARON|DEPORTARON)(?: A)? (?:MI|MIS|NUESTRO|NUESTRA) "
     + _FAMILY
     + r"|\b(?:MI|NUESTRO|NUESTRA) "
     + _FAMILY
     + r" (?:ESTA |FUE |SE LO )?(?:DETENID|ARRESTAD|LLEVAD)"
-    r"|\b(?:TOOK|DETAINED|ARRESTED|PICKED UP|GRABBED) (?:MY|OUR) "
+)
+_PLAIN_EN = re.compile(
+    r"\b(?:TOOK|DETAINED|ARRESTED|PICKED UP|GRABBED) (?:MY|OUR) "
     + _FAMILY_EN
     + r"|\b(?:MY|OUR) "
     + _FAMILY_EN
@@ -109,8 +110,10 @@ def starts(body: str) -> Language | None:
     text = fold(body)
     if text.replace(" ", "") in START_WORDS:
         return START_WORDS[text.replace(" ", "")]
-    if _PLAIN.search(text):
-        return detect(body)
+    if _PLAIN_ES.search(text):
+        return Language.ES
+    if _PLAIN_EN.search(text):
+        return Language.EN
     return None
 
 
@@ -120,7 +123,7 @@ def reports_a_raid(session: Session, inbound: InboundMessage, geo: GeoResult | N
     detention alone ("se llevaron a mi hijo en Pacific y Florence") are the case's place only."""
     if geo is None or inbound.channel not in channels.MESSAGING or starts(inbound.body) is None:
         return False
-    rest = _PLAIN.sub(" ", fold(inbound.body))
+    rest = _PLAIN_EN.sub(" ", _PLAIN_ES.sub(" ", fold(inbound.body)))
     if not has_sighting_words(rest):
         return False
     case = cases.open_for(session, inbound.from_hash)
@@ -136,12 +139,10 @@ def parse_command(body: str) -> CaseCommand | None:
     moved = _CASE.match(text)
     if not moved or moved[2] not in CASE_WORDS:
         return None
-    words = body.strip().split(None, 3)
-    # "CASO 12 UBICADO Adelanto" or "CASO #12 …": the words after the status word, as typed.
-    rest = words[3] if len(words) > 3 and words[1].lstrip("#").isdigit() else ""
-    if not words[1].lstrip("#").isdigit():  # "CASO#12 UBICADO x": the number stuck to the word
-        rest = body.strip().split(None, 2)[2] if len(body.split()) > 2 else ""
-    return CaseCommand(int(moved[1]), CASE_WORDS[moved[2]], rest.strip())
+    # The words after the status word, as typed: "CASO 12 UBICADO Adelanto ICE Center".
+    words = body.split()
+    at = next(i for i, word in enumerate(words) if fold(word) == moved[2])
+    return CaseCommand(int(moved[1]), CASE_WORDS[moved[2]], " ".join(words[at + 1 :]))
 
 
 def is_skip(body: str) -> bool:
