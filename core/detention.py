@@ -18,6 +18,7 @@ no copy of them (its body is emptied), so nothing of it reaches logs, lists or r
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
@@ -173,11 +174,22 @@ def route(
     sender: str,
     settings: Settings,
     vault: PhoneVault,
+    report: Callable[[], tuple[str, Decisions]] | None = None,
 ) -> tuple[str, Decisions] | None:
     """Act on a text that belongs to a case — legal aid's command, the family's first words, an
-    answer, a later word — and return (outcome, decisions); None for any other text."""
+    answer, a later word — and return (outcome, decisions); None for any other text.
+
+    ``report`` makes the text a raid report (``core.routing``): called first when the family's
+    first words also tell of agents there now, so the case links to the incident it opens."""
     if inbound.channel not in channels.MESSAGING:
         return None
+    if report is not None and reports_a_raid(session, inbound, geo):
+        outcome, decisions = report()
+        decisions.texts = [t for t in decisions.texts if t.to_e164 != sender]  # the case answers
+        opened = _open(
+            session, vault, inbound, geo, sender, cast(Language, starts(inbound.body)), settings
+        )
+        return outcome, opened[1].extend(decisions)
     body = inbound.body
     command = parse_command(body)
     if command is not None and is_legal_aid(subscriber):

@@ -102,18 +102,18 @@ def route(
     if inbound.channel == Channel.VOICE:  # a call is always a report: spoken words are not commands
         return _report(session, inbound, geo, sender, settings, vault)
     subscriber = find_by_phone(session, vault, number)
-    if detention.reports_a_raid(session, inbound, geo):  # a report first: the case links to it
-        outcome, decisions = _report(session, inbound, geo, sender, settings, vault)
-        decisions.texts = [t for t in decisions.texts if t.to_e164 != sender]  # the case answers
-    else:
-        outcome, decisions = "", Decisions()
-    case = detention.route(
-        session, inbound, geo, subscriber=subscriber, sender=sender, settings=settings, vault=vault
+    case = detention.route(  # a detention: the family's words or legal aid's, about a case
+        session,
+        inbound,
+        geo,
+        subscriber=subscriber,
+        sender=sender,
+        settings=settings,
+        vault=vault,
+        report=lambda: _report(session, inbound, geo, sender, settings, vault),
     )
-    if case is not None:  # a detention: the family's words or legal aid's, about a case
-        return outcome or case[0], case[1].extend(decisions)
-    if outcome:
-        return outcome, decisions
+    if case is not None:
+        return case
     keyword = parse_keyword(inbound.body)
     join = parse_join(inbound.body)
     flag = None
