@@ -177,3 +177,15 @@ def test_words_of_a_detention_at_a_place_are_the_case_only(
     say(twilio_post, work, FAMILY, "se llevaron a mi hijo en Pacific y Florence")
     assert api.get("/api/v1/incidents").json()["items"] == []
     assert the_case(db).lat is not None
+
+
+def test_a_family_on_whatsapp_is_answered_on_whatsapp(
+    api, twilio_post, work, db, settings, network
+):
+    family = "whatsapp:" + FAMILY
+    say(twilio_post, work, family, "DETENIDO")
+    say(twilio_post, work, family, "Juan")
+    with session_scope(db) as session:
+        texts = session.exec(select(Message).where(Message.subscriber_id == None)).all()  # noqa: E711
+    assert len(texts) == 3 and {m.channel for m in texts} == {"whatsapp"}
+    assert the_case(db).family_hash == vault_for(settings.secret_key).index(FAMILY)
