@@ -18,6 +18,7 @@ from api.routers import (
     apikeys,
     audit,
     broadcasts,
+    cases,
     drills,
     health,
     incidents,
@@ -26,6 +27,7 @@ from api.routers import (
     reports,
     subscribers,
     twilio_alert_call,
+    twilio_detention,
     twilio_sms,
     twilio_status,
     twilio_voice,
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health,
         twilio_sms,
         twilio_voice,
+        twilio_detention,
         twilio_alert_call,
         twilio_status,
         zones,
@@ -66,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broadcasts,
         apikeys,
         audit,
+        cases,
     ):
         app.include_router(module.router)
     app.state.settings = settings

@@ -251,7 +251,9 @@ def parser() -> argparse.ArgumentParser:
     )
     create = apikey.add_parser("create", help="create a key; it is printed alone on the last line")
     create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=["admin", "coordinator", "viewer"])
+    create.add_argument(
+        "--role", required=True, choices=["admin", "coordinator", "viewer", "legal_aid"]
+    )
     create.set_defaults(func=_apikey_create)
     apikey.add_parser(
         "list", help="every key, one JSON object a line (never the secret)"
@@ -278,7 +280,9 @@ def parser() -> argparse.ArgumentParser:
         "add", help="add a console user; the generated password is printed alone on the last line"
     )
     user_add.add_argument("username")
-    user_add.add_argument("--role", required=True, choices=["viewer", "coordinator", "admin"])
+    user_add.add_argument(
+        "--role", required=True, choices=["viewer", "coordinator", "admin", "legal_aid"]
+    )
     user_add.add_argument("--language", default="es", choices=["es", "en"])
     user_add.set_defaults(func=_user_add)
     user_revoke = user.add_parser("revoke", help="sign a user out everywhere (a lost phone)")

@@ -111,12 +111,40 @@ class AlertCallStatus(StrEnum):
 
 
 class AccessRole(StrEnum):
-    """What an API key (or, later, a console user) may do: each role includes the ones below."""
+    """What an API key or a console user may do: each ranked role includes the ones below.
+
+    ``legal_aid`` stands beside the ladder: it reads what a viewer reads, and besides it sees
+    detention cases with their personal data (``core.cases``), which coordinators see without.
+    """
 
     VIEWER = "viewer"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    LEGAL_AID = "legal_aid"
 
     @property
     def rank(self) -> int:
-        return list(AccessRole).index(self)
+        return 0 if self is AccessRole.LEGAL_AID else list(AccessRole).index(self)
+
+
+class CaseStatus(StrEnum):
+    """A detention case's states (``core.cases``): legal aid moves it forward; ``closed`` starts
+    the clock of its purge."""
+
+    NEW = "new"  # offered to legal aid, nobody took it yet
+    TAKEN = "taken"
+    IN_CONTACT = "in_contact"  # the owner reached the family
+    LOCATED = "located"  # the person was found in a facility
+    RELEASED = "released"
+    DEPORTED = "deported"
+    CLOSED = "closed"
+
+
+OPEN_CASE = (
+    CaseStatus.NEW,
+    CaseStatus.TAKEN,
+    CaseStatus.IN_CONTACT,
+    CaseStatus.LOCATED,
+    CaseStatus.RELEASED,
+    CaseStatus.DEPORTED,
+)

@@ -16,6 +16,7 @@ from core.clock import now
 from core.enums import (
     AccessRole,
     AlertCallStatus,
+    CaseStatus,
     Channel,
     IncidentStatus,
     Language,
@@ -333,3 +334,55 @@ class AlertCall(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now, index=True)
     placed_at: datetime | None = None
     acknowledged_at: datetime | None = None
+
+
+class DetentionCase(SQLModel, table=True):
+    """A family's report that someone was taken, and legal aid's work on it (``core.cases``).
+
+    Everything that names or places the person, and the family's numbers, is sealed with the
+    phone vault (``*_enc``); the family is found again by the blind index of their number. The
+    purge (``core.case_privacy.purge``) erases all of it ``AVISA_CASE_PURGE_DAYS`` after it closes.
+    """
+
+    __tablename__ = "detention_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_sid: str = Field(unique=True)  # the text or call that opened it: once per Sid
+    status: CaseStatus = Field(default=CaseStatus.NEW, sa_type=Vocab, index=True)
+    language: Language = Field(default=Language.ES, sa_type=Vocab)
+    channel: Channel = Field(default=Channel.SMS, sa_type=Vocab)  # how the family reached us
+    family_enc: str | None = Field(default=None, sa_column=Column(Text))  # a channel address
+    family_hash: str = Field(index=True)
+    step: str = "done"  # the question the family was last asked (core.detention), or done
+    step_until: datetime | None = None  # past this, their next text is no answer
+    name_enc: str | None = Field(default=None, sa_column=Column(Text))
+    birth_enc: str | None = Field(default=None, sa_column=Column(Text))  # birth date or A-number
+    place_enc: str | None = Field(default=None, sa_column=Column(Text))
+    taken_enc: str | None = Field(default=None, sa_column=Column(Text))  # when, in their words
+    contact_enc: str | None = Field(default=None, sa_column=Column(Text))
+    facility_enc: str | None = Field(default=None, sa_column=Column(Text))
+    lat: float | None = None
+    lon: float | None = None
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    zone_id: int | None = Field(default=None, foreign_key="zone.id", index=True)
+    owner_subscriber_id: int | None = Field(default=None, foreign_key="subscriber.id", index=True)
+    owner: str | None = None  # who took it: subscriber:<id>, user:<name> or apikey:<name>
+    offered_at: datetime | None = Field(default=None, index=True)
+    escalated_at: datetime | None = None
+    taken_at: datetime | None = None
+    closed_at: datetime | None = Field(default=None, index=True)
+    purged_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now, index=True)
+    updated_at: datetime = Field(default_factory=now)
+
+
+class CaseEntry(SQLModel, table=True):
+    """One line of a case's story: a note, a text from the family, a reply to them. Its words are
+    sealed like the case's."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="detention_case.id", index=True)
+    kind: str  # note, family, reply, status
+    author: str
+    text_enc: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=now)

@@ -22,7 +22,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
-from core import voice
+from core import case_privacy, voice
 from core.clock import now
 from core.enums import SubscriberStatus
 from core.models import (
@@ -85,8 +85,10 @@ def purge(
     opted_out_grace_days: int = 30,
     keep_recordings: Collection[str] = (),
     keep_media: Collection[str] = (),
+    case_purge_days: int = 30,
 ) -> dict[str, int]:
     """Erase what is past retention; returns how many rows of each kind were erased.
+    Detention cases go by their own clock: ``case_purge_days`` after they close.
     ``keep_recordings`` (URLs) and ``keep_media`` (media SIDs): still held at the provider, kept
     for the next run to retry."""
     if session.get_bind().dialect.name == "sqlite":
@@ -130,6 +132,7 @@ def purge(
         .values(to_enc=None, to_hash=PURGED, body="")
     ).rowcount
     counts["calls"] = voice.purge(session, before=cutoff)
+    counts["cases"] = case_privacy.purge(session, purge_days=case_purge_days)
     # Sign-in attempts matter for a quarter of an hour; the audit log keeps their story.
     counts["sign_in_attempts"] = session.exec(
         delete(ConsoleSignInAttempt).where(col(ConsoleSignInAttempt.created_at) < cutoff)

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from core import (
     channels,
     commands,
+    detention,
     flood_holds,
     floods,
     incidents,
@@ -61,6 +62,8 @@ def immediate_reply(body: str, *, responder: bool = False) -> tuple[str, str] | 
     attached, and texts only the job can read (a place, an answer, a greeting)."""
     if responder or parse_keyword(body) or parse_responder_answer(body) or parse_join(body):
         return None
+    if detention.starts(body) or detention.parse_command(body):  # a family's or legal aid's case
+        return None
     if classify(body) == Intent.SIGHTING:
         return "report_received", detect(body)
     return None
@@ -70,7 +73,10 @@ def answer_now(
     session: Session, vault: PhoneVault, sender: str, body: str
 ) -> tuple[str, str] | None:
     """``immediate_reply`` for ``sender``: the webhook's one look-up (is it a responder?)."""
-    subscriber = find_by_phone(session, vault, channels.number(sender))
+    number = channels.number(sender)
+    if detention.in_conversation(session, vault.index(number)):  # answering a case's question
+        return None
+    subscriber = find_by_phone(session, vault, number)
     return immediate_reply(body, responder=_responding(subscriber))
 
 
@@ -100,6 +106,18 @@ def route(
     if inbound.channel == Channel.VOICE:  # a call is always a report: spoken words are not commands
         return _report(session, inbound, geo, sender, settings, vault)
     subscriber = find_by_phone(session, vault, number)
+    case = detention.route(  # a detention: the family's words or legal aid's, about a case
+        session,
+        inbound,
+        geo,
+        subscriber=subscriber,
+        sender=sender,
+        settings=settings,
+        vault=vault,
+        report=lambda: _report(session, inbound, geo, sender, settings, vault),
+    )
+    if case is not None:
+        return case
     keyword = parse_keyword(inbound.body)
     join = parse_join(inbound.body)
     responding = _responding(subscriber)

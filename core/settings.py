@@ -120,6 +120,18 @@ class Settings(BaseSettings):
     basemap: str = ""
 
     # Issue 15 (beyond one SMS): calls when an alert text fails, WhatsApp.
+    # Detention cases (core.cases): how long a case waits to be taken before it goes wider, how
+    # long a family's next text counts as the answer to our question, and how long a closed
+    # case's personal data is kept.
+    case_take_minutes: float = Field(
+        30.0, gt=0, description="a case nobody took in this long is offered wider"
+    )
+    case_answer_minutes: float = Field(
+        60.0, gt=0, description="a family's next text is the answer to our question this long"
+    )
+    case_purge_days: int = Field(
+        30, ge=1, description="a closed case's personal data is erased this long after it closes"
+    )
     call_from_number: str = ""  # the voice number alert calls ring from; empty: TWILIO_FROM_NUMBER
     whatsapp_from_number: str = ""  # our WhatsApp sender; empty: TWILIO_FROM_NUMBER
     whatsapp_template_alert: str = ""  # approved Content SID (HX…) for alerts outside 24 h

@@ -247,3 +247,168 @@ def render_bilingual(key: str, language: Language, **params: object) -> str:
     """Both languages, the subscriber's first: for texts sent before we know they read it."""
     other = "en" if language == "es" else "es"
     return f"{render(key, language, **params)}\n\n{render(key, other, **params)}"
+
+
+# Detention cases (core.cases, core.detention): the family's conversation, legal aid's offers and
+# answers, and each change of a case told to the family. No name, birth date or place in a text
+# to anyone but the case's owner.
+_CASE_COMMANDS = {
+    "es": "CASO {case} CONTACTO, CASO {case} UBICADO <lugar>, LIBERADO, DEPORTADO, CERRADO o NOTA <texto>",
+    "en": "CASE {case} CONTACT, CASE {case} LOCATED <place>, RELEASED, DEPORTED, CLOSED or NOTE <text>",
+}
+_RIGHTS = {
+    "es": "Sus derechos: la persona puede guardar silencio, pedir un abogado y no firmar nada que no entienda.",
+    "en": "Their rights: they may stay silent, ask for a lawyer and sign nothing they do not understand.",
+}
+CATALOGUE.update(
+    {
+        "case_opened": {
+            "es": "Avisa caso #{case}: lo sentimos mucho. "
+            + _RIGHTS["es"]
+            + " Apoyo legal: {line}. Le haremos unas preguntas; responda SALTAR si no sabe.",
+            "en": "Avisa case #{case}: we are so sorry. "
+            + _RIGHTS["en"]
+            + " Legal aid line: {line}. We will ask a few questions; reply SKIP if you do not know.",
+        },
+        "case_opened_no_line": {
+            "es": "Avisa caso #{case}: lo sentimos mucho. "
+            + _RIGHTS["es"]
+            + " Apoyo legal recibira su caso. Le haremos unas preguntas; responda SALTAR si no sabe.",
+            "en": "Avisa case #{case}: we are so sorry. "
+            + _RIGHTS["en"]
+            + " Legal aid will get your case. We will ask a few questions; reply SKIP if you do not know.",
+        },
+        "case_opened_call": {
+            "es": "Avisa caso #{case}: recibimos su llamada; apoyo legal tiene su caso. "
+            + _RIGHTS["es"]
+            + " Apoyo legal: {line}. Le avisaremos cada cambio.",
+            "en": "Avisa case #{case}: we got your call; legal aid has your case. "
+            + _RIGHTS["en"]
+            + " Legal aid line: {line}. We will text you each change.",
+        },
+        "case_opened_call_no_line": {
+            "es": "Avisa caso #{case}: recibimos su llamada; apoyo legal tiene su caso. "
+            + _RIGHTS["es"]
+            + " Le avisaremos cada cambio.",
+            "en": "Avisa case #{case}: we got your call; legal aid has your case. "
+            + _RIGHTS["en"]
+            + " We will text you each change.",
+        },
+        "case_ask_name": {
+            "es": "1/5 ¿Como se llama la persona detenida? (SALTAR si no quiere decir)",
+            "en": "1/5 What is the detained person's name? (SKIP if you prefer not to say)",
+        },
+        "case_ask_birth": {
+            "es": "2/5 ¿Su fecha de nacimiento o su numero A (A-number), si lo sabe? (SALTAR)",
+            "en": "2/5 Their date of birth or A-number, if you know it? (SKIP)",
+        },
+        "case_ask_place": {
+            "es": "3/5 ¿Donde se la llevaron? Esquina, direccion o lugar. (SALTAR)",
+            "en": "3/5 Where were they taken? Corner, address or place. (SKIP)",
+        },
+        "case_ask_when": {
+            "es": "4/5 ¿Cuando? Por ejemplo: hoy a las 7am. (SALTAR)",
+            "en": "4/5 When? For example: today at 7am. (SKIP)",
+        },
+        "case_ask_contact": {
+            "es": "5/5 ¿A que numero llamamos a la familia? SALTAR: a este numero.",
+            "en": "5/5 What number should legal aid call the family at? SKIP: this number.",
+        },
+        "case_recorded": {
+            "es": "Avisa caso #{case}: gracias. Apoyo legal ya tiene su caso y le avisaremos cada cambio. Puede escribir aqui para agregar algo.",
+            "en": "Avisa case #{case}: thank you. Legal aid has your case and we will text you each change. Text here to add anything.",
+        },
+        "case_offer": {
+            "es": "AVISA CASO #{case}: una familia reporta a una persona detenida. Responda TOMO {case} para tomarlo.",
+            "en": "AVISA CASE #{case}: a family reports a person detained. Reply TAKE {case} to take it.",
+        },
+        "case_offer_incident": {
+            "es": "AVISA CASO #{case}: una familia reporta a una persona detenida en la redada #{incident}. Responda TOMO {case} para tomarlo.",
+            "en": "AVISA CASE #{case}: a family reports a person detained in raid #{incident}. Reply TAKE {case} to take it.",
+        },
+        "case_offer_wide": {
+            "es": "AVISA CASO #{case} SIN TOMAR hace {minutes} min: una familia reporta a una persona detenida. Responda TOMO {case} para tomarlo.",
+            "en": "AVISA CASE #{case} UNTAKEN for {minutes} min: a family reports a person detained. Reply TAKE {case} to take it.",
+        },
+        "case_unclaimed": {
+            "es": "AVISA CASO #{case}: ningun apoyo legal lo tomo en {minutes} min. Lo ofrecimos a todas las zonas; revise la consola.",
+            "en": "AVISA CASE #{case}: no legal aid took it in {minutes} min. We offered it to every zone; see the console.",
+        },
+        "case_yours": {
+            "es": "Avisa caso #{case} es suyo. Persona: {name}. Nac./A#: {birth}. Lugar: {place}. Cuando: {when}. Familia: {contact}. Responda "
+            + _CASE_COMMANDS["es"]
+            + ".",
+            "en": "Avisa case #{case} is yours. Person: {name}. DOB/A#: {birth}. Place: {place}. When: {when}. Family: {contact}. Reply "
+            + _CASE_COMMANDS["en"]
+            + ".",
+        },
+        "case_taken_other": {
+            "es": "Avisa: el caso #{case} ya lo tomo otra persona de apoyo legal. Gracias.",
+            "en": "Avisa: case #{case} was already taken by another legal aid volunteer. Thank you.",
+        },
+        "case_already_yours": {
+            "es": "Avisa: el caso #{case} ya es suyo.",
+            "en": "Avisa: case #{case} is already yours.",
+        },
+        "case_unknown": {
+            "es": "Avisa: no hay un caso #{case}.",
+            "en": "Avisa: there is no case #{case}.",
+        },
+        "case_not_yours": {
+            "es": "Avisa: el caso #{case} no es suyo. Responda TOMO {case} si nadie lo tomo.",
+            "en": "Avisa: case #{case} is not yours. Reply TAKE {case} if nobody took it.",
+        },
+        "case_moved": {
+            "es": "Avisa caso #{case}: registrado, y avisamos a la familia.",
+            "en": "Avisa case #{case}: recorded, and the family was told.",
+        },
+        "case_noted": {
+            "es": "Avisa caso #{case}: nota guardada.",
+            "en": "Avisa case #{case}: note saved.",
+        },
+        "case_cannot": {
+            "es": "Avisa caso #{case}: ese cambio no es posible ahora. Responda "
+            + _CASE_COMMANDS["es"]
+            + ".",
+            "en": "Avisa case #{case}: that change is not possible now. Reply "
+            + _CASE_COMMANDS["en"]
+            + ".",
+        },
+        "case_family_wrote": {
+            "es": "Avisa caso #{case}, la familia escribe: {text}",
+            "en": "Avisa case #{case}, the family writes: {text}",
+        },
+        "case_reply": {
+            "es": "Avisa caso #{case}, apoyo legal: {text}",
+            "en": "Avisa case #{case}, legal aid: {text}",
+        },
+        "case_family_taken": {
+            "es": "Avisa caso #{case}: una persona de apoyo legal tomo su caso y le contactara pronto.",
+            "en": "Avisa case #{case}: a legal aid volunteer took your case and will contact you soon.",
+        },
+        "case_family_in_contact": {
+            "es": "Avisa caso #{case}: apoyo legal esta en contacto con su familia.",
+            "en": "Avisa case #{case}: legal aid is in contact with your family.",
+        },
+        "case_family_located": {
+            "es": "Avisa caso #{case}: encontramos a la persona en: {facility}.",
+            "en": "Avisa case #{case}: we found the person at: {facility}.",
+        },
+        "case_family_located_unnamed": {
+            "es": "Avisa caso #{case}: encontramos donde esta la persona. Apoyo legal le dara los detalles.",
+            "en": "Avisa case #{case}: we found where the person is held. Legal aid will give you the details.",
+        },
+        "case_family_released": {
+            "es": "Avisa caso #{case}: la persona fue liberada.",
+            "en": "Avisa case #{case}: the person was released.",
+        },
+        "case_family_deported": {
+            "es": "Avisa caso #{case}: la persona fue deportada. Apoyo legal le dira los siguientes pasos.",
+            "en": "Avisa case #{case}: the person was deported. Legal aid will tell you the next steps.",
+        },
+        "case_family_closed": {
+            "es": "Avisa caso #{case}: su caso se cerro. Si necesita ayuda otra vez, escriba DETENIDO.",
+            "en": "Avisa case #{case}: your case was closed. If you need help again, text DETAINED.",
+        },
+    }
+)

@@ -38,6 +38,7 @@ SPEECH_TIMEOUT_S = 3
 DESCRIPTION_MAX_S = 60
 RECORD_MAX_S = 120  # long enough for where and what; short enough for a coordinator to listen
 RECORD_SILENCE_S = 5
+DETENTION_ANSWER_MAX_S = 30  # a name, a date, a corner: one short answer
 # Names the recogniser should expect: English street names said in Spanish are what it mishears.
 PLACE_HINTS = ", ".join(
     (
@@ -90,7 +91,38 @@ def greeting(*, action: str, name: str) -> str:
         action_on_empty_result=True,
     )
     _say(gather, "greeting", "es", name=name)
+    _say(gather, "greeting_detention", "es")
     _say(gather, "greeting", "en", name=name)
+    _say(gather, "greeting_detention", "en")
+    return str(response)
+
+
+def record_detention_answer(
+    language: Language, step: str, *, action: str, fallthrough: str, intro: bool = False
+) -> str:
+    """One question of a family's detention report, answered as a short recording; silence (no
+    audio: Twilio skips ``action``) goes to ``fallthrough``, which skips the question."""
+    response = VoiceResponse()
+    if intro:
+        _say(response, "detention_intro", language)
+    _say(response, f"detention_ask_{step}", language)
+    response.record(
+        action=action,
+        max_length=DETENTION_ANSWER_MAX_S,
+        timeout=RECORD_SILENCE_S,
+        finish_on_key="#",
+        play_beep=True,
+    )
+    response.redirect(fallthrough)
+    return str(response)
+
+
+def detention_goodbye(language: Language) -> str:
+    """Legal aid has the case; the texts that follow; the rights; hang up."""
+    response = VoiceResponse()
+    _say(response, "detention_done", language)
+    _say(response, "rights", language)
+    response.hangup()
     return str(response)
 
 

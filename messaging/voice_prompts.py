@@ -9,11 +9,50 @@ from messaging.templates import Language
 
 LANGUAGE_KEYS: dict[str, Language] = {"1": "en", "2": "es"}
 """Keypad answer to the greeting → language; anything else (or nothing) keeps Spanish."""
+DETENTION_KEYS: dict[str, Language] = {"3": "es", "4": "en"}
+"""Keypad answer to the greeting → a family reporting a detention (core.detention_call)."""
 
 PROMPTS: dict[str, dict[Language, str]] = {
     "greeting": {
         "es": "{name}, línea para reportar redadas de inmigración. Para español, oprima 2.",
         "en": "To report an immigration raid in English, press 1.",
+    },
+    "greeting_detention": {
+        "es": "Si se llevaron a un familiar, oprima 3.",
+        "en": "If someone in your family was taken, press 4.",
+    },
+    # A family reporting a detention (core.detention_call): one recorded answer a question.
+    "detention_intro": {
+        "es": "Lo sentimos mucho. Le haremos cinco preguntas para apoyo legal. Conteste después "
+        "del tono y oprima la tecla de gato. Si no sabe, solo oprima gato.",
+        "en": "We are so sorry. We will ask five questions for legal aid. Answer after the tone "
+        "and press the pound key. If you do not know, just press pound.",
+    },
+    "detention_ask_name": {
+        "es": "¿Cómo se llama la persona detenida?",
+        "en": "What is the detained person's name?",
+    },
+    "detention_ask_birth": {
+        "es": "¿Su fecha de nacimiento, o su número A, si lo sabe?",
+        "en": "Their date of birth, or their A-number, if you know it?",
+    },
+    "detention_ask_place": {
+        "es": "¿Dónde se la llevaron? Diga la esquina, la dirección o el lugar.",
+        "en": "Where were they taken? Say the corner, the address or the place.",
+    },
+    "detention_ask_when": {
+        "es": "¿Cuándo se la llevaron?",
+        "en": "When were they taken?",
+    },
+    "detention_ask_contact": {
+        "es": "¿A qué número llamamos a la familia? Si es este número, solo oprima gato.",
+        "en": "What number should legal aid call the family at? If it is this number, just press pound.",
+    },
+    "detention_done": {
+        "es": "Gracias. Apoyo legal tiene su caso. Le mandaremos un mensaje de texto con sus "
+        "derechos y con cada cambio de su caso.",
+        "en": "Thank you. Legal aid has your case. We will text you their rights and each "
+        "change of the case.",
     },
     "not_heard": {
         "es": "Perdón, no le escuché.",

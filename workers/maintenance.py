@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from core import inbound, matching, privacy, signup
+from core import case_privacy, inbound, matching, privacy, signup
 from core.clock import now
 from core.models import Alert, Message
 from messaging.factory import get_provider
@@ -94,6 +94,9 @@ def purge() -> dict[str, int]:
     settings = runtime.settings()
     with runtime.session() as session:
         urls = privacy.recordings_due(session, retention_days=settings.retention_days)
+        urls += case_privacy.recordings_due(
+            session, runtime.vault(), purge_days=settings.case_purge_days
+        )
         media = privacy.media_due(session, retention_days=settings.retention_days)
     provider = get_provider(settings)
     recordings = {sid: url for url in urls if (sid := privacy.recording_sid(url)) is not None}
@@ -111,6 +114,7 @@ def purge() -> dict[str, int]:
             opted_out_grace_days=settings.opted_out_grace_days,
             keep_recordings=[recordings[sid] for sid in kept_recordings],
             keep_media=kept_media,
+            case_purge_days=settings.case_purge_days,
         )
     privacy.checkpoint(runtime.engine())
     counts["recordings_kept"], counts["media_kept"] = len(kept_recordings), len(kept_media)

@@ -15,6 +15,7 @@ PERIODIC = {  # job → seconds between runs
     "workers.maintenance.sweep_inbound": 10,
     "workers.maintenance.sweep_outbound": 10,
     "workers.escalation.sweep": 30,
+    "workers.cases.sweep": 30,
     "workers.calls.sweep": 10,
     "workers.maintenance.expire_incidents": 60,
     "workers.maintenance.release_signups": 60,

@@ -6,6 +6,7 @@ from sqlmodel import select
 from api.deps import SessionDep, VaultDep, Viewer
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import API_ERRORS, Id, MessageOut
+from core import cases
 from core.enums import MessageKind
 from core.models import Message
 from core.phones import PhoneVault, mask
@@ -21,7 +22,8 @@ def message_out(message: Message, vault: PhoneVault) -> MessageOut:
         incident_id=message.incident_id,
         kind=message.kind,
         to=to,
-        body=message.body,
+        # A case's texts name the detained person: read through /api/v1/cases (legal aid).
+        body="" if cases.is_case_text(message.dedupe_key) else message.body,
         status=message.status,
         segments=message.segments,
         error_code=message.error_code,

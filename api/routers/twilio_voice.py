@@ -4,6 +4,8 @@ Twilio walks the call by following the action URLs in our TwiML::
 
     /twilio/voice              greeting; a key picks the language      → /language
     /twilio/voice/language     Digits 1 English, else Spanish          → /place
+                               (3 or 4: a family reporting a detention → /twilio/voice/detention,
+                               api.routers.twilio_detention)
     /twilio/voice/place        SpeechResult, or a 5-digit ZIP typed    → /description
                                                                          (again, or record)
     /twilio/voice/description  SpeechResult                            → report; goodbye
@@ -25,11 +27,12 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from sqlmodel import Session
 
 from api.deps import SessionDep, SettingsDep, TwilioForm, get_vault
+from api.routers import twilio_detention
 from api.webhooks import queue_for_intake, sender_of, xml_response
 from core import voice
 from core.settings import Settings
 from messaging import twiml as voice_twiml
-from messaging.voice_prompts import LANGUAGE_KEYS
+from messaging.voice_prompts import DETENTION_KEYS, LANGUAGE_KEYS
 
 router = APIRouter(tags=["twilio"])
 log = logging.getLogger(__name__)
@@ -56,7 +59,11 @@ def incoming_call(form: TwilioForm, session: SessionDep, settings: SettingsDep) 
 
 @router.post(LANGUAGE)
 def language_chosen(form: TwilioForm, session: SessionDep, settings: SettingsDep) -> Response:
-    language = LANGUAGE_KEYS.get(form.get("Digits", "").strip(), "es")
+    digits = form.get("Digits", "").strip()
+    if digits in DETENTION_KEYS:  # a family whose person was taken: their own questions
+        call_sid(form)
+        return xml_response(twilio_detention.start(session, settings, form, DETENTION_KEYS[digits]))
+    language = LANGUAGE_KEYS.get(digits, "es")
     return _answer(voice.set_language(session, call_sid(form), language), form, session, settings)
 
 
@@ -101,6 +108,7 @@ def call_status(form: TwilioForm, session: SessionDep, settings: SettingsDep) ->
     did."""
     if form.get("CallStatus", "") in ENDED:
         _finish(session, form, settings)
+        twilio_detention.hung_up(session, settings, form)
     return xml_response(voice_twiml.empty())
 
 

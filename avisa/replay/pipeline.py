@@ -94,10 +94,12 @@ class Pipeline:
 
     def feed(self, message: Inbound) -> None:
         """Deliver ``message`` at its ``at`` and run every job it causes to completion."""
+        from workers import cases
         from workers.maintenance import expire_incidents
 
         with frozen_at(message.at):
             expire_incidents()
+            cases.sweep()  # detention cases due an offer or an escalation by now
             self._post(message)
             self._drain(message)
 

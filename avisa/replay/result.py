@@ -3,8 +3,17 @@ became no incident, and every text Avisa wrote — read back from the sandbox's 
 
 from sqlmodel import Session, col, select
 
+from core import cases
 from core.enums import MessageStatus
-from core.models import Alert, InboundMessage, Incident, Message, Report, Subscriber
+from core.models import (
+    Alert,
+    DetentionCase,
+    InboundMessage,
+    Incident,
+    Message,
+    Report,
+    Subscriber,
+)
 from core.phones import mask
 from workers import runtime
 
@@ -39,15 +48,34 @@ def build(session: Session, *, with_subscribers: bool = False) -> dict:
             "kind": m.kind,
             "incident_id": m.incident_id,
             "subscriber_id": m.subscriber_id,
-            "body": m.body,
+            "body": "" if cases.is_case_text(m.dedupe_key) else m.body,  # legal aid's alone
             "status": m.status,
         }
         for m in session.exec(select(Message).order_by(Message.id))
     ]
     result = {"incidents": incidents, "unassigned": unassigned, "messages": messages}
+    detentions = _cases(session)
+    if detentions:
+        result["cases"] = detentions
     if with_subscribers:
         result["subscribers"] = _subscribers(session, messages)
     return result
+
+
+def _cases(session: Session) -> list[dict]:
+    """Detention cases, as legal aid worked them: never who, where, or the family's words."""
+    return [
+        {
+            "id": c.id,
+            "status": c.status,
+            "incident_id": c.incident_id,
+            "zone_id": c.zone_id,
+            "owner": c.owner,
+            "offered": c.offered_at is not None,
+            "escalated": c.escalated_at is not None,
+        }
+        for c in session.exec(select(DetentionCase).order_by(col(DetentionCase.id)))
+    ]
 
 
 def _subscribers(session: Session, messages: list[dict]) -> list[dict]:

@@ -8,6 +8,7 @@ from console.routes import (
     auth,
     board,
     broadcasts,
+    cases,
     drills,
     inbox,
     incidents,
@@ -15,5 +16,16 @@ from console.routes import (
 )
 
 router = APIRouter()
-for module in (auth, board, incidents, inbox, network, drills, broadcasts, apikeys, assets):
+for module in (
+    auth,
+    board,
+    incidents,
+    inbox,
+    network,
+    drills,
+    broadcasts,
+    cases,
+    apikeys,
+    assets,
+):
     router.include_router(module.router)

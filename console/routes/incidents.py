@@ -18,7 +18,7 @@ from console.web import (
     render,
     say,
 )
-from core import board, inbox, incidents, media, users
+from core import board, cases, inbox, incidents, media, users
 from core.enums import IncidentStatus
 from messaging.media import Download, download, download_recording
 
@@ -36,9 +36,13 @@ def _page(incident_id: int) -> str:
 
 
 @router.get("/incidents/{incident_id}")
-def incident_page(incident_id: int, request: Request, session: SessionDep, _: Viewer):
+def incident_page(incident_id: int, request: Request, session: SessionDep, who: Viewer):
     """The page; htmx asks for it again every few seconds and swaps in its live parts."""
     view = board.incident_view(session, incidents.get(session, incident_id))
+    # The raid's detention cases (state and owner only), for those who may see cases.
+    raid_cases = (
+        cases.of_incident(session, incident_id) if cases.may_see_cases(who.user.role) else None
+    )
     return render(
         request,
         "incident.html",
@@ -46,6 +50,7 @@ def incident_page(incident_id: int, request: Request, session: SessionDep, _: Vi
         poll_seconds=POLL_SECONDS,
         nav="board",
         is_photo=media.is_photo,
+        raid_cases=raid_cases,
     )
 
 
