@@ -19,6 +19,10 @@ from core.enums import CaseStatus, Language
         ("ICE took my husband this morning", Language.EN),
         ("my dad got picked up by ICE", Language.EN),
         ("They detained my son at the car wash", Language.EN),
+        # A neighbour taken, even yesterday, is a case too: whoever writes may be the family's
+        # only link to legal aid (the case asks for the best number to reach them).
+        ("ayer la migra se llevo a mi vecino en la Otis y Tweedy", Language.ES),
+        ("last week ICE took my neighbor at Compton and Florence", Language.EN),
     ],
 )
 def test_a_family_s_words_open_a_case(body, language):
