@@ -18,6 +18,7 @@ from core.enums import (
     AlertCallStatus,
     Channel,
     IncidentStatus,
+    Lane,
     Language,
     MessageKind,
     MessageStatus,
@@ -199,6 +200,7 @@ class Message(SQLModel, table=True):
     status: MessageStatus = Field(default=MessageStatus.PENDING, sa_type=Vocab, index=True)
     channel: Channel = Field(default=Channel.SMS, sa_type=Vocab)  # sms or whatsapp (core.channels)
     content_sid: str | None = None  # an approved WhatsApp template sent instead of the body
+    lane: int = Lane.RESPONDERS  # core.enums.Lane, fixed when stored (core.outbox.lane_for)
     provider_sid: str | None = Field(default=None, unique=True)
     attempts: int = 0
     claimed_at: datetime | None = None

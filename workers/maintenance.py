@@ -11,11 +11,12 @@ from sqlmodel import col, select
 
 from core import inbound, matching, privacy
 from core.clock import now
+from core.enums import Lane
 from core.models import Alert, Message
 from messaging.factory import get_provider
 from messaging.provider import SendError
 from workers import runtime
-from workers.queues import BULK, enqueue_dispatch, enqueue_intake, enqueue_send, is_bulk, queue
+from workers.queues import LANE_QUEUE, enqueue_dispatch, enqueue_intake, enqueue_send, queue
 from workers.sender import sweep_stale
 
 log = logging.getLogger(__name__)
@@ -50,25 +51,28 @@ def sweep_outbound() -> int:
             )
         )
         pending = session.exec(
-            select(Message.id, Message.kind).where(
-                Message.status == "pending", Message.created_at <= cutoff
-            )
+            select(Message.id, Message.lane)
+            .where(Message.status == "pending", Message.created_at <= cutoff)
+            .order_by(col(Message.id))
         ).all()
     for alert_id in alert_ids:
         enqueue_dispatch(alert_id)
-    enqueue_send(sorted(i for i, kind in pending if not is_bulk(kind)))
-    bulk = sorted(i for i, kind in pending if is_bulk(kind))
-    # A bulk backlog is pending by design (it drains at its share of the rate): while bulk jobs
-    # are queued or running they hold these texts, and queuing them again every sweep would grow
-    # the queue without end. Once the bulk queue is idle, what is still pending was lost: resend.
-    if bulk and not _bulk_busy():
-        enqueue_send(bulk, bulk=True)
+    by_lane: dict[int, list[int]] = {}
+    for message_id, lane in pending:
+        by_lane.setdefault(lane, []).append(message_id)
+    for lane, ids in sorted(by_lane.items()):
+        # A backlog of the lower lanes is pending by design (it drains at what the higher lanes
+        # leave): while its queue holds jobs they hold these texts, and queuing them again every
+        # sweep would grow the queue without end. Once that queue is idle, what is still pending
+        # was lost: send it again.
+        if lane <= Lane.RESPONDERS or not _busy(LANE_QUEUE[Lane(lane)]):
+            enqueue_send(ids, lane=lane)
     return len(alert_ids) + len(pending)
 
 
-def _bulk_busy() -> bool:
-    bulk = queue(BULK)
-    return bulk.count > 0 or bulk.started_job_registry.count > 0
+def _busy(name: str) -> bool:
+    lane_queue = queue(name)
+    return lane_queue.count > 0 or lane_queue.started_job_registry.count > 0
 
 
 def expire_incidents() -> int:
