@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from core.enums import AccessRole, MessageStatus, SubscriberRole
+from core.enums import AccessRole, BroadcastStatus, MessageStatus, SubscriberRole
 from core.inbound import CONTROL_CHARS
 from core.models import InboundMedia
 from core.phones import mask_numbers_in, normalize
@@ -357,6 +357,11 @@ class BroadcastOut(BaseModel):
     segments: int
     delivery: dict[MessageStatus, int] = Field(description="the broadcast's texts by status")
     created_at: datetime
+    status: BroadcastStatus = Field(
+        BroadcastStatus.WRITTEN,
+        description="queued: a job will write its texts; writing; written: all stored and queued",
+    )
+    stored: int = Field(0, description="texts written so far (of recipients)")
 
 
 class DrillIn(Strict):

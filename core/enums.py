@@ -46,6 +46,14 @@ class Lane(IntEnum):
     BULK = 3  # broadcasts and opt-in confirmations
 
 
+class BroadcastStatus(StrEnum):
+    """How far a broadcast's texts are written (their delivery is counted from the texts)."""
+
+    QUEUED = "queued"  # stored; a job writes its texts
+    WRITING = "writing"
+    WRITTEN = "written"  # every text stored and queued to send
+
+
 class MessageStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

@@ -16,6 +16,7 @@ from core.clock import now
 from core.enums import (
     AccessRole,
     AlertCallStatus,
+    BroadcastStatus,
     Channel,
     IncidentStatus,
     Lane,
@@ -244,6 +245,7 @@ class Broadcast(SQLModel, table=True):
     body_en: str | None = Field(default=None, sa_column=Column(Text))
     recipients: int = 0
     segments: int = 0  # all recipients' texts together
+    status: BroadcastStatus = Field(default=BroadcastStatus.WRITTEN, sa_type=Vocab)
     created_at: datetime = Field(default_factory=now, index=True)
 
 

@@ -9,14 +9,21 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from core import inbound, matching, privacy
+from core import broadcasts, inbound, matching, privacy
 from core.clock import now
 from core.enums import Lane
 from core.models import Alert, Message
 from messaging.factory import get_provider
 from messaging.provider import SendError
 from workers import runtime
-from workers.queues import LANE_QUEUE, enqueue_dispatch, enqueue_intake, enqueue_send, queue
+from workers.queues import (
+    LANE_QUEUE,
+    enqueue_dispatch,
+    enqueue_intake,
+    enqueue_send,
+    enqueue_write,
+    queue,
+)
 from workers.sender import sweep_stale
 
 log = logging.getLogger(__name__)
@@ -35,7 +42,8 @@ def sweep_inbound() -> int:
 
 
 def sweep_outbound() -> int:
-    """Re-dispatch alerts never fanned out and re-send texts left pending or half-sent."""
+    """Re-dispatch alerts never fanned out, write broadcasts whose job was lost, re-send texts
+    left pending or half-sent."""
     settings = runtime.settings()
     # Stale claims first: those it puts back to pending are picked up by the query below.
     sweep_stale(
@@ -55,8 +63,11 @@ def sweep_outbound() -> int:
             .where(Message.status == "pending", Message.created_at <= cutoff)
             .order_by(col(Message.id))
         ).all()
+        unwritten = broadcasts.unwritten(session, older_than=cutoff)
     for alert_id in alert_ids:
         enqueue_dispatch(alert_id)
+    for broadcast_id in unwritten:
+        enqueue_write(broadcast_id)  # its job was lost (a dead worker), or is still running
     by_lane: dict[int, list[int]] = {}
     for message_id, lane in pending:
         by_lane.setdefault(lane, []).append(message_id)

@@ -153,3 +153,32 @@ def waiting_ahead(lane: int, connection: Redis | None = None) -> bool:
 def urgent_waiting(connection: Redis | None = None) -> bool:
     """Whether urgent jobs are queued and not yet taken."""
     return queue(URGENT, connection).count > 0
+
+
+# A broadcast's texts are written by a job (workers.broadcasts.write), on the maintenance queue:
+# ahead of the lower lanes' sends, so a big one starts before the backlog it adds to.
+BROADCAST_WRITE_TIMEOUT_S = 1800  # 16,000 texts take seconds; a database under load, minutes
+BROADCAST_ALIVE_S = 60  # a running job says so at least this often (a batch takes well under it)
+
+
+def broadcast_alive_key(broadcast_id: int) -> str:
+    return f"avisa:broadcast:{broadcast_id}:writing"
+
+
+def enqueue_write(broadcast_id: int) -> None:
+    """Queue the writing of a broadcast's texts unless a job is queued or a live worker runs one
+    (a dead worker's mark expires within ``BROADCAST_ALIVE_S``: then it is queued again)."""
+    maintenance = queue(MAINTENANCE)
+    job_id = f"broadcast-{broadcast_id}"
+    job = maintenance.fetch_job(job_id)
+    if job is not None and job.get_status(refresh=False) in ("queued", "deferred", "scheduled"):
+        return
+    if maintenance.connection.exists(broadcast_alive_key(broadcast_id)):
+        return
+    maintenance.enqueue(
+        "workers.broadcasts.write",
+        broadcast_id,
+        job_id=job_id,
+        retry=RETRY,
+        job_timeout=BROADCAST_WRITE_TIMEOUT_S,
+    )
