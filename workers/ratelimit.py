@@ -216,6 +216,9 @@ class LaneRateLimiter(RateLimiter):
         self._redis = redis
         self._keys = [key] + [f"{waiting_key}{higher}" for higher in range(1, lane + 1)]
         self._lane_script = redis.register_script(_LANE_SCRIPT)
+        # One thread of this process asks Redis at a time; the others wait here without a call
+        # each: a pool of 32 threads polling every few milliseconds costs more CPU than it sends.
+        self._polling = threading.Lock()
 
     def reserve(self, max_wait: float = NO_LIMIT_S, member: str = "") -> tuple[bool, float]:
         """One script call: (granted now, seconds before asking again). Never a reservation."""
@@ -234,30 +237,32 @@ class LaneRateLimiter(RateLimiter):
         member = uuid.uuid4().hex
         waited = 0.0
         try:
-            while True:
-                if give_up is not None and give_up():
-                    raise GaveUp("higher-lane work is waiting")
-                if time.monotonic() < self._redis_down_until:
-                    return waited + self._local.acquire(self._sleep)
-                try:
-                    granted, wait = self.reserve(member=member)
-                except RedisError as exc:
-                    log.warning(
-                        "lane %d rate limit unreachable (%s); pacing this process alone for %ss",
-                        self.lane,
-                        type(exc).__name__,
-                        REDIS_RETRY_S,
-                    )
-                    self._redis_down_until = time.monotonic() + REDIS_RETRY_S
-                    continue
-                if granted:
-                    return waited
-                if timeout is not None and waited + wait > timeout:
-                    raise RateLimitTimeout(f"no lane {self.lane} send token within {timeout}s")
-                # Jittered so several waiting threads do not all ask at the same instant.
-                pause = min(LANE_POLL_MAX_S, wait) * random.uniform(1.0, 1.5)
-                self._sleep(pause)
-                waited += pause
+            with self._polling:
+                while True:
+                    if give_up is not None and give_up():
+                        raise GaveUp("higher-lane work is waiting")
+                    if time.monotonic() < self._redis_down_until:
+                        return waited + self._local.acquire(self._sleep)
+                    try:
+                        granted, wait = self.reserve(member=member)
+                    except RedisError as exc:
+                        log.warning(
+                            "lane %d rate limit unreachable (%s); pacing this process alone "
+                            "for %ss",
+                            self.lane,
+                            type(exc).__name__,
+                            REDIS_RETRY_S,
+                        )
+                        self._redis_down_until = time.monotonic() + REDIS_RETRY_S
+                        continue
+                    if granted:
+                        return waited
+                    if timeout is not None and waited + wait > timeout:
+                        raise RateLimitTimeout(f"no lane {self.lane} send token within {timeout}s")
+                    # Jittered so the processes waiting do not all ask at the same instant.
+                    pause = min(LANE_POLL_MAX_S, wait) * random.uniform(1.0, 1.5)
+                    self._sleep(pause)
+                    waited += pause
         except GaveUp:
             self._forget(member)
             raise
