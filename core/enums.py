@@ -54,6 +54,12 @@ class BroadcastStatus(StrEnum):
     WRITTEN = "written"  # every text stored and queued to send
 
 
+class ImportStatus(StrEnum):
+    QUEUED = "queued"  # stored; a job runs it
+    RUNNING = "running"
+    DONE = "done"
+
+
 class MessageStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

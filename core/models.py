@@ -18,6 +18,7 @@ from core.enums import (
     AlertCallStatus,
     BroadcastStatus,
     Channel,
+    ImportStatus,
     IncidentStatus,
     Lane,
     Language,
@@ -247,6 +248,26 @@ class Broadcast(SQLModel, table=True):
     segments: int = 0  # all recipients' texts together
     status: BroadcastStatus = Field(default=BroadcastStatus.WRITTEN, sa_type=Vocab)
     created_at: datetime = Field(default_factory=now, index=True)
+
+
+class SubscriberImport(SQLModel, table=True):
+    """A CSV import answered at once and run by a job (``core.subscribers.queue_import``). The
+    file is kept sealed (it holds phone numbers) only until the job has read it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str
+    allow_confirmed: bool = False
+    csv_enc: str | None = Field(default=None, sa_column=Column(Text))
+    status: ImportStatus = Field(default=ImportStatus.QUEUED, sa_type=Vocab)
+    rows: int = 0  # lines of the file after its header (blank ones included)
+    processed: int = 0  # rows read so far
+    created: int = 0
+    updated: int = 0
+    errors: list[dict[str, int | str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime = Field(default_factory=now, index=True)
+    finished_at: datetime | None = None
 
 
 class VoiceCall(SQLModel, table=True):

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from core import broadcasts, inbound, matching, privacy
+from core import broadcasts, inbound, matching, privacy, subscribers
 from core.clock import now
 from core.enums import Lane
 from core.models import Alert, Message
@@ -19,6 +19,7 @@ from workers import runtime
 from workers.queues import (
     LANE_QUEUE,
     enqueue_dispatch,
+    enqueue_import,
     enqueue_intake,
     enqueue_send,
     enqueue_write,
@@ -42,8 +43,8 @@ def sweep_inbound() -> int:
 
 
 def sweep_outbound() -> int:
-    """Re-dispatch alerts never fanned out, write broadcasts whose job was lost, re-send texts
-    left pending or half-sent."""
+    """Re-dispatch alerts never fanned out, write broadcasts and run imports whose job was lost,
+    re-send texts left pending or half-sent."""
     settings = runtime.settings()
     # Stale claims first: those it puts back to pending are picked up by the query below.
     sweep_stale(
@@ -64,10 +65,13 @@ def sweep_outbound() -> int:
             .order_by(col(Message.id))
         ).all()
         unwritten = broadcasts.unwritten(session, older_than=cutoff)
+        imports = subscribers.unfinished_imports(session, older_than=cutoff)
     for alert_id in alert_ids:
         enqueue_dispatch(alert_id)
     for broadcast_id in unwritten:
         enqueue_write(broadcast_id)  # its job was lost (a dead worker), or is still running
+    for import_id in imports:
+        enqueue_import(import_id)
     by_lane: dict[int, list[int]] = {}
     for message_id, lane in pending:
         by_lane.setdefault(lane, []).append(message_id)

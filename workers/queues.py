@@ -182,3 +182,25 @@ def enqueue_write(broadcast_id: int) -> None:
         retry=RETRY,
         job_timeout=BROADCAST_WRITE_TIMEOUT_S,
     )
+
+
+IMPORT_TIMEOUT_S = 3600  # 100,000 rows at a few hundred a second on a busy database
+
+
+def import_alive_key(import_id: int) -> str:
+    return f"avisa:import:{import_id}:running"
+
+
+def enqueue_import(import_id: int) -> None:
+    """Queue a subscriber import's job unless one is queued or a live worker runs it (the same
+    rule as ``enqueue_write``)."""
+    maintenance = queue(MAINTENANCE)
+    job_id = f"import-{import_id}"
+    job = maintenance.fetch_job(job_id)
+    if job is not None and job.get_status(refresh=False) in ("queued", "deferred", "scheduled"):
+        return
+    if maintenance.connection.exists(import_alive_key(import_id)):
+        return
+    maintenance.enqueue(
+        "workers.imports.run", import_id, job_id=job_id, retry=RETRY, job_timeout=IMPORT_TIMEOUT_S
+    )
