@@ -57,3 +57,11 @@ def test_a_lost_import_job_is_queued_again_and_finishes(api, db, redis, work):
     assert queue(MAINTENANCE, redis).count == 1
     work()
     assert api.get(f"/api/v1/subscribers/imports/{job_id}").json()["created"] == 5
+
+
+def test_a_purge_can_be_left_to_a_worker(db, redis, capsys):
+    from avisa.cli import main
+
+    assert main(["purge", "--queue"]) == 0
+    assert '"queued": "purge-now"' in capsys.readouterr().out
+    assert queue(MAINTENANCE, redis).get_job_ids() == ["purge-now"]
