@@ -1,6 +1,6 @@
-"""``avisa worker``: an RQ worker on all Avisa queues in priority order (urgent, maintenance, bulk:
-RQ takes the first job of the first non-empty one), with RQ's scheduler (for delayed jobs) and
-Avisa's periodic-job ticker.
+"""``avisa worker``: an RQ worker on all Avisa queues in priority order (``ALL_QUEUES``: urgent,
+responders, maintenance, community, bulk; RQ takes the first job of the first non-empty one),
+with RQ's scheduler (for delayed jobs) and Avisa's periodic-job ticker.
 
 Its health is RQ's own heartbeat: a live worker keeps its ``rq:worker:<name>`` hash in Redis
 (refreshed while idle, extended to the job's timeout while busy), and RQ lets it expire when the
