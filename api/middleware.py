@@ -21,6 +21,7 @@ request_id: ContextVar[str | None] = ContextVar("avisa_request_id", default=None
 _HEADER_KEY = HEADER.lower().encode()
 _PLAIN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 access_log = logging.getLogger("avisa.access")
+QUIET_PATHS = frozenset({"/twilio/status"})  # logged at DEBUG unless they fail
 
 
 class RequestIdMiddleware:
@@ -50,7 +51,10 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            access_log.info(
+            # A provider's delivery callbacks come several per text: only their failures at INFO.
+            quiet = scope["path"] in QUIET_PATHS and status < 400
+            access_log.log(
+                logging.DEBUG if quiet else logging.INFO,
                 "%s %s %s %.0fms",
                 scope["method"],
                 scope["path"],

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from core.enums import AccessRole, MessageStatus, SubscriberRole
+from core.enums import AccessRole, BroadcastStatus, ImportStatus, MessageStatus, SubscriberRole
 from core.inbound import CONTROL_CHARS
 from core.models import InboundMedia
 from core.phones import mask_numbers_in, normalize
@@ -160,6 +160,17 @@ class ImportOut(BaseModel):
     created: int
     updated: int
     errors: list[dict]
+
+
+class ImportJobOut(ImportOut):
+    """An import run by a worker: its progress, then its result."""
+
+    id: int
+    status: ImportStatus
+    rows: int = Field(description="rows of the file after its header")
+    processed: int = Field(description="rows read so far")
+    created_at: datetime
+    finished_at: datetime | None
 
 
 # A photo, clip or recording answered as its own bytes (``messaging.media``), not JSON.
@@ -361,6 +372,11 @@ class BroadcastOut(BaseModel):
     segments: int
     delivery: dict[MessageStatus, int] = Field(description="the broadcast's texts by status")
     created_at: datetime
+    status: BroadcastStatus = Field(
+        BroadcastStatus.WRITTEN,
+        description="queued: a job will write its texts; writing; written: all stored and queued",
+    )
+    stored: int = Field(0, description="texts written so far (of recipients)")
 
 
 class DrillIn(Strict):

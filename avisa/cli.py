@@ -216,6 +216,15 @@ def _replay(args) -> int:
 
 
 def _purge(args) -> int:
+    if args.queue:
+        # A worker does it (the same job the scheduler runs hourly); this answers at once.
+        from workers.queues import MAINTENANCE, RETRY, queue
+
+        job = queue(MAINTENANCE).enqueue(
+            "workers.maintenance.purge", retry=RETRY, job_timeout=3600, job_id="purge-now"
+        )
+        print(json.dumps({"queued": job.id}))
+        return 0
     from workers.maintenance import purge
 
     print(json.dumps(purge()))
@@ -354,7 +363,11 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument("file", metavar="FILE.jsonl")
     replay.set_defaults(func=_replay)
 
-    sub.add_parser("purge", help="erase data past retention now").set_defaults(func=_purge)
+    purge = sub.add_parser("purge", help="erase data past retention now")
+    purge.add_argument(
+        "--queue", action="store_true", help="leave it to a worker and answer at once"
+    )
+    purge.set_defaults(func=_purge)
     return root
 
 

@@ -1,6 +1,6 @@
-"""``avisa worker``: an RQ worker on all Avisa queues in priority order (urgent, maintenance, bulk:
-RQ takes the first job of the first non-empty one), with RQ's scheduler (for delayed jobs) and
-Avisa's periodic-job ticker.
+"""``avisa worker``: an RQ worker on all Avisa queues in priority order (``ALL_QUEUES``: urgent,
+responders, maintenance, community, bulk; RQ takes the first job of the first non-empty one),
+with RQ's scheduler (for delayed jobs) and Avisa's periodic-job ticker.
 
 Its health is RQ's own heartbeat: a live worker keeps its ``rq:worker:<name>`` hash in Redis
 (refreshed while idle, extended to the job's timeout while busy), and RQ lets it expire when the
@@ -45,12 +45,22 @@ def run(*, burst: bool = False) -> int:
     )
     if not burst:
         ticker.start()
+        # Load the gazetteer now, not in the first raid's jobs (seconds on a busy machine).
+        threading.Thread(target=_warm_up, name="avisa-warm-up", daemon=True).start()
     worker = make_worker(worker_redis(get_settings().redis_url))
     try:
         worker.work(with_scheduler=True, burst=burst, logging_level="WARNING")
     finally:
         stop.set()
     return 0
+
+
+def _warm_up() -> None:
+    from core.geo.gazetteer import load_gazetteer  # noqa: PLC0415 — only for a long-lived worker
+    from workers.geocoding import gazetteer_for  # noqa: PLC0415
+
+    gazetteer_for(get_settings())
+    load_gazetteer()  # the shipped one, whose ZIP centroids the zones are matched against
 
 
 def healthcheck() -> int:

@@ -2,7 +2,7 @@
 OpenAPI. ``StrEnum`` members compare equal to their strings, so rows written as plain text by
 earlier versions read back unchanged."""
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class IncidentStatus(StrEnum):
@@ -33,6 +33,31 @@ class MessageKind(StrEnum):
     UPDATE = "update"  # a status change
     REPLY = "reply"  # answers to residents and commands
     BROADCAST = "broadcast"
+
+
+class Lane(IntEnum):
+    """What a text is for, in the order texts are handed to the provider: a lower lane never waits
+    for a higher one's texts, and uses all the send rate they leave. Fixed when the text is stored
+    (``core.outbox.lane_for``)."""
+
+    FIRST = 0  # a new raid's first alert to its responders, and escalations
+    RESPONDERS = 1  # legal aid, updates to responders, replies to whoever just texted
+    COMMUNITY = 2  # confirmed raids, stand-downs and all-clears to community members
+    BULK = 3  # broadcasts and opt-in confirmations
+
+
+class BroadcastStatus(StrEnum):
+    """How far a broadcast's texts are written (their delivery is counted from the texts)."""
+
+    QUEUED = "queued"  # stored; a job writes its texts
+    WRITING = "writing"
+    WRITTEN = "written"  # every text stored and queued to send
+
+
+class ImportStatus(StrEnum):
+    QUEUED = "queued"  # stored; a job runs it
+    RUNNING = "running"
+    DONE = "done"
 
 
 class MessageStatus(StrEnum):

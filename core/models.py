@@ -16,9 +16,12 @@ from core.clock import now
 from core.enums import (
     AccessRole,
     AlertCallStatus,
+    BroadcastStatus,
     CaseStatus,
     Channel,
+    ImportStatus,
     IncidentStatus,
+    Lane,
     Language,
     MessageKind,
     MessageStatus,
@@ -200,6 +203,7 @@ class Message(SQLModel, table=True):
     status: MessageStatus = Field(default=MessageStatus.PENDING, sa_type=Vocab, index=True)
     channel: Channel = Field(default=Channel.SMS, sa_type=Vocab)  # sms or whatsapp (core.channels)
     content_sid: str | None = None  # an approved WhatsApp template sent instead of the body
+    lane: int = Lane.RESPONDERS  # core.enums.Lane, fixed when stored (core.outbox.lane_for)
     provider_sid: str | None = Field(default=None, unique=True)
     attempts: int = 0
     claimed_at: datetime | None = None
@@ -243,7 +247,28 @@ class Broadcast(SQLModel, table=True):
     body_en: str | None = Field(default=None, sa_column=Column(Text))
     recipients: int = 0
     segments: int = 0  # all recipients' texts together
+    status: BroadcastStatus = Field(default=BroadcastStatus.WRITTEN, sa_type=Vocab)
     created_at: datetime = Field(default_factory=now, index=True)
+
+
+class SubscriberImport(SQLModel, table=True):
+    """A CSV import answered at once and run by a job (``core.subscribers.queue_import``). The
+    file is kept sealed (it holds phone numbers) only until the job has read it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str
+    allow_confirmed: bool = False
+    csv_enc: str | None = Field(default=None, sa_column=Column(Text))
+    status: ImportStatus = Field(default=ImportStatus.QUEUED, sa_type=Vocab)
+    rows: int = 0  # lines of the file after its header (blank ones included)
+    processed: int = 0  # rows read so far
+    created: int = 0
+    updated: int = 0
+    errors: list[dict[str, int | str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime = Field(default_factory=now, index=True)
+    finished_at: datetime | None = None
 
 
 class VoiceCall(SQLModel, table=True):

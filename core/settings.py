@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     retention_days: int = Field(30, ge=1)
     hotline_name: str = "Avisa"
     log_level: str = "INFO"
+    # The Twilio library logs each request at INFO in ~11 lines (method, URL, headers, response):
+    # thousands of lines a second during a fan-out. On: those lines, numbers masked, for debugging.
+    twilio_http_log: bool = False
 
     # Twilio's own names, read without the AVISA_ prefix.
     twilio_account_sid: str = Field("", validation_alias="TWILIO_ACCOUNT_SID")

@@ -4,6 +4,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import String, insert
@@ -14,10 +15,17 @@ from sqlmodel.sql.expression import SelectOfScalar
 from core import audit
 from core.clock import now
 from core.decisions import Decisions
-from core.enums import Channel, Language, MessageKind, SubscriberRole, SubscriberStatus
+from core.enums import (
+    Channel,
+    ImportStatus,
+    Language,
+    MessageKind,
+    SubscriberRole,
+    SubscriberStatus,
+)
 from core.errors import AvisaError, Conflict, Invalid
 from core.inbound import CONTROL_CHARS
-from core.models import Subscriber, SubscriberZone, Zone
+from core.models import Subscriber, SubscriberImport, SubscriberZone, Zone
 from core.phones import InvalidPhone, PhoneVault, mask, normalize
 
 LANGUAGES = tuple(Language)
@@ -305,6 +313,80 @@ def import_csv(
         f"errors {len(result.errors)}",
     )
     return result, decisions
+
+
+def queue_import(
+    session: Session, vault: PhoneVault, text: str, *, actor: str, allow_confirmed: bool
+) -> SubscriberImport:
+    """Store an import to run in a job (``run_import``), the file sealed like a number; nothing
+    is read yet. Raises NotCsv at once when the header lacks ``phone`` or ``name``."""
+    header = [h.strip().casefold() for h in (text.lstrip("\ufeff").split("\n", 1)[0]).split(",")]
+    missing = {"phone", "name"} - set(header)
+    if missing:
+        raise NotCsv(
+            "header: missing columns {columns} (phone,name,language,roles,zones)",
+            columns=sorted(missing),
+        )
+    job = SubscriberImport(
+        actor=actor,
+        allow_confirmed=allow_confirmed,
+        csv_enc=vault.seal(text),
+        rows=max(0, len(text.strip().splitlines()) - 1),
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def run_import(
+    session: Session,
+    vault: PhoneVault,
+    import_id: int,
+    *,
+    commit: Callable[[Decisions], object],
+    batch: int = IMPORT_BATCH,
+) -> SubscriberImport | None:
+    """Run a queued import (``import_csv`` with ``commit``), its progress kept on the row as it
+    goes; then its result, and the sealed file erased. Idempotent: a re-run (its worker died)
+    finds the subscribers already written and updates them, and their confirmation texts exist
+    once (dedupe keys). None for an unknown import."""
+    job = session.get(SubscriberImport, import_id)
+    if job is None or job.status == ImportStatus.DONE or job.csv_enc is None:
+        return job
+    job.status = ImportStatus.RUNNING
+    session.add(job)
+
+    def progress(rows: int) -> None:
+        job.processed = rows
+        session.add(job)
+
+    result, decisions = import_csv(
+        session,
+        vault,
+        vault.open(job.csv_enc),
+        actor=job.actor,
+        allow_confirmed=job.allow_confirmed,
+        progress=progress,
+        commit=commit,
+        batch=batch,
+    )
+    job.status, job.finished_at, job.csv_enc = ImportStatus.DONE, now(), None
+    job.processed = job.rows
+    job.created, job.updated = len(result.created), len(result.updated)
+    job.errors = list(result.errors)
+    session.add(job)
+    commit(decisions)
+    return job
+
+
+def unfinished_imports(session: Session, *, older_than: datetime) -> list[int]:
+    """Imports not done since before ``older_than``: their job was lost if none runs them."""
+    rows = session.exec(
+        select(SubscriberImport.id).where(
+            SubscriberImport.status != ImportStatus.DONE, SubscriberImport.created_at <= older_than
+        )
+    )
+    return [cast(int, i) for i in rows]
 
 
 def _next_row(reader: Iterator[list[str]]) -> list[str] | None:

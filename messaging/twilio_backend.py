@@ -78,6 +78,8 @@ class TwilioProvider:
     ):
         if not (settings.twilio_messaging_service_sid or settings.twilio_from_number):
             raise ValueError("set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER")
+        # The SDK's request lines (several per text) only when asked for.
+        _http_log.setLevel(logging.INFO if settings.twilio_http_log else logging.WARNING)
         self.http = TwilioHttpClient(timeout=timeout_s, logger=_http_log)
         size = pool_size or max(settings.send_concurrency, 10)
         for scheme in ("http://", "https://"):

@@ -9,23 +9,25 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.audience import recipients
 from core.clock import now
+from core.enums import Lane, MessageKind
 from core.models import Alert, Incident, Message
-from core.outbox import add_message
+from core.outbox import Draft, add_messages, lane_for
 from messaging.factory import get_provider
 from messaging.segments import count_segments, gsm_safe
 from messaging.templates import render
 from workers import runtime
-from workers.queues import CHUNK, enqueue_send, get_redis, urgent_waiting
+from workers.queues import CHUNK, enqueue_lanes, enqueue_send, get_redis, waiting_ahead
 from workers.sender import send_messages
 
 log = logging.getLogger(__name__)
-# A bulk job waiting this long for tokens (urgent sends on other workers have the whole rate)
+# A lane's job waiting this long for tokens (higher lanes on other workers have the whole rate)
 # hands its texts back rather than run into its job timeout.
-BULK_PATIENCE_S = 60
+LANE_PATIENCE_S = 60
+GIVE_WAY_CHECK_S = 0.02
 
 
 def dispatch_alert(alert_id: int) -> int:
@@ -36,6 +38,7 @@ def dispatch_alert(alert_id: int) -> int:
         incident = session.get(Incident, alert.incident_id) if alert else None
         if alert is None or incident is None:
             return 0
+        drafts = []
         for recipient in recipients(
             session,
             alert,
@@ -51,35 +54,42 @@ def dispatch_alert(alert_id: int) -> int:
                 place=gsm_safe(incident.label or incident.zip or "?"),
                 time=_clock_time(incident.first_seen),
             )
-            add_message(
-                session,
-                runtime.vault(),
-                settings=settings,  # the channel: WhatsApp subscribers (core.channels)
-                dedupe_key=f"alert:{alert.id}:{subscriber.id}",
-                kind=recipient.kind,
-                body=body,
-                language=subscriber.language,
-                segments=count_segments(body),
-                subscriber=subscriber,
-                incident_id=incident.id,
-                alert_id=alert.id,
+            drafts.append(
+                Draft(
+                    dedupe_key=f"alert:{alert.id}:{subscriber.id}",
+                    kind=MessageKind(recipient.kind),
+                    body=body,
+                    language=subscriber.language,
+                    segments=count_segments(body),
+                    subscriber=subscriber,
+                    incident_id=incident.id,
+                    alert_id=alert.id,
+                    lane=lane_for(recipient.kind, audience=alert.audience, subscriber=subscriber),
+                )
             )
+        # One writer, routed (WhatsApp subscribers) and laned as every other text.
+        add_messages(session, runtime.vault(), drafts, settings=settings)
         alert.dispatched_at = alert.dispatched_at or now()
         session.add(alert)
         session.flush()
-        pending = list(
-            session.exec(
-                select(Message.id).where(Message.alert_id == alert.id, Message.status == "pending")
-            )
-        )
-    # The first chunk goes out from this job (no extra hop before the first phones buzz); the rest
-    # are queued so other workers share the fan-out.
-    enqueue_send(pending[CHUNK:])
-    return send_pending(pending[:CHUNK])
+        pending = session.exec(
+            select(Message.id, Message.lane)
+            .where(Message.alert_id == alert.id, Message.status == "pending")
+            .order_by(col(Message.id))
+        ).all()
+    first = [message_id for message_id, lane in pending if lane == Lane.FIRST]
+    # The first lane's first chunk goes out from this job (no extra hop before the first phones
+    # buzz); the rest are queued, each on its lane's queue, so other workers share the fan-out.
+    enqueue_lanes(
+        [(i, lane) for i, lane in pending if lane != Lane.FIRST]
+        + [(i, Lane.FIRST) for i in first[CHUNK:]]
+    )
+    return send_pending(first[:CHUNK])
 
 
 def send_pending(message_ids: list[int]) -> int:
-    """The job for urgent texts (alerts, updates, replies): the whole send rate."""
+    """The job for the first lane's texts (a new raid's alerts, escalations): the whole rate,
+    reserved in turn."""
     settings = runtime.settings()
     send_messages(
         message_ids, provider=get_provider(settings), redis=get_redis(), settings=settings
@@ -87,27 +97,40 @@ def send_pending(message_ids: list[int]) -> int:
     return len(message_ids)
 
 
-def send_bulk(message_ids: list[int]) -> int:
-    """The job for bulk texts (confirmations, broadcasts): their share of the rate, and out of the
-    way as soon as urgent work is queued — the texts not yet started go back to the front of the
-    bulk queue, so the worker takes the urgent job next. Returns how many it handled."""
+def send_lane(message_ids: list[int], lane: int) -> int:
+    """The job for the texts of a lane after the first: the rate its higher lanes leave, and out
+    of the way as soon as a higher queue's work is waiting — the texts not yet started go back to
+    the front of their queue, so the worker takes that work next. Returns how many it handled."""
     settings, redis = runtime.settings(), get_redis()
-    deadline = time.monotonic() + BULK_PATIENCE_S
+    deadline = time.monotonic() + LANE_PATIENCE_S
+
+    checked = {"at": 0.0, "waiting": False}
 
     def give_way() -> bool:
-        return urgent_waiting(redis) or time.monotonic() > deadline
+        # Asked by every sending thread before each token: Redis is asked at most every
+        # GIVE_WAY_CHECK_S, a delay no alert notices.
+        moment = time.monotonic()
+        if moment - checked["at"] >= GIVE_WAY_CHECK_S:
+            checked["at"], checked["waiting"] = moment, waiting_ahead(lane, redis)
+        return bool(checked["waiting"]) or moment > deadline
 
     deferred = send_messages(
         message_ids,
         provider=get_provider(settings),
         redis=redis,
         settings=settings,
+        lane=lane,
         give_way=give_way,
     )
     if deferred:
-        enqueue_send(deferred, bulk=True, at_front=True)
-        log.info("bulk job gave way to urgent work: %d texts queued again", len(deferred))
+        enqueue_send(deferred, lane=lane, at_front=True)
+        log.debug("lane %d job gave way: %d texts queued again", lane, len(deferred))
     return len(message_ids) - len(deferred)
+
+
+def send_bulk(message_ids: list[int]) -> int:
+    """Bulk texts queued by an earlier version: the last lane."""
+    return send_lane(message_ids, Lane.BULK)
 
 
 def _clock_time(moment: datetime) -> str:

@@ -9,22 +9,18 @@ maintenance sweeps find undispatched alerts, pending texts and overdue escalatio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import Any, cast
 
 from redis.exceptions import RedisError
-from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from core.clock import now
 from core.decisions import Decisions, Text
-from core.enums import MessageStatus
-from core.models import Message
-from core.outbox import add_message
-from core.phones import PhoneVault
+from core.enums import MessageKind
+from core.outbox import Draft, add_message, add_messages
 from messaging.segments import count_segments
 from messaging.templates import render, render_bilingual
 from workers import calls, escalation
-from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_send, is_bulk
+from workers.queues import RedisNotConfigured, enqueue_dispatch, enqueue_lanes
 from workers.runtime import settings, vault
 
 log = logging.getLogger(__name__)
@@ -35,10 +31,10 @@ BATCH = 20
 @dataclass
 class Effects:
     alert_ids: list[int] = field(default_factory=list)
-    message_ids: list[int] = field(default_factory=list)  # urgent: alerts, updates, replies
+    message_ids: list[int] = field(default_factory=list)  # the texts stored, in order
     escalation_timers: list[int] = field(default_factory=list)
     calls: list[int] = field(default_factory=list)  # AlertCall ids (workers.calls)
-    bulk_message_ids: list[int] = field(default_factory=list)  # confirmations, broadcasts
+    lanes: list[int] = field(default_factory=list)  # each stored text's lane (core.enums.Lane)
 
     @classmethod
     def record(cls, session: Session, decisions: Decisions) -> "Effects":
@@ -46,20 +42,19 @@ class Effects:
         yet."""
         effects = cls(list(decisions.alert_ids), [], list(decisions.escalation_timers))
         effects.calls = list(decisions.calls)
-        texts = decisions.texts
-        if len(texts) > BATCH:
-            stored = _store_batch(session, texts, vault())
+        drafts = [_draft(text) for text in decisions.texts]
+        if len(drafts) > BATCH:
+            stored = add_messages(session, vault(), drafts, settings=settings())
         else:
             stored = []
-            for text in texts:
-                message = add_message(session, vault(), settings=settings(), **_fields(text))
+            for draft in drafts:
+                message = add_message(session, vault(), settings=settings(), **_fields(draft))
                 if message is not None:
                     session.flush()
                     stored.append(message)
         for message in stored:
-            # Each text to the queue of its kind: an import's confirmations never delay an alert.
-            ids = effects.bulk_message_ids if is_bulk(message.kind) else effects.message_ids
-            ids.append(message.id)
+            effects.message_ids.append(cast(int, message.id))
+            effects.lanes.append(message.lane)
         return effects
 
     def enqueue(self) -> None:
@@ -67,17 +62,17 @@ class Effects:
         try:
             for alert_id in self.alert_ids:
                 enqueue_dispatch(alert_id)
-            enqueue_send(self.message_ids)
+            # Each text on its lane's queue: an import's confirmations never delay an alert.
+            enqueue_lanes(zip(self.message_ids, self.lanes, strict=True))
             for incident_id in self.escalation_timers:
                 escalation.schedule(incident_id)
             for call_id in self.calls:
                 calls.enqueue_call(call_id)
-            enqueue_send(self.bulk_message_ids, bulk=True)
         except (RedisError, RedisNotConfigured) as exc:
             log.warning(
                 "%d alerts, %d texts stored but not enqueued (%s); the sweep will send them",
                 len(self.alert_ids),
-                len(self.message_ids) + len(self.bulk_message_ids),
+                len(self.message_ids),
                 type(exc).__name__,
             )
 
@@ -101,12 +96,12 @@ def segments_of(template: str) -> Callable[[str, str], int]:
     return count
 
 
-def _fields(text: Text) -> dict:
+def _draft(text: Text) -> Draft:
     render_text = render_bilingual if text.bilingual else render
     body = render_text(text.template, text.language, **text.params)
-    return dict(
+    return Draft(
         dedupe_key=text.dedupe_key,
-        kind=text.kind,
+        kind=MessageKind(text.kind),
         body=body,
         language=text.language,
         segments=count_segments(body),
@@ -116,37 +111,5 @@ def _fields(text: Text) -> dict:
     )
 
 
-def _store_batch(session: Session, texts: list[Text], phone_vault: PhoneVault) -> list[Message]:
-    """Many texts with one look-up and one INSERT … RETURNING (no model instances to build: on
-    SQLite an import's batch holds the write lock meanwhile). If two runs race, the unique dedupe
-    key fails the later batch, whose retry then finds every text already there."""
-    keys = [t.dedupe_key for t in texts]
-    done = set(session.exec(select(Message.dedupe_key).where(col(Message.dedupe_key).in_(keys))))
-    at = now()
-    values = [_row(phone_vault, t, at) for t in texts if t.dedupe_key not in done]
-    if not values:
-        return []
-    return list(
-        session.scalars(insert(Message).returning(Message, sort_by_parameter_order=True), values)
-    )
-
-
-def _row(phone_vault: PhoneVault, text: Text, at: datetime) -> dict:
-    """The columns ``new_message`` would give ``text``, with the defaults a bulk INSERT skips."""
-    fields = _fields(text)
-    subscriber = fields.pop("subscriber")
-    to_e164 = fields.pop("to_e164")
-    if subscriber is not None:
-        to_enc, to_hash = subscriber.phone_enc, subscriber.phone_hash
-    else:
-        to_enc, to_hash = phone_vault.seal(to_e164), phone_vault.index(to_e164)
-    return fields | dict(
-        subscriber_id=subscriber.id if subscriber is not None else None,
-        to_enc=to_enc,
-        to_hash=to_hash,
-        alert_id=None,
-        status=MessageStatus.PENDING,
-        attempts=0,
-        created_at=at,
-        updated_at=at,
-    )
+def _fields(draft: Draft) -> dict[str, Any]:
+    return {name: getattr(draft, name) for name in Draft.__dataclass_fields__}

@@ -9,14 +9,23 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from core import case_privacy, inbound, matching, privacy, signup
+from core import broadcasts, case_privacy, inbound, matching, privacy, signup, subscribers
 from core.clock import now
+from core.enums import Lane
 from core.models import Alert, Message
 from messaging.factory import get_provider
 from messaging.provider import SendError
 from workers import runtime
 from workers.effects import Effects
-from workers.queues import BULK, enqueue_dispatch, enqueue_intake, enqueue_send, is_bulk, queue
+from workers.queues import (
+    LANE_QUEUE,
+    enqueue_dispatch,
+    enqueue_import,
+    enqueue_intake,
+    enqueue_send,
+    enqueue_write,
+    queue,
+)
 from workers.sender import sweep_stale
 
 log = logging.getLogger(__name__)
@@ -35,7 +44,8 @@ def sweep_inbound() -> int:
 
 
 def sweep_outbound() -> int:
-    """Re-dispatch alerts never fanned out and re-send texts left pending or half-sent."""
+    """Re-dispatch alerts never fanned out, write broadcasts and run imports whose job was lost,
+    re-send texts left pending or half-sent."""
     settings = runtime.settings()
     # Stale claims first: those it puts back to pending are picked up by the query below.
     sweep_stale(
@@ -51,25 +61,34 @@ def sweep_outbound() -> int:
             )
         )
         pending = session.exec(
-            select(Message.id, Message.kind).where(
-                Message.status == "pending", Message.created_at <= cutoff
-            )
+            select(Message.id, Message.lane)
+            .where(Message.status == "pending", Message.created_at <= cutoff)
+            .order_by(col(Message.id))
         ).all()
+        unwritten = broadcasts.unwritten(session, older_than=cutoff)
+        imports = subscribers.unfinished_imports(session, older_than=cutoff)
     for alert_id in alert_ids:
         enqueue_dispatch(alert_id)
-    enqueue_send(sorted(i for i, kind in pending if not is_bulk(kind)))
-    bulk = sorted(i for i, kind in pending if is_bulk(kind))
-    # A bulk backlog is pending by design (it drains at its share of the rate): while bulk jobs
-    # are queued or running they hold these texts, and queuing them again every sweep would grow
-    # the queue without end. Once the bulk queue is idle, what is still pending was lost: resend.
-    if bulk and not _bulk_busy():
-        enqueue_send(bulk, bulk=True)
+    for broadcast_id in unwritten:
+        enqueue_write(broadcast_id)  # its job was lost (a dead worker), or is still running
+    for import_id in imports:
+        enqueue_import(import_id)
+    by_lane: dict[int, list[int]] = {}
+    for message_id, lane in pending:
+        by_lane.setdefault(lane, []).append(message_id)
+    for lane, ids in sorted(by_lane.items()):
+        # A backlog of the lower lanes is pending by design (it drains at what the higher lanes
+        # leave): while its queue holds jobs they hold these texts, and queuing them again every
+        # sweep would grow the queue without end. Once that queue is idle, what is still pending
+        # was lost: send it again.
+        if lane <= Lane.RESPONDERS or not _busy(LANE_QUEUE[Lane(lane)]):
+            enqueue_send(ids, lane=lane)
     return len(alert_ids) + len(pending)
 
 
-def _bulk_busy() -> bool:
-    bulk = queue(BULK)
-    return bulk.count > 0 or bulk.started_job_registry.count > 0
+def _busy(name: str) -> bool:
+    lane_queue = queue(name)
+    return lane_queue.count > 0 or lane_queue.started_job_registry.count > 0
 
 
 def expire_incidents() -> int:

@@ -1,24 +1,29 @@
 """Redis connection and the RQ queues. Jobs take ids only and open their own session."""
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from redis import Redis
 from rq import Queue, Retry
 
-from core.enums import MessageKind
+from core.enums import Lane
 from core.settings import get_settings
 
-# Issue 13: a raid's alert must never wait behind an import's confirmations. RQ takes the first
-# job of the first non-empty queue, so the order of ALL_QUEUES is the priority order every worker
-# listens in:
-URGENT = "urgent"  # intake, fan-outs, alert/update/reply sends, escalation timers
-MAINTENANCE = "maintenance"  # sweeps: short, and they must run even under a bulk backlog
-BULK = "bulk"  # opt-in confirmations and broadcasts, paced in small chunks
-ALL_QUEUES = (URGENT, MAINTENANCE, BULK)
-# Replies count as urgent: each answers one resident who just texted (the "where is it?" follow-up
-# is part of getting an alert out, YES/STOP confirm a command at once), and there is at most one
-# per inbound text, so they cannot make a backlog that bulk texts can.
-BULK_KINDS = frozenset({MessageKind.OPT_IN, MessageKind.BROADCAST})
+# RQ takes the first job of the first non-empty queue, so the order of ALL_QUEUES is the priority
+# order every worker listens in. Texts go on the queue of their lane (core.enums.Lane), fixed when
+# they were stored:
+URGENT = "urgent"  # intake, fan-outs, escalation timers, calls, and the first lane's sends
+RESPONDERS = "responders"  # legal aid, updates to responders, replies
+MAINTENANCE = "maintenance"  # sweeps: short, and they must run even under a backlog
+COMMUNITY = "community"  # confirmed raids, stand-downs and all-clears to community members
+BULK = "bulk"  # opt-in confirmations and broadcasts
+ALL_QUEUES = (URGENT, RESPONDERS, MAINTENANCE, COMMUNITY, BULK)
+LANE_QUEUE = {
+    Lane.FIRST: URGENT,
+    Lane.RESPONDERS: RESPONDERS,
+    Lane.COMMUNITY: COMMUNITY,
+    Lane.BULK: BULK,
+}
 # RQ delivers at least once and a job may fail on a passing fault (database locked, provider
 # 5xx): retry a few times, soon; every job is idempotent so a re-run does no harm.
 RETRY = Retry(max=5, interval=[1, 2, 5, 10, 30])
@@ -72,11 +77,6 @@ def queue(name: str, connection: Redis | None = None) -> Queue:
     return Queue(name, connection=connection or get_redis())
 
 
-def is_bulk(kind: str) -> bool:
-    """Whether texts of ``kind`` go on the bulk queue and draw on the bulk share of the rate."""
-    return kind in BULK_KINDS
-
-
 def enqueue_intake(inbound_id: int) -> None:
     queue(URGENT).enqueue(
         "workers.intake.process_inbound", inbound_id, retry=RETRY, job_id=f"intake-{inbound_id}"
@@ -92,8 +92,10 @@ def fanout_timeout(texts: int) -> int:
 # A fan-out is sent in chunks of this many texts, each its own job: any worker can take a chunk,
 # and no job runs longer than its timeout allows.
 CHUNK = 500
-# Bulk texts go in small jobs, and a bulk job hands its unsent texts back as soon as urgent work
-# is queued (workers.dispatch.send_bulk): a running bulk job delays an alert by one text at most.
+# The other lanes go in smaller jobs, and such a job hands its unsent texts back as soon as work
+# of a higher queue is waiting (workers.dispatch.send_lane): it delays that work by the texts
+# already in flight, never by its whole chunk.
+LANE_CHUNK = 100
 BULK_CHUNK = 50
 
 
@@ -107,22 +109,98 @@ def enqueue_dispatch(alert_id: int) -> None:
     )
 
 
-def enqueue_send(message_ids: list[int], *, bulk: bool = False, at_front: bool = False) -> None:
-    """Queue the sends of stored texts: urgent ones in chunks of ``CHUNK``, bulk ones (``is_bulk``)
-    in chunks of ``BULK_CHUNK`` on the bulk queue. ``at_front``: a paused bulk job's remainder
-    goes back before the rest of the backlog, keeping the import's order."""
-    size, name, job = (BULK_CHUNK, BULK, "send_bulk") if bulk else (CHUNK, URGENT, "send_pending")
+def enqueue_send(message_ids: list[int], *, lane: int = Lane.FIRST, at_front: bool = False) -> None:
+    """Queue the sends of stored texts of one ``lane`` on that lane's queue, in chunks.
+    ``at_front``: a paused job's remainder goes back before the rest of its lane's backlog,
+    keeping the order the texts were stored in."""
+    lane = Lane(lane)
+    if lane == Lane.FIRST:
+        size, job, args = CHUNK, "send_pending", ()
+    else:
+        size, job, args = (
+            (BULK_CHUNK if lane == Lane.BULK else LANE_CHUNK),
+            "send_lane",
+            (int(lane),),
+        )
     chunks = [message_ids[start : start + size] for start in range(0, len(message_ids), size)]
     for chunk in reversed(chunks) if at_front else chunks:
-        queue(name).enqueue(
+        queue(LANE_QUEUE[lane]).enqueue(
             f"workers.dispatch.{job}",
             chunk,
+            *args,
             retry=RETRY,
             job_timeout=fanout_timeout(len(chunk)),
             at_front=at_front,
         )
 
 
+def enqueue_lanes(texts: Iterable[tuple[int, int]]) -> None:
+    """Queue (message id, lane) pairs, each lane on its own queue, the first lane first."""
+    by_lane: dict[int, list[int]] = {}
+    for message_id, lane in texts:
+        by_lane.setdefault(int(lane), []).append(message_id)
+    for lane in sorted(by_lane):
+        enqueue_send(by_lane[lane], lane=lane)
+
+
+def waiting_ahead(lane: int, connection: Redis | None = None) -> bool:
+    """Whether jobs are queued, not yet taken, on a queue workers take before ``lane``'s: a job of
+    that lane then steps aside."""
+    mine = ALL_QUEUES.index(LANE_QUEUE[Lane(lane)])
+    return any(queue(name, connection).count > 0 for name in ALL_QUEUES[:mine])
+
+
 def urgent_waiting(connection: Redis | None = None) -> bool:
-    """Whether urgent jobs are queued and not yet taken: a bulk job then steps aside."""
+    """Whether urgent jobs are queued and not yet taken."""
     return queue(URGENT, connection).count > 0
+
+
+# A broadcast's texts are written by a job (workers.broadcasts.write), on the maintenance queue:
+# ahead of the lower lanes' sends, so a big one starts before the backlog it adds to.
+BROADCAST_WRITE_TIMEOUT_S = 1800  # 16,000 texts take seconds; a database under load, minutes
+BROADCAST_ALIVE_S = 60  # a running job says so at least this often (a batch takes well under it)
+
+
+def broadcast_alive_key(broadcast_id: int) -> str:
+    return f"avisa:broadcast:{broadcast_id}:writing"
+
+
+def enqueue_write(broadcast_id: int) -> None:
+    """Queue the writing of a broadcast's texts unless a job is queued or a live worker runs one
+    (a dead worker's mark expires within ``BROADCAST_ALIVE_S``: then it is queued again)."""
+    maintenance = queue(MAINTENANCE)
+    job_id = f"broadcast-{broadcast_id}"
+    job = maintenance.fetch_job(job_id)
+    if job is not None and job.get_status(refresh=False) in ("queued", "deferred", "scheduled"):
+        return
+    if maintenance.connection.exists(broadcast_alive_key(broadcast_id)):
+        return
+    maintenance.enqueue(
+        "workers.broadcasts.write",
+        broadcast_id,
+        job_id=job_id,
+        retry=RETRY,
+        job_timeout=BROADCAST_WRITE_TIMEOUT_S,
+    )
+
+
+IMPORT_TIMEOUT_S = 3600  # 100,000 rows at a few hundred a second on a busy database
+
+
+def import_alive_key(import_id: int) -> str:
+    return f"avisa:import:{import_id}:running"
+
+
+def enqueue_import(import_id: int) -> None:
+    """Queue a subscriber import's job unless one is queued or a live worker runs it (the same
+    rule as ``enqueue_write``)."""
+    maintenance = queue(MAINTENANCE)
+    job_id = f"import-{import_id}"
+    job = maintenance.fetch_job(job_id)
+    if job is not None and job.get_status(refresh=False) in ("queued", "deferred", "scheduled"):
+        return
+    if maintenance.connection.exists(import_alive_key(import_id)):
+        return
+    maintenance.enqueue(
+        "workers.imports.run", import_id, job_id=job_id, retry=RETRY, job_timeout=IMPORT_TIMEOUT_S
+    )

@@ -15,6 +15,7 @@ import logging
 import random
 import threading
 import time
+import uuid
 from collections.abc import Callable
 
 from redis import Redis
@@ -144,105 +145,131 @@ class _LocalBucket:
         return wait
 
 
-# Issue 13: bulk texts (confirmations, broadcasts) get a share of the rate that urgent ones never
-# have to compete for. Urgent sends take from the shared bucket above (the whole rate, with
-# reservations). A bulk send needs a token from its own bucket (``share`` × rate) *and* one from
-# the shared bucket, taken together and only when both are there now — it never reserves, so it
-# never makes the shared bucket go negative. Hence: all sends together stay within the rate (each
-# takes a shared token); bulk stays within its share; and while urgent reservations are queued
-# (the shared bucket below one token) bulk gets nothing until they are served.
-BULK_KEY = "avisa:ratelimit:sms:bulk"
+# Lanes (``core.enums.Lane``): the first lane takes from the bucket above with reservations, so
+# its texts queue on one clock and wait only for each other. Every other lane takes a token only
+# when one is there now (never a reservation: the bucket never goes negative for it) and only while
+# no higher lane has a sender waiting. A waiting sender of lane L registers itself (a sorted set
+# of expiring members per lane), so lane L+1 stays out until lane L is served. Hence all lanes
+# together stay within the rate (each takes a shared token), a lower lane gets whatever the
+# higher ones leave, and none of them idles the rate while its texts wait.
+WAITING_KEY = "avisa:ratelimit:sms:waiting:"  # + the lane's number
 
-# KEYS[1] shared bucket, KEYS[2] bulk bucket. ARGV: rate, burst, bulk rate, bulk burst.
-# Returns {granted (0|1), microseconds before both buckets could have a token}.
-_BULK_SCRIPT = """
+# KEYS[1] the shared bucket, KEYS[2..n-1] waiting sets of the higher lanes (not the first: its
+# reservations already show in the bucket), KEYS[n] this lane's waiting set.
+# ARGV: rate, burst, member, how long (µs) a waiting member counts.
+# Returns {granted (0|1), microseconds before asking again}.
+_LANE_SCRIPT = """
 local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
-local bulk_rate, bulk_burst = tonumber(ARGV[3]), tonumber(ARGV[4])
+local member, ttl = ARGV[3], tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local function level(key, r, b)
-  local state = redis.call('HMGET', key, 'tokens', 'at')
-  local tokens, at = tonumber(state[1]), tonumber(state[2])
-  if tokens == nil or at == nil then return b end
-  return math.min(b, tokens + math.max(0, now - at) * r / 1000000)
+local own = KEYS[#KEYS]
+local function wait_for(micros)
+  redis.call('ZADD', own, now + ttl, member)
+  redis.call('PEXPIRE', own, math.ceil(ttl / 1000) + 1000)
+  return {0, math.ceil(micros)}
 end
-local shared, bulk = level(KEYS[1], rate, burst), level(KEYS[2], bulk_rate, bulk_burst)
-if shared < 1 or bulk < 1 then
-  local wait = math.max((1 - shared) / rate, (1 - bulk) / bulk_rate, 0)
-  return {0, math.ceil(wait * 1000000)}
+for i = 2, #KEYS - 1 do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
+  if redis.call('ZCARD', KEYS[i]) > 0 then return wait_for(1000000 / rate) end
 end
-local function take(key, tokens, r, b)
-  redis.call('HSET', key, 'tokens', string.format('%.9f', tokens - 1), 'at', string.format('%.0f', now))
-  redis.call('PEXPIRE', key, math.ceil((b - tokens + 1) / r * 1000) + 1000)
-end
-take(KEYS[1], shared, rate, burst)
-take(KEYS[2], bulk, bulk_rate, bulk_burst)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens, at = tonumber(state[1]), tonumber(state[2])
+if tokens == nil or at == nil then tokens, at = burst, now end
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000000)
+if tokens < 1 then return wait_for((1 - tokens) / rate * 1000000) end
+tokens = tokens - 1
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.9f', tokens), 'at', string.format('%.0f', now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
+redis.call('ZREM', own, member)
 return {1, 0}
 """
-BULK_POLL_MAX_S = 0.25  # a waiting bulk send looks again at least this often (and at give_up)
+LANE_POLL_MAX_S = 0.25  # a waiting sender looks again at least this often (and at give_up)
+WAITING_TTL_S = 0.6  # a waiting sender's mark outlives its longest pause between looks
 
 
-class BulkGaveUp(Exception):
-    """The caller's ``give_up`` said stop waiting (urgent work arrived); nothing was taken."""
+class GaveUp(Exception):
+    """The caller's ``give_up`` said stop waiting (higher-lane work arrived); nothing was taken."""
 
 
-class BulkRateLimiter(RateLimiter):
-    """``acquire()`` for bulk texts: at most ``share`` × ``rate``, and only what urgent texts leave."""
+BulkGaveUp = GaveUp  # the name callers knew when there were two lanes
+
+
+class LaneRateLimiter(RateLimiter):
+    """``acquire()`` for a text of ``lane`` > 0: a token of the shared bucket when one is free now
+    and no sender of a higher lane is waiting for one."""
 
     def __init__(
         self,
         redis: Redis,
         rate: float,
-        share: float,
+        lane: int,
         *,
         key: str = DEFAULT_KEY,
-        bulk_key: str = BULK_KEY,
+        waiting_key: str = WAITING_KEY,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        if not 0 < share <= 1:
-            raise ValueError("share must be in (0, 1]")
+        if lane < 1:
+            raise ValueError("the first lane takes reservations: use RateLimiter")
         super().__init__(redis, rate, key=key, sleep=sleep)
-        self.bulk_rate = self.rate * share
-        self.bulk_burst = max(1.0, self.bulk_rate / 10)
-        self.bulk_key = bulk_key
-        self._bulk_script = redis.register_script(_BULK_SCRIPT)
-        self._local = _LocalBucket(self.bulk_rate)
+        self.lane = lane
+        self._redis = redis
+        self._keys = [key] + [f"{waiting_key}{higher}" for higher in range(1, lane + 1)]
+        self._lane_script = redis.register_script(_LANE_SCRIPT)
+        # One thread of this process asks Redis at a time; the others wait here without a call
+        # each: a pool of 32 threads polling every few milliseconds costs more CPU than it sends.
+        self._polling = threading.Lock()
 
-    def reserve(self, max_wait: float = NO_LIMIT_S) -> tuple[bool, float]:
+    def reserve(self, max_wait: float = NO_LIMIT_S, member: str = "") -> tuple[bool, float]:
         """One script call: (granted now, seconds before asking again). Never a reservation."""
-        granted, micros = self._bulk_script(
-            keys=[self.key, self.bulk_key],
-            args=[self.rate, self.burst, self.bulk_rate, self.bulk_burst],
+        granted, micros = self._lane_script(
+            keys=self._keys,
+            args=[self.rate, self.burst, member or uuid.uuid4().hex, int(WAITING_TTL_S * 1e6)],
         )
         return bool(granted), int(micros) / 1_000_000
 
     def acquire(
         self, timeout: float | None = None, give_up: Callable[[], bool] | None = None
     ) -> float:
-        """Block until both tokens are ours; returns the seconds slept. Raises ``BulkGaveUp`` when
+        """Block until a token is ours; returns the seconds slept. Raises ``GaveUp`` when
         ``give_up()`` turns true while waiting, ``RateLimitTimeout`` past ``timeout``. With Redis
-        away this process paces itself at the bulk rate alone."""
+        away this process paces itself at the rate alone."""
+        member = uuid.uuid4().hex
         waited = 0.0
-        while True:
-            if give_up is not None and give_up():
-                raise BulkGaveUp("urgent work is waiting")
-            if time.monotonic() < self._redis_down_until:
-                return waited + self._local.acquire(self._sleep)
-            try:
-                granted, wait = self.reserve()
-            except RedisError as exc:
-                log.warning(
-                    "bulk rate limit bucket unreachable (%s); pacing this process alone for %ss",
-                    type(exc).__name__,
-                    REDIS_RETRY_S,
-                )
-                self._redis_down_until = time.monotonic() + REDIS_RETRY_S
-                continue
-            if granted:
-                return waited
-            if timeout is not None and waited + wait > timeout:
-                raise RateLimitTimeout(f"no bulk send token within {timeout}s")
-            # Jittered so several waiting threads do not all ask at the same instant.
-            pause = min(BULK_POLL_MAX_S, wait) * random.uniform(1.0, 1.5)
-            self._sleep(pause)
-            waited += pause
+        try:
+            with self._polling:
+                while True:
+                    if give_up is not None and give_up():
+                        raise GaveUp("higher-lane work is waiting")
+                    if time.monotonic() < self._redis_down_until:
+                        return waited + self._local.acquire(self._sleep)
+                    try:
+                        granted, wait = self.reserve(member=member)
+                    except RedisError as exc:
+                        log.warning(
+                            "lane %d rate limit unreachable (%s); pacing this process alone "
+                            "for %ss",
+                            self.lane,
+                            type(exc).__name__,
+                            REDIS_RETRY_S,
+                        )
+                        self._redis_down_until = time.monotonic() + REDIS_RETRY_S
+                        continue
+                    if granted:
+                        return waited
+                    if timeout is not None and waited + wait > timeout:
+                        raise RateLimitTimeout(f"no lane {self.lane} send token within {timeout}s")
+                    # Jittered so the processes waiting do not all ask at the same instant.
+                    pause = min(LANE_POLL_MAX_S, wait) * random.uniform(1.0, 1.5)
+                    self._sleep(pause)
+                    waited += pause
+        except GaveUp:
+            self._forget(member)
+            raise
+
+    def _forget(self, member: str) -> None:
+        """A sender that stopped waiting no longer holds the lanes below back."""
+        try:
+            self._redis.zrem(self._keys[-1], member)
+        except RedisError:
+            pass  # its mark expires within WAITING_TTL_S

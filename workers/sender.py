@@ -45,6 +45,7 @@ from sqlmodel import col, select
 from core.clock import now
 from core.db import engine_for, session_scope
 from core.delivery import PROVIDER_STATUS, UNCERTAIN, apply_error_code, cause
+from core.enums import Lane
 from core.models import Message, Subscriber
 from core.phones import vault_for
 from core.settings import Settings
@@ -56,7 +57,7 @@ from messaging.provider import (
     TransientSendError,
     UncertainSendError,
 )
-from workers.ratelimit import BulkGaveUp, BulkRateLimiter, RateLimiter
+from workers.ratelimit import GaveUp, LaneRateLimiter, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class Outcome(Enum):
     UNCERTAIN = "uncertain"
     SKIPPED = "skipped"  # not ours (claimed elsewhere, no longer pending) or muted by an opt-out
     LOST = "lost"  # our claim was swept back before we could send
-    DEFERRED = "deferred"  # bulk, not claimed: handed back because urgent work is waiting
+    DEFERRED = "deferred"  # not claimed: handed back because higher-lane work is waiting
 
 
 @dataclass(frozen=True)
@@ -101,44 +102,62 @@ def send_messages(
     settings: Settings,
     engine: Engine | None = None,
     limiter: RateLimiter | None = None,
+    lane: int = Lane.FIRST,
     give_way: Callable[[], bool] | None = None,
 ) -> list[int]:
-    """Send every still-pending text of ``message_ids``; idempotent, safe to run concurrently.
+    """Send every still-pending text of ``message_ids`` (all of ``lane``); idempotent, safe to run
+    concurrently.
 
-    Texts go out on a pool of ``settings.send_concurrency`` threads, each waiting for a token of
-    the Redis bucket shared by all workers (``settings.send_rate`` per second). Returns when each
-    text is sent, failed, uncertain or left pending for the sweep. An unexpected error (database
-    down) is raised after the others finish, so RQ's retry runs the job again.
+    Texts go out on a pool of ``settings.send_concurrency`` threads, each taking a token of the
+    Redis bucket shared by all workers (``settings.send_rate`` per second) *before* it claims a
+    text: a claim is held only for the moment of the hand-off, never while waiting for the rate,
+    so no live worker's claim outlives its lease. The first lane reserves tokens (``RateLimiter``);
+    the others take what it leaves, lane by lane (``LaneRateLimiter``). Returns when each text is
+    sent, failed, uncertain or left pending for the sweep. An unexpected error (database down) is
+    raised after the others finish, so RQ's retry runs the job again.
 
-    With ``give_way`` the texts are bulk (issue 13): they draw on ``settings.bulk_share`` of the
-    rate (``BulkRateLimiter``), and once ``give_way()`` is true the texts not yet started are left
-    untouched and returned, for the caller to queue again behind the urgent work. Else returns [].
+    With ``give_way``, once ``give_way()`` is true the texts not yet started are left untouched
+    and returned, for the caller to queue again behind the work that waits. Else returns [].
     """
     ids = list(dict.fromkeys(message_ids))
+    engine = engine or engine_for(settings.database_url)
+    ids = _still_pending(engine, ids)  # a re-run spends no tokens on what already left
     if not ids:
         return []
-    rate = settings.send_rate * (settings.bulk_share if give_way else 1.0)
     if limiter is None:
         limiter = (
-            BulkRateLimiter(redis, settings.send_rate, settings.bulk_share)
-            if give_way
-            else RateLimiter(redis, settings.send_rate)
+            RateLimiter(redis, settings.send_rate)
+            if lane == Lane.FIRST
+            else LaneRateLimiter(redis, settings.send_rate, lane)
         )
     sender = _Sender(
-        provider=provider,
-        engine=engine or engine_for(settings.database_url),
-        settings=settings,
-        limiter=limiter,
-        give_way=give_way,
+        provider=provider, engine=engine, settings=settings, limiter=limiter, give_way=give_way
     )
-    # More threads than a second's worth of tokens only makes claims wait in the bucket's queue
-    # (and risk outliving their lease); in-flight requests ≈ rate × latency is all a pool needs.
-    threads = max(1, min(settings.send_concurrency, math.ceil(rate * 2), len(ids)))
+    # More threads than a second's worth of tokens only makes them wait in the bucket's queue;
+    # in-flight requests ≈ rate × latency is all a pool needs.
+    threads = max(1, min(settings.send_concurrency, math.ceil(settings.send_rate * 2), len(ids)))
     with ThreadPoolExecutor(threads, thread_name_prefix="avisa-send") as pool:
         futures = [pool.submit(sender.deliver, message_id) for message_id in ids]
     outcomes = [f.result() for f in futures]  # re-raises the first unexpected error
-    log.info("sent batch of %d: %s", len(ids), {o.value: outcomes.count(o) for o in set(outcomes)})
+    log.info(
+        "lane %d: batch of %d: %s",
+        lane,
+        len(ids),
+        {o.value: outcomes.count(o) for o in set(outcomes)},
+    )
     return [i for i, o in zip(ids, outcomes, strict=True) if o is Outcome.DEFERRED]
+
+
+def _still_pending(engine: Engine, ids: list[int]) -> list[int]:
+    if not ids:
+        return []
+    with engine.connect() as conn:
+        pending = set(
+            conn.execute(
+                select(Message.id).where(col(Message.id).in_(ids), Message.status == "pending")
+            ).scalars()
+        )
+    return [i for i in ids if i in pending]
 
 
 def backoff(try_number: int) -> float:
@@ -218,21 +237,21 @@ class _Sender:
         return Outcome.RETRY  # pending; the sweep re-sends it
 
     def attempt(self, message_id: int) -> Outcome:
-        if self.give_way is not None:
-            # Bulk: the token before the claim, so a text still waiting for its turn holds no
-            # claim (and spends no attempt) and is handed back untouched when urgent work arrives.
-            try:
-                self.limiter.acquire(give_up=self.give_way)
-            except BulkGaveUp:
-                return Outcome.DEFERRED
+        # The token before the claim: a text waiting for its turn holds no claim (and spends no
+        # attempt), so it can neither outlive a lease nor be stuck with a worker that gave way.
+        try:
+            if self.give_way is not None:
+                self.limiter.acquire(give_up=self.give_way)  # type: ignore[call-arg]
+            else:
+                self.limiter.acquire()
+        except GaveUp:
+            return Outcome.DEFERRED
         claim = self._claim(message_id)
         if claim is None:
             return Outcome.SKIPPED
         to = self.vault.open(
             claim.to_enc
         )  # before the hand-off: if this fails, the text never left
-        if self.give_way is None:
-            self.limiter.acquire()
         if not self._hand_off(claim):
             log.warning(
                 "message %s: claim swept back before sending; left to its new owner", message_id

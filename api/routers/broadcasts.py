@@ -1,13 +1,15 @@
 """Broadcasts: a coordinator texts the active subscribers of some zones and roles."""
 
 from fastapi import APIRouter, Response
+from redis.exceptions import RedisError
 
 from api.deps import Coordinator, SessionDep, Viewer, actor
 from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import API_ERRORS, BroadcastIn, BroadcastOut, BroadcastPreview
 from core import broadcasts
 from core.models import Broadcast
-from workers.effects import carry_out, segments_of
+from workers.effects import segments_of
+from workers.queues import RedisNotConfigured, enqueue_write
 
 router = APIRouter(prefix="/api/v1/broadcasts", tags=["broadcasts"], responses=API_ERRORS)
 counted = segments_of(broadcasts.TEMPLATE)  # as the console counts them
@@ -25,6 +27,8 @@ def broadcast_out(broadcast: Broadcast, delivery: dict[str, int]) -> BroadcastOu
         segments=broadcast.segments,
         delivery=delivery,
         created_at=broadcast.created_at,
+        status=broadcast.status,
+        stored=sum(delivery.values()),
     )
 
 
@@ -38,7 +42,11 @@ def create_broadcast(
 ) -> BroadcastOut | BroadcastPreview:
     """Text each active subscriber of ``zone_ids`` with any of ``roles``, in their language (the
     other one when theirs is missing). With ``"preview": true`` it answers 200 with what it would
-    cost (``{"recipients", "segments"}``) and sends nothing."""
+    cost (``{"recipients", "segments"}``) and sends nothing.
+
+    Answers at once, ``status`` ``queued``: a job writes the texts (``stored`` counts them, then
+    ``status`` is ``written``) and they go out on the broadcasts' lane, after every raid's texts;
+    ``GET /broadcasts`` shows the progress."""
     request = broadcasts.BroadcastRequest(
         zone_ids=tuple(body.zone_ids),
         roles=tuple(body.roles),
@@ -47,9 +55,13 @@ def create_broadcast(
     if body.preview:
         response.status_code = 200
         return BroadcastPreview(**broadcasts.preview(session, request, segments_of=counted))
-    broadcast, decisions = broadcasts.send(session, request, actor=actor(key), segments_of=counted)
-    carry_out(session, decisions)
-    return broadcast_out(broadcast, broadcasts.delivery(session, [broadcast.id])[broadcast.id])
+    broadcast = broadcasts.queue(session, request, actor=actor(key), segments_of=counted)
+    session.commit()
+    try:
+        enqueue_write(broadcast.id)
+    except (RedisError, RedisNotConfigured):
+        pass  # stored: the maintenance sweep queues the job
+    return broadcast_out(broadcast, {})
 
 
 @router.get("")

@@ -1,9 +1,10 @@
 """Subscribers for coordinators: add (with their confirmation text), import, list, export."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from redis.exceptions import RedisError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -12,6 +13,7 @@ from api.pagination import Cursor, Limit, Page, paginate
 from api.schemas import (
     API_ERRORS,
     Id,
+    ImportJobOut,
     ImportOut,
     Language,
     Role,
@@ -23,9 +25,10 @@ from api.schemas import (
 )
 from core import subscribers
 from core.enums import AccessRole, SubscriberStatus
-from core.models import Subscriber
+from core.models import Subscriber, SubscriberImport
 from core.phones import PhoneVault, mask
 from workers.effects import carry_out
+from workers.queues import RedisNotConfigured, enqueue_import
 
 router = APIRouter(prefix="/api/v1/subscribers", tags=["subscribers"], responses=API_ERRORS)
 MAX_IMPORT_BYTES = 5_000_000
@@ -81,19 +84,54 @@ def create_subscriber(
     return subscribers_out(session, vault, [subscriber])[0]
 
 
-@router.post("/import", openapi_extra=CSV_BODY, responses=problems(400))
+@router.post(
+    "/import",
+    openapi_extra=CSV_BODY,
+    responses=problems(400) | {202: {"model": ImportJobOut, "description": "queued"}},
+)
 async def import_subscribers(
-    request: Request, session: SessionDep, vault: VaultDep, key: Coordinator
-) -> ImportOut:
+    request: Request, session: SessionDep, vault: VaultDep, key: Coordinator, response: Response
+) -> ImportOut | ImportJobOut:
     """The CSV file as the body (``content-type: text/csv``, UTF-8): each row passes the same
     checks as ``POST /subscribers``; bad rows are reported and skipped, good ones kept. 400 for
-    a body that is not a UTF-8 CSV with ``phone`` and ``name`` columns, or over 5 MB."""
+    a body that is not a UTF-8 CSV with ``phone`` and ``name`` columns, or over 5 MB.
+
+    With ``Prefer: respond-async`` it answers at once, 202, with the import as a job
+    (``GET /subscribers/imports/{id}``: its status, rows read so far and, once done, its
+    result); a worker runs it."""
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
         if len(data) > MAX_IMPORT_BYTES:
             raise HTTPException(400, f"file: larger than {MAX_IMPORT_BYTES} bytes; split it")
+    if "respond-async" in request.headers.get("prefer", "").lower():
+        response.status_code = 202
+        return await run_in_threadpool(_queue_import, session, vault, key, bytes(data))
     return await run_in_threadpool(_import, session, vault, key, bytes(data))
+
+
+def _queue_import(session: Session, vault: PhoneVault, key, data: bytes) -> ImportJobOut:
+    job = subscribers.queue_import(
+        session,
+        vault,
+        subscribers.decode_csv(data),
+        actor=actor(key),
+        allow_confirmed=key.role == AccessRole.ADMIN,
+    )
+    session.commit()
+    try:
+        enqueue_import(cast(int, job.id))
+    except (RedisError, RedisNotConfigured):
+        pass  # stored: the maintenance sweep queues it
+    return ImportJobOut.model_validate(job, from_attributes=True)
+
+
+@router.get("/imports/{import_id}")
+def get_import(import_id: Id, session: SessionDep, _: Coordinator) -> ImportJobOut:
+    """An import sent with ``Prefer: respond-async``: ``status`` (queued, running, done),
+    ``rows``, ``processed``, then ``created``, ``updated`` and ``errors``."""
+    job = get_or_404(session, SubscriberImport, import_id)
+    return ImportJobOut.model_validate(job, from_attributes=True)
 
 
 def _import(session: Session, vault: PhoneVault, key, data: bytes) -> ImportOut:

@@ -63,8 +63,10 @@ def add_messages(
     body: str = "AVISA #7 SIN VERIFICAR: prueba",
     kind: str = "alert",
     tag: str = "a",
+    lane: int = 1,
 ) -> list[int]:
-    """One pending text per subscriber, to the subscriber's number."""
+    """One pending text per subscriber, to the subscriber's number, in ``lane``
+    (``core.enums.Lane``)."""
     with session_scope(engine) as session:
         subscribers = [session.get(Subscriber, i) for i in subscriber_ids]
         rows = [
@@ -76,6 +78,7 @@ def add_messages(
                 to_hash=s.phone_hash,
                 body=body,
                 segments=count_segments(body),
+                lane=lane,
             )
             for s in subscribers
         ]

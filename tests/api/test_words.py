@@ -70,7 +70,7 @@ def test_words_that_are_no_sighting_open_no_incident_and_get_their_answer(
 
 
 def test_past_events_and_rumours_are_listed_for_coordinators(api, twilio_post, work, responder):
-    _text(twilio_post, work, RESIDENTS[0], "ayer la migra se llevo a unos señores en la Gage y Miles")
+    _text(twilio_post, work, RESIDENTS[0], "ayer la migra se llevo a unos señores en Gage y Miles")
     _text(twilio_post, work, RESIDENTS[1], "ICE will raid every Home Depot tomorrow, share this")
     _text(twilio_post, work, RESIDENTS[2], "hay migra en la Pacific y Florence?")
     past = api.get("/api/v1/reports", params={"flag": "past"}).json()["items"]

@@ -368,17 +368,25 @@ def test_a_stalled_claim_swept_back_is_never_sent_by_its_first_owner(db, redis_c
         settings = twilio_settings(url, fake)
         provider = TwilioProvider(settings)
 
-        class StallingLimiter:  # the first owner stalls past its lease while waiting for a token
+        class NoWait:
             def acquire(self):
+                return 0.0
+
+        first = sender._Sender(
+            provider=provider, engine=engine, settings=settings, limiter=NoWait()
+        )
+        sealed = first.vault
+
+        class StallingVault:  # the first owner stalls past its lease between claim and hand-off
+            def open(self, to_enc):
                 _set(engine, mid, claimed_at=now() - timedelta(seconds=60))
                 assert sweep_stale(engine, lease_seconds=30) == [mid]
                 send_messages(
                     [mid], provider=provider, redis=redis_client, settings=settings, engine=engine
                 )
+                return sealed.open(to_enc)
 
-        first = sender._Sender(
-            provider=provider, engine=engine, settings=settings, limiter=StallingLimiter()
-        )
+        first.vault = StallingVault()
         assert first.attempt(mid) is Outcome.LOST
     assert len(fake.accepted) == 1
     assert messages(engine)[mid].status == "queued"
