@@ -76,7 +76,8 @@ def reply_to_reporter(
         session, vault, report_id, body, actor=actor, segments=count_segments(body.strip())
     )
     session.commit()
-    Effects(message_ids=[message.id]).enqueue()  # the text is stored: Redis down only delays it
+    # The text is stored: Redis down only delays it.
+    Effects(message_ids=[message.id], lanes=[message.lane]).enqueue()
     return message.id
 
 

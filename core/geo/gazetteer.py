@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,6 +226,30 @@ def _grid(
     return dict(grid)
 
 
+# A word of one street only, a letter or two from a word many streets share, is a typo in the
+# map ("Pasific Park" beside the Pacifics): kept as a name, it would stop "Pasific" from being
+# corrected to Pacific.
+TYPO_RARE_USES = 1
+TYPO_COMMON_USES = 5
+
+
+def _typos_in_the_data(major: set[str], words: set[str]) -> set[str]:
+    uses = Counter(
+        w
+        for k in major
+        if _usable_street(k)
+        for w in {w for v in street_key_variants(k) for w in v.split()}
+    )
+    speller = Speller(words)
+    return {
+        w
+        for w in words
+        if uses[w] == TYPO_RARE_USES
+        and len(w) >= 5
+        and any(uses[n] >= TYPO_COMMON_USES for n in speller.neighbours(w))
+    }
+
+
 def from_dict(data: dict[str, Any]) -> Gazetteer:
     """Index a gazetteer dict (format version 2, written by ``core.geo.builder.write``)."""
     version = data.get("version")
@@ -259,6 +283,7 @@ def from_dict(data: dict[str, Any]) -> Gazetteer:
     # Only arterials and the names people type most are corrected: correcting towards every
     # one of 20,000 minor streets would turn typos (and words) into the wrong street.
     spell = major_words | stations.words() | cities.words() | chains.words()
+    spell -= _typos_in_the_data(major, spell)
     known = streets.words() | spell | landmarks.words()
     return Gazetteer(
         streets=dict(data["streets"]),

@@ -72,3 +72,15 @@ class Speller:
                         found[w] = dist
         best = sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
         return best[:CANDIDATES]
+
+    def neighbours(self, word: str) -> list[str]:
+        """The other vocabulary words within the edits a typo of ``word`` would be corrected
+        over (the same rules as ``candidates``)."""
+        limit = _max_edits(len(word))
+        near = {w for d in _deletes(word, limit) for w in self._index.get(d, ()) if w != word}
+        return [
+            w
+            for w in near
+            if (dist := OSA.distance(word, w, score_cutoff=limit)) <= limit
+            and (w[0] == word[0] or dist == 1)
+        ]

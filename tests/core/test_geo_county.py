@@ -192,6 +192,8 @@ def test_freeways_by_number_and_their_exit(geocoder, text, point):
         ("Wlimingotn y Imperial", "osm-corner:Wilmington Avenue|Imperial Highway@14/2810/6548"),
         ("Firestoen y Atlantci", "osm-corner:Firestone Boulevard|Atlantic Avenue@14/2813/6547"),
         ("Pacific Bl y Florence Av", PACIFIC_FLORENCE),
+        # a typo that is also a typo in the map ("Pasific Park"): still corrected to Pacific
+        ("Pasific y Florance", PACIFIC_FLORENCE),
         ("migra en la calle 7 y Alameda", SEVENTH_ALAMEDA),
         ("la 103 y Central", "osm-corner:East 103rd Street|Central Avenue@14/2810/6548"),
     ],
