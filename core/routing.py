@@ -207,7 +207,7 @@ def _report(
         return "report:addition", decisions
     if not outcome.located:
         return "report:unlocated", decisions
-    incident, created, verdict = _match(session, report, settings, vault)
+    incident, created, verdict = place(session, report, decisions, settings=settings, vault=vault)
     if verdict.first_limit and sms:
         decisions.text("reporter_limited", language, dedupe_key=key, to_e164=sender, bilingual=True)
     elif not acked and not verdict.limited:
@@ -216,6 +216,25 @@ def _report(
         return "report:limited", decisions
     if created and incident.status == IncidentStatus.HELD:
         return f"report:held:{incident.id}", decisions
+    return f"report:incident:{incident.id}", decisions
+
+
+def place(
+    session: Session,
+    report: Report,
+    decisions: Decisions,
+    *,
+    settings: Settings,
+    vault: PhoneVault,
+) -> tuple[Incident | None, bool, trust.Verdict]:
+    """Fold the located ``report`` into its incident, or open one, as every door does (intake,
+    a coordinator's pin): the per-number verdict, the flood hold, matching, a new incident's
+    alert and escalation timer, confirmation by enough reporters — alerts and timers added to
+    ``decisions``. Returns (incident or None, created, verdict). The caller holds the reporter's
+    and the area's locks (``workers.locks.matching_keys``)."""
+    incident, created, verdict = _match(session, report, settings, vault)
+    if incident is None or (created and incident.status == IncidentStatus.HELD):
+        return incident, created, verdict
     if created:
         decisions.alerts(policy.on_new_incident(session, incident))
         decisions.escalation_timers.append(cast(int, incident.id))  # flushed: id set
@@ -225,7 +244,7 @@ def _report(
                 session, incident, IncidentStatus.CONFIRMED, actor="reporters"
             )
         )
-    return f"report:incident:{incident.id}", decisions
+    return incident, created, verdict
 
 
 # What is kept aside, not made a report of a sighting, and the answer each gets.
