@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
+from core.enums import MessageKind
 from core.models import AuditEvent, InboundMessage, Incident, Message, Report, Subscriber
 from core.trust import TRUST_ACTIONS
 
@@ -54,7 +55,7 @@ def report_to_alert_seconds(session: Session) -> list[float]:
     )
     first_alert = (
         select(Message.incident_id, func.min(Message.sent_at).label("at"))
-        .where(Message.kind == "alert", col(Message.sent_at).is_not(None))
+        .where(Message.kind == MessageKind.ALERT, col(Message.sent_at).is_not(None))
         .group_by(col(Message.incident_id))
         .subquery()
     )
