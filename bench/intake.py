@@ -19,7 +19,8 @@ report answered 2xx is stored exactly once.
     .venv/bin/python bench/intake.py [SECONDS] [CONNECTIONS]
 
 ``BENCH_ROUNDS`` (default 3); ``BENCH_PROFILE=<folder>`` runs each server under ``py-spy`` and
-leaves its flame graph (SVG) there.
+leaves its collapsed stacks there (``py-spy``
+ in the venv's ``bin`` on ``PATH``).
 """
 
 import os
@@ -159,8 +160,8 @@ def serve(target: list[str], env: dict, port: int, name: str) -> subprocess.Pope
     command = [sys.executable, "-m", *target]
     profile = os.environ.get("BENCH_PROFILE")  # a folder: py-spy's flame graphs go there
     if profile:
-        out = Path(profile) / f"{name}.svg"
-        command = ["py-spy", "record", "-r", "100", "-o", str(out), "--", *command]
+        out = Path(profile) / f"{name}.txt"  # collapsed stacks: one a line, with its count
+        command = ["py-spy", "record", "-r", "100", "-f", "raw", "-o", str(out), "--", *command]
     log = open(LOG, "a")  # noqa: SIM115 — the server's stderr, kept for when errors show
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
     for _ in range(300):
@@ -284,7 +285,7 @@ def main(seconds: int, connections: int) -> None:
                     signed_requests(requests, RATE_CEILING * seconds, base, tag + "m")
                     result = wrk(base, requests, seconds, connections)
                 finally:
-                    process.send_signal(signal.SIGINT)  # py-spy writes its graph as it ends
+                    process.send_signal(signal.SIGINT)  # py-spy writes its profile as it ends
                     process.wait(60)
                 rates[name].append(result["rate"])
                 ok = result["requests"] - result["non2xx"]

@@ -12,7 +12,7 @@ responders, it was held, it was not a report, where is it — the job says.
 from collections.abc import Callable
 from typing import cast
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core import (
     channels,
@@ -67,9 +67,21 @@ def immediate_reply(body: str, *, responder: bool = False) -> tuple[str, str] | 
 def answer_now(
     session: Session, vault: PhoneVault, sender: str, body: str
 ) -> tuple[str, str] | None:
-    """``immediate_reply`` for ``sender``: the webhook's one look-up (is it a responder?)."""
-    subscriber = find_by_phone(session, vault, channels.number(sender))
-    return immediate_reply(body, responder=_responding(subscriber))
+    """``immediate_reply`` for ``sender``: the webhook's one look-up (is it a responder?), made
+    only when the words alone would be answered (a responder's are not), and of two columns, not
+    the subscriber: it is on every webhook's path."""
+    reply = immediate_reply(body)
+    if reply is None:
+        return None
+    found = session.exec(
+        select(Subscriber.status, Subscriber.roles).where(
+            Subscriber.phone_hash == vault.index(channels.number(sender))
+        )
+    ).first()
+    if found is not None and found[0] == SubscriberStatus.ACTIVE:
+        if set(RESPONDING_ROLES) & set(found[1]):
+            return None
+    return reply
 
 
 def _responding(subscriber: Subscriber | None) -> bool:
