@@ -8,7 +8,7 @@ from rq import Queue, Retry
 from core.enums import MessageKind
 from core.settings import get_settings
 
-# Issue 13: a raid's alert must never wait behind an import's confirmations. RQ takes the first
+# Priorities: a raid's alert must never wait behind an import's confirmations. RQ takes the first
 # job of the first non-empty queue, so the order of ALL_QUEUES is the priority order every worker
 # listens in:
 URGENT = "urgent"  # intake, fan-outs, alert/update/reply sends, escalation timers

@@ -144,7 +144,7 @@ class _LocalBucket:
         return wait
 
 
-# Issue 13: bulk texts (confirmations, broadcasts) get a share of the rate that urgent ones never
+# Priorities: bulk texts (confirmations, broadcasts) get a share of the rate that urgent ones never
 # have to compete for. Urgent sends take from the shared bucket above (the whole rate, with
 # reservations). A bulk send needs a token from its own bucket (``share`` × rate) *and* one from
 # the shared bucket, taken together and only when both are there now — it never reserves, so it

@@ -9,9 +9,9 @@ from workers import runtime
 
 
 def build(session: Session, *, with_subscribers: bool = False) -> dict:
-    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (shape fixed by DESIGN.md);
-    ``with_subscribers`` (a replay with a roster) adds ``"subscribers"``: each one's masked phone,
-    name, and the texts they received, oldest first."""
+    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (a fixed shape: tools
+    read it); ``with_subscribers`` (a replay with a roster) adds ``"subscribers"``: each one's
+    masked phone, name, and the texts they received, oldest first."""
     sids_by_incident, unassigned = _fold(session)
     incidents = [
         {

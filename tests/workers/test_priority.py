@@ -1,4 +1,4 @@
-"""Issue 13: raid alerts first. Urgent texts take the whole send rate and go first; bulk texts
+"""Raid alerts first. Urgent texts take the whole send rate and go first; bulk texts
 (confirmations, broadcasts) never exceed their share, and a bulk backlog never holds an alert back.
 """
 
