@@ -4,7 +4,8 @@ one ``core`` function, and an incident's status moves only by ``core.policy.tran
 A second writer drifts from the first (skips a check, a retry, an audit row), so this test reads
 the source of every package and fails on a write anywhere else:
 
-- making a row: ``Incident(…)``, ``InboundMessage(…)``, ``Message(…)``, or ``insert(…)`` of one;
+- making a row: ``Incident(…)``, ``InboundMessage(…)``, ``Message(…)``, ``insert(…)`` of one, or
+  reaching for its Core table (``InboundMessage.__table__``);
 - moving an incident's status: ``update(Incident)…values(status=…)``, or assigning ``.status``
   on an incident (an object named like one, or a value of ``IncidentStatus``).
 """
@@ -58,6 +59,12 @@ def _is_incident_status(node: ast.AST) -> bool:
 def row_writes(tree: ast.Module) -> Iterator[tuple[str, int]]:
     """(table, line) of each row made in ``tree``."""
     for node in ast.walk(tree):
+        # The Core table of a model (``InboundMessage.__table__``) writes around the ORM: only
+        # its writer reaches for it.
+        if isinstance(node, ast.Attribute) and node.attr == "__table__":
+            if _name(node.value) in ROW_WRITERS:
+                yield _name(node.value), node.lineno
+            continue
         if not isinstance(node, ast.Call):
             continue
         called = _name(node.func)
@@ -125,6 +132,7 @@ session.add(Incident(lat=1, lon=2))
 session.add(Message(body="x"))
 session.exec(insert(InboundMessage).values(provider_sid="SM1"))
 session.exec(_insert_for(session)(Message))
+table = cast(Table, Incident.__table__)
 report.status = ReportStatus.LOCATED
 session.exec(update(Incident).values(negative_count=Incident.negative_count + 1))
 """
@@ -133,6 +141,7 @@ session.exec(update(Incident).values(negative_count=Incident.negative_count + 1)
     assert sorted(row_writes(tree)) == [
         ("InboundMessage", 8),
         ("Incident", 6),
+        ("Incident", 10),
         ("Message", 7),
         ("Message", 9),
     ]
