@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(AvisaError, domain_error)
     add_docs(app)
     app.add_middleware(RequestIdMiddleware)
-    app.include_router(console.router)  # the coordinators' console at /console/ (issue 14)
+    app.include_router(console.router)  # the coordinators' console at /console/
     return app
 
 

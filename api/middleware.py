@@ -7,6 +7,7 @@ One access line per request goes to the ``avisa.access`` logger: method, path, s
 The path only — query strings can carry webhook parameters (``?ref=`` of a text).
 """
 
+import itertools
 import logging
 import re
 import time
@@ -24,6 +25,17 @@ access_log = logging.getLogger("avisa.access")
 QUIET_PATHS = frozenset({"/twilio/status"})  # logged at DEBUG unless they fail
 
 
+# A fresh id: this process's random prefix and a counter. ``uuid4`` per request asks the kernel
+# for random bytes, a system call that lets go of the GIL on the event loop; under load the
+# thread pool took it and the loop waited its turn, on every request.
+_PREFIX = uuid.uuid4().hex[:16]
+_COUNTER = itertools.count(1)
+
+
+def _fresh_id() -> str:
+    return f"{_PREFIX}{next(_COUNTER):016x}"
+
+
 class RequestIdMiddleware:
     """Pure ASGI (no ``BaseHTTPMiddleware``): the id is set in the context the route runs in,
     including the thread pool of sync routes, and streaming responses are left alone."""
@@ -36,7 +48,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(_HEADER_KEY, b"").decode("latin-1")
-        rid = given if _PLAIN.fullmatch(given) else uuid.uuid4().hex
+        rid = given if _PLAIN.fullmatch(given) else _fresh_id()
         token = request_id.set(rid)
         started = time.perf_counter()
         status = 500  # what the client gets if the app raises before answering

@@ -20,8 +20,23 @@ from pydantic import (
     model_validator,
 )
 
-from core.enums import AccessRole, BroadcastStatus, ImportStatus, MessageStatus, SubscriberRole
+from core.enums import (
+    AccessRole,
+    BroadcastStatus,
+    Channel,
+    ImportStatus,
+    IncidentStatus,
+    Language,
+    MessageKind,
+    MessageStatus,
+    NoteKind,
+    ReportFlag,
+    ReportStatus,
+    SubscriberRole,
+    SubscriberStatus,
+)
 from core.inbound import CONTROL_CHARS
+from core.incidents import NOTE_MAX
 from core.models import InboundMedia
 from core.phones import mask_numbers_in, normalize
 from core.subscribers import NAME_MAX
@@ -49,10 +64,11 @@ MaskedText = Annotated[str, BeforeValidator(lambda v: mask_numbers_in(v) if v el
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
-Language = Literal["es", "en"]
 ZipCode = Annotated[Text, Field(pattern=r"^\d{5}$")]
 Name = Annotated[Text, Field(min_length=1, max_length=NAME_MAX)]
-Role = Literal["responder", "legal_aid", "coordinator", "community"]
+# The vocabularies are core's (``core.enums``), never restated here: a value core adds is one the
+# API takes and documents.
+SubscriberChannel = Literal[Channel.SMS, Channel.WHATSAPP]  # a subscriber is texted, never called
 
 
 class Problem(BaseModel):
@@ -126,34 +142,36 @@ class ZoneOut(BaseModel):
 class SubscriberIn(Strict):
     phone: Annotated[Text, Field(max_length=64), AfterValidator(normalize)]
     name: Name
-    language: Language = "es"
-    roles: list[Role] = Field(default_factory=lambda: ["responder"], min_length=1, max_length=4)
+    language: Language = Language.ES
+    roles: list[SubscriberRole] = Field(
+        default_factory=lambda: [SubscriberRole.RESPONDER], min_length=1, max_length=4
+    )
     zone_ids: list[Id] = Field(default_factory=list, max_length=1000)
     confirmed: bool = False
-    channel: Literal["sms", "whatsapp"] = "sms"
+    channel: SubscriberChannel = Channel.SMS
 
 
 class SubscriberPatch(Strict):
     name: Name | None = None
     language: Language | None = None
-    roles: list[Role] | None = Field(default=None, min_length=1, max_length=4)
+    roles: list[SubscriberRole] | None = Field(default=None, min_length=1, max_length=4)
     zone_ids: list[Id] | None = Field(default=None, max_length=1000)
-    status: Literal["opted_out"] | None = None
-    channel: Literal["sms", "whatsapp"] | None = None
+    status: Literal[SubscriberStatus.OPTED_OUT] | None = None
+    channel: SubscriberChannel | None = None
 
 
 class SubscriberOut(BaseModel):
     id: int
     phone: str  # masked
     name: str
-    language: str
-    roles: list[str]
-    status: str
+    language: Language
+    roles: list[SubscriberRole]
+    status: SubscriberStatus
     zone_ids: list[int]
     confirmed_in_person: bool
     flag: str | None
     created_at: datetime
-    channel: str = "sms"
+    channel: Channel = Channel.SMS
 
 
 class ImportOut(BaseModel):
@@ -199,10 +217,10 @@ class MediaOut(BaseModel):
 
 class ReportOut(BaseModel):
     id: int
-    channel: str
-    language: str
+    channel: Channel
+    language: Language
     text: MaskedText
-    status: str
+    status: ReportStatus
     lat: float | None
     lon: float | None
     precision_m: float | None
@@ -211,7 +229,7 @@ class ReportOut(BaseModel):
     recording_url: str | None
     # Why it corroborates nothing: limited, held, responder; or no sighting at all — question,
     # past (documentation of a past incident), rumour — shown, never alerting.
-    flag: str | None = None
+    flag: ReportFlag | None = None
     incident_id: int | None = None
     created_at: datetime
     media: list[MediaOut] = []
@@ -219,7 +237,7 @@ class ReportOut(BaseModel):
 
 class IncidentOut(BaseModel):
     id: int
-    status: str
+    status: IncidentStatus
     lat: float
     lon: float
     precision_m: float
@@ -247,17 +265,17 @@ class MessageOut(BaseModel):
     id: int
     subscriber_id: int | None
     incident_id: int | None
-    kind: str
+    kind: MessageKind
     to: str  # masked
     # Not masked: Avisa's own words (the catalogue, a coordinator's broadcast) never quote a
     # resident, and the numbers they do hold are public ones people must be able to read
     # (AVISA_LEGAL_AID_LINE).
     body: str
-    status: str
+    status: MessageStatus
     segments: int
     error_code: str | None
     created_at: datetime
-    channel: str = "sms"
+    channel: Channel = Channel.SMS
 
 
 class PlaceIn(Strict):
@@ -289,7 +307,7 @@ class SplitIn(Strict):
 
 
 class NoteIn(Strict):
-    text: Annotated[Text, Field(min_length=1, max_length=2000)]
+    text: Annotated[Text, Field(min_length=1, max_length=NOTE_MAX)]
 
 
 class NoteOut(BaseModel):
@@ -297,7 +315,7 @@ class NoteOut(BaseModel):
     incident_id: int
     author: str  # an API key's name, or subscriber:<id> for a responder's text
     text: MaskedText
-    kind: str = "coordinator"  # coordinator | responder
+    kind: NoteKind = NoteKind.COORDINATOR
     negative: bool = False  # a responder on scene saw nothing
     created_at: datetime
     media: list[MediaOut] = []  # photos a responder texted from the scene
@@ -366,7 +384,7 @@ class BroadcastOut(BaseModel):
     id: int
     actor: str
     zone_ids: list[int]
-    roles: list[str]
+    roles: list[SubscriberRole]
     body: dict[str, str]
     recipients: int
     segments: int

@@ -4,9 +4,8 @@ import logging
 
 from fastapi import HTTPException, Response
 from redis.exceptions import RedisError
-from sqlmodel import Session
 
-from core import channels, inbound
+from core import channels
 from core.enums import Channel
 from core.phones import InvalidPhone, normalize
 from workers.queues import RedisNotConfigured, enqueue_intake
@@ -55,12 +54,6 @@ def sms_sender(form: dict[str, str]) -> str:
         return prefix + normalize(raw[len(prefix) :])
     except InvalidPhone:
         raise HTTPException(400, "From is not a phone number or a known channel address") from None
-
-
-def queue_for_intake(session: Session, inbound_id: int) -> None:
-    """Enqueue, and remember we did; if Redis is down the sweep enqueues it later."""
-    if hand_to_intake(inbound_id):
-        inbound.note_enqueued(session, inbound_id)
 
 
 def hand_to_intake(inbound_id: int) -> bool:

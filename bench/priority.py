@@ -1,4 +1,4 @@
-"""Issue 13: a raid's first alert behind a backlog of confirmation texts, on `avisa dev`.
+"""A raid's first alert behind a backlog of confirmation texts, on `avisa dev`.
 
 Starts `avisa dev` (API, one worker with its scheduler, embedded Redis, SQLite, local SMS
 backend, the default AVISA_SEND_RATE of 10/s), adds a zone and an active responder, and sends

@@ -1,4 +1,4 @@
-"""Issue 13's imports: how close ``core.subscribers.import_csv`` comes to the bare cost of writing
+"""Imports: how close ``core.subscribers.import_csv`` comes to the bare cost of writing
 the same rows.
 
 In one run, on a throwaway SQLite file each round: N subscribers imported from CSV through the

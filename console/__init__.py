@@ -1,4 +1,4 @@
-"""The coordinators' console (issue 14): server-rendered pages at ``/console/`` beside the JSON
+"""The coordinators' console: server-rendered pages at ``/console/`` beside the JSON
 API, calling the same core services. ``router`` is mounted by ``api.app.create_app``."""
 
 from console.routes import router

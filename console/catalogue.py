@@ -469,6 +469,7 @@ ERRORS: dict[str, str] = {
     "incident {id} changed meanwhile": "el incidente {id} cambió mientras tanto; recargue la página",
     "an incident cannot be merged into itself": "un incidente no se puede fusionar consigo mismo",
     "only open incidents can be merged": "solo se pueden fusionar incidentes abiertos",
+    "report {id} is past its number's limit: attach it to an incident instead": "el reporte {id} pasó el límite de su número: agréguelo a un incidente",
     "incident {drill} is a drill: it is never merged with incident {other}": "el incidente {drill} es un simulacro: nunca se fusiona con el incidente {other}",
     "every report to split out must belong to this incident": "todos los reportes a separar deben ser de este incidente",
     "at least one report must stay in the incident": "al menos un reporte debe quedarse en el incidente",

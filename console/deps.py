@@ -30,7 +30,13 @@ def app_settings(request: Request) -> Settings:
     return getattr(request.app.state, "settings", None) or get_settings()
 
 
-SettingsDep = Annotated[Settings, Depends(app_settings)]
+async def _settings_now(request: Request) -> Settings:
+    """``app_settings`` as a coroutine: FastAPI runs a plain function dependency in the thread
+    pool, a hop on every request for a look-up that never blocks."""
+    return app_settings(request)
+
+
+SettingsDep = Annotated[Settings, Depends(_settings_now)]
 
 
 def get_session(settings: SettingsDep) -> Iterator[Session]:

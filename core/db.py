@@ -28,7 +28,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     engine = create_engine(url, pool_size=10, max_overflow=20)
-    # Issue 13: a ping on every checkout (pool_pre_ping) was one round trip in four of a webhook.
+    # A ping on every checkout (pool_pre_ping) was one round trip in four of a webhook.
     # Only a connection idle for a while can have been cut (a restart, a proxy's idle timeout):
     # ping those alone; one just returned is live.
     event.listen(engine, "checkin", _note_checkin)

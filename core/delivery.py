@@ -14,36 +14,37 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from core.clock import now
+from core.enums import MessageStatus
 from core.models import Message, Subscriber
 
 UNCERTAIN = "uncertain"  # error_code of a text the provider may or may not have taken
 
 _RANK = {
-    "pending": 0,
-    "sending": 1,
-    "accepted": 2,
-    "queued": 2,
-    "sent": 3,
-    "delivered": 4,
-    "undelivered": 4,
-    "failed": 4,
-    "skipped": 5,
+    MessageStatus.PENDING: 0,
+    MessageStatus.SENDING: 1,
+    MessageStatus.ACCEPTED: 2,
+    MessageStatus.QUEUED: 2,
+    MessageStatus.SENT: 3,
+    MessageStatus.DELIVERED: 4,
+    MessageStatus.UNDELIVERED: 4,
+    MessageStatus.FAILED: 4,
+    MessageStatus.SKIPPED: 5,
 }
 # Twilio's vocabulary → ours. Twilio's "sending" must not become ours: to us it means "claimed".
 PROVIDER_STATUS = {
-    "accepted": "accepted",
-    "scheduled": "accepted",
-    "queued": "queued",
-    "sending": "queued",
-    "sent": "sent",
-    "delivered": "delivered",
-    "read": "delivered",
-    "partially_delivered": "delivered",
-    "undelivered": "undelivered",
-    "failed": "failed",
-    "canceled": "failed",
+    "accepted": MessageStatus.ACCEPTED,
+    "scheduled": MessageStatus.ACCEPTED,
+    "queued": MessageStatus.QUEUED,
+    "sending": MessageStatus.QUEUED,
+    "sent": MessageStatus.SENT,
+    "delivered": MessageStatus.DELIVERED,
+    "read": MessageStatus.DELIVERED,
+    "partially_delivered": MessageStatus.DELIVERED,
+    "undelivered": MessageStatus.UNDELIVERED,
+    "failed": MessageStatus.FAILED,
+    "canceled": MessageStatus.FAILED,
 }
-ERROR_STATUSES = ("undelivered", "failed")
+ERROR_STATUSES = (MessageStatus.UNDELIVERED, MessageStatus.FAILED)
 
 OPTED_OUT_CODE = "21610"
 FLAG_CODES = {  # the number itself is the problem: a coordinator should look at the subscriber
@@ -110,7 +111,10 @@ def apply_status(
             col(Message.id) == message.id,
             or_(
                 col(Message.status).in_(behind),
-                and_(col(Message.status) == "failed", col(Message.error_code) == UNCERTAIN),
+                and_(
+                    col(Message.status) == MessageStatus.FAILED,
+                    col(Message.error_code) == UNCERTAIN,
+                ),
             ),
         )
         .values(**values)

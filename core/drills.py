@@ -22,7 +22,7 @@ from typing import cast
 
 from sqlmodel import Session, col, select
 
-from core import audit
+from core import audit, matching
 from core.decisions import Decisions
 from core.enums import MessageKind, MessageStatus
 from core.errors import Invalid, NotFound
@@ -74,11 +74,15 @@ def start(
     zone = get_zone(session, zone_id)
     lat, lon, zip_code = _point(zone, place, geocode)
     label = (place or "").strip()[:120] or zone.name
-    incident = Incident(
-        lat=lat, lon=lon, precision_m=DRILL_PRECISION_M, label=label, zip=zip_code, drill=True
+    incident = matching.new_incident(
+        session,
+        lat=lat,
+        lon=lon,
+        precision_m=DRILL_PRECISION_M,
+        label=label,
+        zip_code=zip_code,
+        drill=True,
     )
-    session.add(incident)
-    session.flush()
     incident_id = cast(int, incident.id)  # flushed: id set
     drill = Drill(incident_id=incident_id, zone_id=cast(int, zone.id), full=full, actor=actor)
     alert = Alert(incident_id=incident_id, reason="new", audience="responders")

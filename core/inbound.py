@@ -6,16 +6,16 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, or_, select
 
 from core.clock import now
-from core.enums import Channel
 from core.errors import Unavailable
 from core.media import MediaRef
 from core.models import InboundMedia, InboundMessage
@@ -33,7 +33,7 @@ def strip_controls(text: str) -> str:
     return CONTROL_CHARS.sub("", text)
 
 
-# Issue 13: a webhook stores its message within Twilio's 15 s or says "try again" (503), never a
+# A webhook stores its message within Twilio's 15 s or says "try again" (503), never a
 # 500 that loses it. Each try waits this long for another writer's lock (SQLite), then backs off.
 LOCK_WAIT_S = 2.0
 BACKOFF_S = (0.05, 0.2, 0.5)  # between tries: 4 tries, under 9 s in all
@@ -44,39 +44,6 @@ RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 class Busy(Unavailable):
     """The database stayed locked for every try; nothing was stored. Ask the sender to retry."""
-
-
-def record(
-    session: Session, vault: PhoneVault, *, sid: str, channel: Channel, from_e164: str, body: str
-) -> tuple[InboundMessage, bool]:
-    """Store the message; returns (row, created). A repeated Sid returns the first row, unchanged.
-
-    Safe under concurrency: ten copies of one Sid racing end as one row (the unique index decides).
-    Control characters are stripped from the Sid and the body: the report is kept without them.
-    """
-    sid, body = strip_controls(sid), strip_controls(body)
-    existing = session.exec(
-        select(InboundMessage).where(InboundMessage.provider_sid == sid)
-    ).first()
-    if existing is not None:
-        return existing, False
-    row = InboundMessage(
-        provider_sid=sid,
-        channel=channel,
-        from_enc=vault.seal(from_e164),
-        from_hash=vault.index(from_e164),
-        body=body[:MAX_BODY],
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        # Another request stored this Sid between our look and our insert; the savepoint's
-        # rollback already discarded our row.
-        return session.exec(
-            select(InboundMessage).where(InboundMessage.provider_sid == sid)
-        ).one(), False
-    return row, True
 
 
 def store(
@@ -106,21 +73,17 @@ def store(
     """
     sid, body = strip_controls(sid), strip_controls(body)  # a stray NUL must not lose a report
     at = now()
-    statement = (
-        _insert_for(session)(InboundMessage)
-        .values(
-            provider_sid=sid,
-            channel=channel,
-            from_enc=vault.seal(from_e164),
-            from_hash=vault.index(from_e164),
-            body=body[:MAX_BODY],
-            received_at=at,
-            enqueued_at=at,
-            media_count=len(media),
-        )
-        .on_conflict_do_nothing(index_elements=["provider_sid"])
-        .returning(InboundMessage.id)
-    )
+    statement = _store_statement(session.get_bind().dialect.name)
+    row = {
+        "provider_sid": sid,
+        "channel": channel,
+        "from_enc": vault.seal(from_e164),
+        "from_hash": vault.index(from_e164),
+        "body": body[:MAX_BODY],
+        "received_at": at,
+        "enqueued_at": at,
+        "media_count": len(media),
+    }
     for try_number in range(len(BACKOFF_S) + 1):
         try:
             # Autocommit: one statement is its own transaction, durable when it answers — one
@@ -129,7 +92,7 @@ def store(
             options = {} if media else {"isolation_level": "AUTOCOMMIT"}
             connection = session.connection(execution_options=options)
             with _lock_wait(session, LOCK_WAIT_S):
-                inbound_id = connection.execute(statement).scalar()
+                inbound_id = connection.execute(statement, row).scalar()
                 if inbound_id is not None and media:
                     # A media SID seen before (a forged or replayed form) adds nothing, and
                     # must not cost the report.
@@ -150,6 +113,18 @@ def store(
     raise Busy("the database is busy; try again")
 
 
+@cache
+def _store_statement(dialect: str) -> Any:
+    """``store``'s statement, built once per dialect: on the table, not the ORM entity, with its
+    values bound at execution — building and keying it per webhook cost more than its round
+    trip."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = cast(Table, InboundMessage.__table__)  # type: ignore[attr-defined]
+    return (
+        insert(table).on_conflict_do_nothing(index_elements=["provider_sid"]).returning(table.c.id)
+    )
+
+
 def _media_row(inbound_id: int, ref: MediaRef, at: datetime) -> dict[str, Any]:
     return {
         "inbound_id": inbound_id,
@@ -164,22 +139,6 @@ def _media_row(inbound_id: int, ref: MediaRef, at: datetime) -> dict[str, Any]:
 def _insert_for(session: Session) -> Any:
     """The dialect's INSERT, which has ``on_conflict_do_nothing`` (both speak ON CONFLICT)."""
     return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
-def note_enqueued(session: Session, inbound_id: int) -> bool:
-    """``mark_enqueued`` and commit, waiting briefly for the lock. The note only spares the sweep a
-    look (the job is queued already), so a busy database skips it: returns False, never raises."""
-    try:
-        with _lock_wait(session, LOCK_WAIT_S):
-            mark_enqueued(session, inbound_id)
-        session.commit()
-    except DBAPIError as exc:
-        session.rollback()
-        if not is_busy(exc):
-            raise
-        log.warning("inbound %s enqueued, not marked: database busy", inbound_id)
-        return False
-    return True
 
 
 def is_busy(exc: DBAPIError) -> bool:

@@ -7,11 +7,10 @@ message (``InboundMessage.from_enc``) straight into the outbox.
 
 import secrets
 from dataclasses import dataclass, field
-from typing import cast
 
 from sqlmodel import Session, col, select
 
-from core import audit, matching, policy
+from core import audit, matching, routing
 from core.clock import now
 from core.decisions import Decisions
 from core.enums import NOT_SIGHTING, OPEN_INCIDENT, IncidentStatus, MessageKind, ReportStatus
@@ -21,6 +20,7 @@ from core.models import InboundMessage, Incident, Message, Report
 from core.outbox import add_message
 from core.phones import PhoneVault
 from core.reports import locate
+from core.settings import Settings
 
 # A coordinator's pin on the map: about a block of uncertainty.
 PIN_PRECISION_M = 100.0
@@ -66,13 +66,15 @@ def place(
     geo: GeoResult,
     *,
     actor: str,
-    radius_m: float,
-    window_min: float,
+    settings: Settings,
+    vault: PhoneVault,
 ) -> Placed:
-    """Give ``report`` the place ``geo`` and fold it into its incident (matching as intake does:
-    the caller holds the area lock). A report already in an incident is moved out of it first
-    (its old incident is refined), unless it is that incident's only report: then the incident
-    moves with it. Audited."""
+    """Give ``report`` the place ``geo`` and fold it into its incident by intake's own path
+    (``core.routing.place``: the per-number verdict, a flood's hold, matching, alerts; the caller
+    holds the reporter's and the area's locks). A report already in an incident is moved out of
+    it first (its old incident is refined), unless it is that incident's only report: then the
+    incident moves with it. Conflict when its number is past its limit (it opens nothing: attach
+    it to an incident by hand). Audited."""
     report = get_report(session, report_id)
     was = _read_as_sighting(report)
     old = session.get(Incident, report.incident_id) if report.incident_id is not None else None
@@ -80,6 +82,7 @@ def place(
     report.awaiting_until = None
     report.updated_at = now()
     session.add(report)
+    decisions = Decisions()
     if old is not None and old.report_count <= 1:
         # The incident's only report: correcting the report's place moves the incident itself.
         matching.refine(session, old)
@@ -88,10 +91,15 @@ def place(
     else:
         if old is not None:
             matching.detach(session, report, old)
-        found, created = matching.match_or_create(
-            session, report, radius_m=radius_m, window_min=window_min
+        found, created, _ = routing.place(
+            session, report, decisions, settings=settings, vault=vault
         )
-        incident = cast(Incident, found)  # with its default new_status it always has one
+        if found is None:
+            raise Conflict(
+                "report {id} is past its number's limit: attach it to an incident instead",
+                id=report.id,
+            )
+        incident = found
     audit.record(
         session,
         actor=actor,
@@ -99,10 +107,6 @@ def place(
         target=f"report:{report.id}",
         detail=f"{geo.matched} ({geo.source}) → incident:{incident.id}{was}",
     )
-    decisions = Decisions()
-    if created:
-        decisions.alerts(policy.on_new_incident(session, incident))
-        decisions.escalation_timers.append(cast(int, incident.id))  # flushed: id set
     return Placed(report, incident, created, decisions)
 
 

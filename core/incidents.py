@@ -15,6 +15,8 @@ from core.errors import Conflict, NotFound
 from core.matching import attach, open_from, refine
 from core.models import Incident, IncidentNote, Report
 
+NOTE_MAX = 2000  # characters of a coordinator's note, whichever door it comes by
+
 
 def get(session: Session, incident_id: int) -> Incident:
     """The incident, or NotFound."""
@@ -118,24 +120,27 @@ def merge(session: Session, incident_id: int, *, into: int, actor: str) -> Incid
             )
     if target.status not in OPEN_INCIDENT or source.status not in OPEN_INCIDENT:
         raise Conflict("only open incidents can be merged")
+    # Conditional and audited like any status change: a merge racing an expiry or a dismissal
+    # has one winner. A merge tells nobody (the target's people already know of the raid).
+    policy.transition(
+        session,
+        source,
+        IncidentStatus.MERGED,
+        actor=actor,
+        reason=f"into incident:{target.id}",
+        action="incident.merge",
+    )
+    source.merged_into = target.id
     for report in session.exec(select(Report).where(Report.incident_id == source.id)):
         report.incident_id = target.id
         session.add(report)
     session.flush()
-    source.status, source.merged_into, source.closed_at = IncidentStatus.MERGED, target.id, now()
     source.report_count = source.reporter_count = 0
     session.add(source)
     refine(session, target)
     target.first_seen = min(target.first_seen, source.first_seen)
     target.last_seen = max(target.last_seen, source.last_seen)
     session.add(target)
-    audit.record(
-        session,
-        actor=actor,
-        action="incident.merge",
-        target=f"incident:{source.id}",
-        detail=f"into incident:{target.id}",
-    )
     return target
 
 

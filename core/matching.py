@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from core import policy
 from core.clock import now
 from core.enums import NOT_SIGHTING, OPEN_INCIDENT, IncidentStatus
 from core.geo import bounding_box, haversine_m
@@ -115,19 +116,45 @@ def open_from(
 ) -> Incident:
     # A located report: ``locate`` set its place and precision together.
     assert report.lat is not None and report.lon is not None and report.precision_m is not None
-    incident = Incident(
+    incident = new_incident(
+        session,
         status=status,
         lat=report.lat,
         lon=report.lon,
         precision_m=report.precision_m,
         label=report.matched,
-        zip=report.zip,
+        zip_code=report.zip,
+    )
+    attach(session, incident, report, similar_ratio=similar_ratio)
+    return incident
+
+
+def new_incident(
+    session: Session,
+    *,
+    lat: float,
+    lon: float,
+    precision_m: float,
+    label: str | None,
+    zip_code: str | None,
+    status: IncidentStatus = IncidentStatus.REPORTED,
+    drill: bool = False,
+) -> Incident:
+    """Store a new incident (flushed: its id is set). The one place incidents are made; their
+    status moves on only by ``core.policy.transition``."""
+    incident = Incident(
+        status=status,
+        lat=lat,
+        lon=lon,
+        precision_m=precision_m,
+        label=label,
+        zip=zip_code,
+        drill=drill,
         first_seen=now(),
         last_seen=now(),
     )
     session.add(incident)
     session.flush()
-    attach(session, incident, report, similar_ratio=similar_ratio)
     return incident
 
 
@@ -236,12 +263,17 @@ def match_or_create(
 
 
 def expire_quiet(session: Session, *, quiet_min: float) -> list[Incident]:
-    """Open incidents with no report for ``quiet_min`` become ``expired``."""
+    """Open incidents with no report for ``quiet_min`` become ``expired`` (audited, no text). Each
+    is a conditional transition: one confirmed or released meanwhile is left as it now is."""
     cutoff = now() - timedelta(minutes=quiet_min)
     stale = session.exec(
         select(Incident).where(col(Incident.status).in_(OPEN_INCIDENT), Incident.last_seen < cutoff)
     ).all()
+    expired = []
     for incident in stale:
-        incident.status, incident.closed_at = IncidentStatus.EXPIRED, now()
-        session.add(incident)
-    return list(stale)
+        try:
+            policy.transition(session, incident, IncidentStatus.EXPIRED, actor="system")
+        except policy.InvalidTransition:
+            continue
+        expired.append(incident)
+    return expired

@@ -286,7 +286,7 @@ class VoiceCall(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now, index=True)
 
 
-# issue 14: the coordinators' console. Named people, their sessions, and failed sign-ins (lockout).
+# The coordinators' console. Named people, their sessions, and failed sign-ins (lockout).
 
 
 class ConsoleUser(SQLModel, table=True):

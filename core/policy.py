@@ -2,7 +2,8 @@
 
     held ──(release)──▶ reported ──▶ confirmed ──▶ resolved
       │  ◀──(a flood)───── │            │
-      └──────────────────▶ ├──▶ dismissed ◀┘   (and any open incident ──▶ expired when quiet)
+      └──────────────────▶ ├──▶ dismissed ◀┘   (and any open incident ──▶ expired when quiet,
+                                                 or ──▶ merged when folded into another)
 
 New → unverified alert to responders in zone (a held one: nothing, until released).
 Confirmed → legal aid and community in zone, update to responders. Dismissed → stand-down,
@@ -23,11 +24,13 @@ from core.models import Alert, Incident
 
 S = IncidentStatus
 TRANSITIONS = {
-    S.HELD: {S.REPORTED, S.DISMISSED, S.EXPIRED},
-    S.REPORTED: {S.CONFIRMED, S.DISMISSED, S.RESOLVED, S.EXPIRED, S.HELD},
-    S.CONFIRMED: {S.DISMISSED, S.RESOLVED, S.EXPIRED},
+    S.HELD: {S.REPORTED, S.DISMISSED, S.EXPIRED, S.MERGED},
+    S.REPORTED: {S.CONFIRMED, S.DISMISSED, S.RESOLVED, S.EXPIRED, S.HELD, S.MERGED},
+    S.CONFIRMED: {S.DISMISSED, S.RESOLVED, S.EXPIRED, S.MERGED},
 }
 # (alert reason, audience) pairs a status change sends; see core.audience for the audiences.
+# Expiry and merge send nothing: an expired incident just went quiet, a merged one lives on in
+# the incident it joined.
 STATUS_ALERTS = {
     S.CONFIRMED: [
         ("confirmed", "legal_aid"),

@@ -23,7 +23,7 @@ class ReportOutcome:
 
     @property
     def needs_location(self) -> bool:
-        return self.report.status == "awaiting_location"
+        return self.report.status == ReportStatus.AWAITING_LOCATION
 
     @property
     def located(self) -> bool:
@@ -74,7 +74,7 @@ def receive(
     awaiting = _latest(
         session,
         inbound.from_hash,
-        Report.status == "awaiting_location",
+        Report.status == ReportStatus.AWAITING_LOCATION,
         col(Report.awaiting_until) >= now(),
     )
     if awaiting is not None:
@@ -85,7 +85,7 @@ def receive(
         unplaced = _latest(
             session,
             inbound.from_hash,
-            Report.status == "unlocated",
+            Report.status == ReportStatus.UNLOCATED,
             Report.updated_at >= now() - timedelta(minutes=followup_min),
         )
         if unplaced is not None:
@@ -94,7 +94,7 @@ def receive(
         recent = _latest(
             session,
             inbound.from_hash,
-            Report.status == "located",
+            Report.status == ReportStatus.LOCATED,
             Report.updated_at >= now() - timedelta(minutes=addition_min),
         )
         if recent is not None:

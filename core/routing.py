@@ -12,7 +12,8 @@ responders, it was held, it was not a report, where is it — the job says.
 from collections.abc import Callable
 from typing import cast
 
-from sqlmodel import Session
+from sqlalchemy import Table, bindparam
+from sqlmodel import Session, select
 
 from core import (
     channels,
@@ -72,12 +73,30 @@ def immediate_reply(body: str, *, responder: bool = False) -> tuple[str, str] | 
 def answer_now(
     session: Session, vault: PhoneVault, sender: str, body: str
 ) -> tuple[str, str] | None:
-    """``immediate_reply`` for ``sender``: the webhook's one look-up (is it a responder?)."""
-    number = channels.number(sender)
-    if detention.in_conversation(session, vault.index(number)):  # answering a case's question
+    """``immediate_reply`` for ``sender``: the webhook's one look-up (is it a responder, or a
+    family answering a case's question?), made only when the words alone would be answered (a
+    responder's are not), and of two columns, not the subscriber: it is on every webhook's path."""
+    reply = immediate_reply(body)
+    if reply is None:
         return None
-    subscriber = find_by_phone(session, vault, number)
-    return immediate_reply(body, responder=_responding(subscriber))
+    phone_hash = vault.index(channels.number(sender))
+    if detention.in_conversation(session, phone_hash):  # answering a case's question
+        return None
+    found = session.connection().execute(_STANDING, {"phone_hash": phone_hash}).first()
+    if found is not None and found.status == SubscriberStatus.ACTIVE:
+        if set(RESPONDING_ROLES) & set(found.roles):
+            return None
+    return reply
+
+
+# A subscriber's standing by number, built once: on the table, not the ORM entity (the ORM's
+# bookkeeping cost more than the query on the webhook's path).
+_SUBSCRIBER = cast(Table, Subscriber.__table__)  # type: ignore[attr-defined]
+_STANDING = (
+    select(_SUBSCRIBER.c.status, _SUBSCRIBER.c.roles)
+    .where(_SUBSCRIBER.c.phone_hash == bindparam("phone_hash"))
+    .limit(1)
+)
 
 
 def _responding(subscriber: Subscriber | None) -> bool:
@@ -227,10 +246,7 @@ def _report(
         return "report:addition", decisions
     if not outcome.located:
         return "report:unlocated", decisions
-    incident, created, verdict, changes = _match(session, report, settings, vault)
-    decisions.alerts(changes)
-    if incident is not None and any(a.reason == "new" for a in changes):  # released: it is new
-        decisions.escalation_timers.append(cast(int, incident.id))
+    incident, created, verdict = place(session, report, decisions, settings=settings, vault=vault)
     if verdict.first_limit and sms:
         decisions.text("reporter_limited", language, dedupe_key=key, to_e164=sender, bilingual=True)
     elif not acked and not verdict.limited:
@@ -239,6 +255,28 @@ def _report(
         return "report:limited", decisions
     if created and incident.status == IncidentStatus.HELD:
         return f"report:held:{incident.id}", decisions
+    return f"report:incident:{incident.id}", decisions
+
+
+def place(
+    session: Session,
+    report: Report,
+    decisions: Decisions,
+    *,
+    settings: Settings,
+    vault: PhoneVault,
+) -> tuple[Incident | None, bool, trust.Verdict]:
+    """Fold the located ``report`` into its incident, or open one, as every door does (intake,
+    a coordinator's pin): the per-number verdict, the flood hold, matching, a new incident's
+    alert and escalation timer, confirmation by enough reporters — alerts and timers added to
+    ``decisions``. Returns (incident or None, created, verdict). The caller holds the reporter's
+    and the area's locks (``workers.locks.matching_keys``)."""
+    incident, created, verdict, changes = _match(session, report, settings, vault)
+    decisions.alerts(changes)
+    if incident is not None and any(a.reason == "new" for a in changes):  # released: it is new
+        decisions.escalation_timers.append(cast(int, incident.id))
+    if incident is None or (created and incident.status == IncidentStatus.HELD):
+        return incident, created, verdict
     if created:
         decisions.alerts(policy.on_new_incident(session, incident))
         decisions.escalation_timers.append(cast(int, incident.id))  # flushed: id set
@@ -248,7 +286,7 @@ def _report(
                 session, incident, IncidentStatus.CONFIRMED, actor="reporters"
             )
         )
-    return f"report:incident:{incident.id}", decisions
+    return incident, created, verdict
 
 
 # What is kept aside, not made a report of a sighting, and the answer each gets.

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     twilio_messaging_service_sid: str = Field("", validation_alias="TWILIO_MESSAGING_SERVICE_SID")
     twilio_from_number: str = Field("", validation_alias="TWILIO_FROM_NUMBER")
 
-    # Issue 11 (trust): what counts as a report, and the limits that hold a flood.
+    # Trust: what counts as a report, and the limits that hold a flood.
     legal_aid_line: str = Field(
         "", description="phone line residents are told to call; empty: none"
     )
@@ -104,25 +104,24 @@ class Settings(BaseSettings):
     signup_sequential_numbers: int = Field(
         5, ge=2, description="consecutive numbers signing up in a window that mark a flood"
     )
-    # Issue 13: priorities. Opt-in confirmations and broadcasts may use at most this share of
+    # Priorities. Opt-in confirmations and broadcasts may use at most this share of
     # AVISA_SEND_RATE; alerts, updates and replies may always use all of it, and go first.
     bulk_share: float = Field(
         0.5, gt=0, le=1, description="share of the send rate bulk texts may use"
     )
 
-    # Issue 12: the coordinators' API and its privacy.
+    # The coordinators' API and its privacy.
     # Set: GET /metrics wants "Authorization: Bearer <token>" (queue depths and counts are a map
     # of the network's activity); empty: open, for a scraper on a private network.
     metrics_token: str = ""
     # An opted-out subscriber's name, number, zones and texts are erased this long after they left.
     opted_out_grace_days: int = Field(30, ge=0)
 
-    # issue 14
+    # The console.
     # Path of the console's .pmtiles basemap; empty means the one shipped with the console
     # (Los Angeles County), "off" means no basemap (the map still shows incidents and zones).
     basemap: str = ""
 
-    # Issue 15 (beyond one SMS): calls when an alert text fails, WhatsApp.
     # Detention cases (core.cases): how long a case waits to be taken before it goes wider, how
     # long a family's next text counts as the answer to our question, and how long a closed
     # case's personal data is kept.
@@ -135,6 +134,8 @@ class Settings(BaseSettings):
     case_purge_days: int = Field(
         30, ge=1, description="a closed case's personal data is erased this long after it closes"
     )
+
+    # Beyond one SMS: calls when an alert text fails, WhatsApp.
     call_from_number: str = ""  # the voice number alert calls ring from; empty: TWILIO_FROM_NUMBER
     whatsapp_from_number: str = ""  # our WhatsApp sender; empty: TWILIO_FROM_NUMBER
     whatsapp_template_alert: str = ""  # approved Content SID (HX…) for alerts outside 24 h
@@ -231,12 +232,11 @@ class Settings(BaseSettings):
         key."""
         return self.twilio_auth_token or f"local-{self.secret_key}"
 
-    # issue 13
-    # ``json``: one JSON object a line (time, level, logger, message, request_id, job_id), for a log
-    # pipeline; ``text`` for a terminal.
+    # Logs. ``json``: one JSON object a line (time, level, logger, message, request_id, job_id),
+    # for a log pipeline; ``text`` for a terminal.
     log_format: Literal["text", "json"] = "text"
 
-    # issue 10
+    # Geocoding.
     gazetteer: str = ""  # path of a built gazetteer (avisa gazetteer build); empty = shipped
 
 

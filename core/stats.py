@@ -4,6 +4,7 @@ figures are right however many API and worker processes run."""
 from sqlmodel import Session, col, func, select
 
 from core.clock import utc
+from core.enums import MessageKind
 from core.models import AuditEvent, InboundMessage, Incident, Message, Report, Subscriber
 from core.trust import TRUST_ACTIONS
 
@@ -48,7 +49,7 @@ def report_to_alert_seconds(session: Session) -> list[float]:
     )
     first_alert = (
         select(Message.incident_id, func.min(Message.sent_at).label("at"))
-        .where(Message.kind == "alert", col(Message.sent_at).is_not(None))
+        .where(Message.kind == MessageKind.ALERT, col(Message.sent_at).is_not(None))
         .group_by(col(Message.incident_id))
         .subquery()
     )

@@ -135,36 +135,34 @@ def current(session: Session, call_sid: str) -> Next:
 def finalise(
     session: Session, vault: PhoneVault, call_sid: str, *, caller: str
 ) -> tuple[InboundMessage | None, bool]:
-    """Turn the call into its InboundMessage; returns (row, created), like ``inbound.record``.
+    """Turn the call into its InboundMessage; returns (row, created).
 
     (None, False) when the caller gave nothing yet (no place, description or recording): the call
     stays open, so a recording that arrives after the hang-up can still finish it. Once per call
-    however often and concurrently it runs: a conditional update claims the call, and the
-    InboundMessage's unique Sid is the last guard. ``caller`` is the From number (E.164).
+    however often and concurrently it runs: the message is stored by ``inbound.store`` (the one
+    writer of inbound messages, with its busy-database retries), whose unique Sid decides which
+    request created it; then the call is marked finalised. Commits. ``caller`` is the From number
+    (E.164). The row is stored as enqueued: the caller hands it to intake (or the sweep does).
     """
     call = get_call(session, call_sid)
     if call is None or not _has_content(call):
         return None, False
-    session.flush()  # the answer this request just heard must be in the claimed row
-    claimed = (
-        session.exec(
-            update(VoiceCall)
-            .where(col(VoiceCall.id) == call.id, col(VoiceCall.finalised_at).is_(None))
-            .values(finalised_at=now())
-        ).rowcount
-        == 1
-    )
-    if not claimed:
+    if call.finalised_at is not None:
         return _inbound_of(session, call_sid), False
-    session.refresh(call)
-    return inbound.record(
-        session,
-        vault,
-        sid=call_sid,
-        channel=Channel.VOICE,
-        from_e164=caller,
-        body=report_text(call),
+    body = report_text(call)  # with the answer this request just heard
+    session.commit()  # the call's answers are kept whatever the store below meets
+    inbound_id = inbound.store(
+        session, vault, sid=call_sid, channel=Channel.VOICE, from_e164=caller, body=body
     )
+    session.exec(
+        update(VoiceCall)
+        .where(col(VoiceCall.id) == call.id, col(VoiceCall.finalised_at).is_(None))
+        .values(finalised_at=now())
+    )
+    session.commit()
+    if inbound_id is None:  # another request for this call stored it first
+        return _inbound_of(session, call_sid), False
+    return session.get(InboundMessage, inbound_id), True
 
 
 def _has_content(call: VoiceCall) -> bool:
@@ -193,7 +191,7 @@ def complete_report(session: Session, inbound_message: InboundMessage, report: R
         return
     if call.recording_url and not report.recording_url:
         report.recording_url = call.recording_url
-    if report.channel == "voice":
+    if report.channel == Channel.VOICE:
         report.language = call.language
     session.add(report)
 

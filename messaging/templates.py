@@ -146,7 +146,7 @@ CATALOGUE: dict[str, dict[Language, str]] = {
     },
 }
 
-# Issue 11 (trust): answers that promise only what happens next.
+# Trust: answers that promise only what happens next.
 CATALOGUE.update(
     {
         "report_received": {

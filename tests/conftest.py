@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 from redis import Redis
 from rq import SimpleWorker
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 from twilio.request_validator import RequestValidator
@@ -97,7 +98,12 @@ def database_url(request, tmp_path_factory):
     if request.param == "postgresql":
         url = request.getfixturevalue("postgres_url")
         template = request.getfixturevalue("postgres_template")
-        _create_database(url, "avisa_tests", template=template)
+        try:
+            _create_database(url, "avisa_tests", template=template)
+        except ProgrammingError:
+            # Set up again after tests on the other database ran in between (pytest-xdist hands
+            # out whole files, so the two may interleave): the same database, emptied per test.
+            pass
         return _on_database(url, "avisa_tests")
     path = tmp_path_factory.mktemp("db") / "avisa.db"
     copy_sqlite(request.getfixturevalue("sqlite_template"), path)

@@ -1,4 +1,5 @@
-"""Dependencies point inward (DESIGN.md's layout table): checked on the source, module by module."""
+"""Dependencies point inward (ARCHITECTURE.md's table of rooms): checked on the source, module
+by module."""
 
 import ast
 from pathlib import Path

@@ -7,13 +7,13 @@ same transaction that marks it processed.
 
 import logging
 
-from core import matching, routing
+from core import routing
 from core.clock import now
 from core.models import InboundMessage
 from workers import runtime
 from workers.effects import Effects
 from workers.geocoding import geocoder_for
-from workers.locks import area_keys, held, reporter_key
+from workers.locks import held, matching_keys
 from workers.queues import get_redis
 
 log = logging.getLogger(__name__)
@@ -29,10 +29,7 @@ def process_inbound(inbound_id: int) -> str:
         # Read the place before taking locks: it decides which area to lock, and takes no lock
         # itself.
         geo = geocoder_for(session, settings).geocode(inbound.body)
-        keys = [reporter_key(inbound.from_hash)]
-    if geo is not None:
-        reach = matching.search_reach_m(settings.dedup_radius_m, geo.precision_m)
-        keys += area_keys(geo.lat, geo.lon, reach)
+        keys = matching_keys(settings, geo, inbound.from_hash)
     with held(get_redis(), keys), runtime.session() as session:
         inbound = session.get(InboundMessage, inbound_id)
         if inbound is None or inbound.processed_at is not None:

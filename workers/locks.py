@@ -16,7 +16,9 @@ from contextlib import contextmanager
 
 from redis import Redis
 
-from core.geo import bounding_box
+from core.geo import GeoResult, bounding_box
+from core.matching import search_reach_m
+from core.settings import Settings
 
 CELL_DEG = 0.05  # ≈ 5.5 km of latitude: a few cells cover any report's reach
 LOCK_TTL_MS = 30_000  # a holder that dies frees its cells after this
@@ -49,6 +51,18 @@ def area_keys(lat: float, lon: float, reach_m: float) -> list[str]:
 
 def reporter_key(reporter_hash: str) -> str:
     return f"avisa:lock:reporter:{reporter_hash}"
+
+
+def matching_keys(settings: Settings, geo: GeoResult | None, reporter_hash: str) -> list[str]:
+    """What placing a report holds, whichever door it came by (intake, a coordinator's pin): its
+    reporter (the per-number limits read their other reports) and every cell its match could
+    reach (none when it has no place yet)."""
+    keys = [reporter_key(reporter_hash)]
+    if geo is not None:
+        keys += area_keys(
+            geo.lat, geo.lon, search_reach_m(settings.dedup_radius_m, geo.precision_m)
+        )
+    return keys
 
 
 @contextmanager

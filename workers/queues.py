@@ -78,9 +78,18 @@ def queue(name: str, connection: Redis | None = None) -> Queue:
 
 
 def enqueue_intake(inbound_id: int) -> None:
-    queue(URGENT).enqueue(
-        "workers.intake.process_inbound", inbound_id, retry=RETRY, job_id=f"intake-{inbound_id}"
-    )
+    # On every webhook's path: RQ alone sends two pipelines (the queue's name, then the job); in
+    # one of ours it is one round trip.
+    redis = get_redis()
+    with redis.pipeline() as pipe:
+        queue(URGENT, redis).enqueue(
+            "workers.intake.process_inbound",
+            inbound_id,
+            retry=RETRY,
+            job_id=f"intake-{inbound_id}",
+            pipeline=pipe,
+        )
+        pipe.execute()
 
 
 def fanout_timeout(texts: int) -> int:

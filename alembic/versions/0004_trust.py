@@ -1,4 +1,4 @@
-"""trust (issue 11): report flags, responder notes, negative reports on incidents
+"""trust: report flags, responder notes, negative reports on incidents
 
 Revision ID: 0004_trust
 Revises: 0003

@@ -1,4 +1,4 @@
-"""The coordinators' API, issue 12: when each key was last used, and broadcasts.
+"""The coordinators' API: when each key was last used, and broadcasts.
 
 Revision ID: 0005_api
 Revises: 0004_trust

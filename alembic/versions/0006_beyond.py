@@ -1,4 +1,4 @@
-"""Issue 15, beyond one SMS: drills (incident.drill, drill), calls after undelivered alerts
+"""Beyond one SMS: drills (incident.drill, drill), calls after undelivered alerts
 (alertcall), WhatsApp (subscriber.channel, message.channel, message.content_sid).
 
 Revision ID: 0006_beyond

@@ -1,4 +1,4 @@
-"""console: named users, their sessions, failed sign-ins (issue 14)
+"""console: named users, their sessions, failed sign-ins
 
 Revision ID: 0004_console
 Revises: 0005_api

@@ -1,4 +1,4 @@
-"""Issue 15, photos: what residents attach to a report (inboundmedia), how many came with each
+"""Photos: what residents attach to a report (inboundmedia), how many came with each
 message (inboundmessage.media_count), and the message a responder's note came in
 (incidentnote.inbound_id), whose photos the note shows.
 

@@ -15,8 +15,6 @@ from api.schemas import (
     Id,
     ImportJobOut,
     ImportOut,
-    Language,
-    Role,
     SubscriberIn,
     SubscriberOut,
     SubscriberPatch,
@@ -24,7 +22,7 @@ from api.schemas import (
     problems,
 )
 from core import subscribers
-from core.enums import AccessRole, SubscriberStatus
+from core.enums import AccessRole, Language, SubscriberRole, SubscriberStatus
 from core.models import Subscriber, SubscriberImport
 from core.phones import PhoneVault, mask
 from workers.effects import carry_out
@@ -151,7 +149,7 @@ def _import(session: Session, vault: PhoneVault, key, data: bytes) -> ImportOut:
 
 def filters(
     zone_id: Annotated[Id | None, Query(description="subscribers of this zone")] = None,
-    role: Annotated[Role | None, Query()] = None,
+    role: Annotated[SubscriberRole | None, Query()] = None,
     status: Annotated[SubscriberStatus | None, Query()] = None,
     language: Annotated[Language | None, Query()] = None,
     q: Annotated[

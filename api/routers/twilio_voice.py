@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from api.deps import SessionDep, SettingsDep, TwilioForm, get_vault
 from api.routers import twilio_detention
-from api.webhooks import queue_for_intake, sender_of, xml_response
+from api.webhooks import hand_to_intake, sender_of, xml_response
 from core import voice
 from core.settings import Settings
 from messaging import twiml as voice_twiml
@@ -148,10 +148,9 @@ def _finish(session: Session, form: dict[str, str], settings: Settings) -> bool:
     row, created = voice.finalise(
         session, get_vault(settings), call_sid(form), caller=sender_of(form)
     )
-    session.commit()
     if created:
         log.info("call %s became inbound %s", call_sid(form), row.id)
-        queue_for_intake(session, row.id)
+        hand_to_intake(row.id)  # stored as enqueued: Redis down, the sweep takes it up
     return row is not None
 
 

@@ -23,11 +23,11 @@ STAND_DOWN = ("dismissed", "held")
 
 
 def build(session: Session, *, with_subscribers: bool = False) -> dict:
-    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (shape fixed by DESIGN.md;
-    each incident says whether any alert text was sent for it, ``alerted``, and whether those
-    alerted were told to stand down, ``stood_down``);
-    ``with_subscribers`` (a replay with a roster) adds ``"subscribers"``: each one's masked phone,
-    name, and the texts they received, oldest first."""
+    """``{"incidents": [...], "unassigned": [...], "messages": [...]}`` (a fixed shape: tools
+    read it; each incident says whether any alert text was sent for it, ``alerted``, and whether
+    those alerted were told to stand down, ``stood_down``); ``with_subscribers`` (a replay with a
+    roster) adds ``"subscribers"``: each one's masked phone, name, and the texts they received,
+    oldest first."""
     sids_by_incident, unassigned = _fold(session)
     alerted, stood_down = _told(session)
     incidents = [

@@ -1,4 +1,4 @@
-"""Drills from the console (issue 15): a button on each zone starts one through the same service
+"""Drills from the console: a button on each zone starts one through the same service
 as ``POST /api/v1/drills``; the drill's page shows what the network did, refreshed live."""
 
 from typing import Annotated

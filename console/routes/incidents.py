@@ -92,7 +92,7 @@ def add_note(
     request: Request,
     session: SessionDep,
     who: Coordinator,
-    text: Annotated[str, Form(max_length=2000)] = "",
+    text: Annotated[str, Form(max_length=incidents.NOTE_MAX)] = "",
 ):
     actions.add_note(session, incident_id, author=users.actor(who.user), text=text)
     return redirect(request, _page(incident_id) + "#notes", flash=say(request, "incident.done"))

@@ -1,4 +1,4 @@
-"""Issue 11: only real reports raise alarms — sign-ups, greetings, floods and responders' own
+"""Only real reports raise alarms — sign-ups, greetings, floods and responders' own
 words do not. Driven through the signed webhook, a real worker and the coordinator API."""
 
 import pytest
@@ -434,7 +434,7 @@ def test_a_from_that_is_no_phone_number_is_refused_and_stored_nowhere(twilio_pos
 
 
 def test_a_whatsapp_address_is_its_number_on_another_channel(api, twilio_post, work, db, zone):
-    # Issue 15: one person writing on SMS and WhatsApp is one reporter (core.channels).
+    # One person writing on SMS and WhatsApp is one reporter (core.channels).
     _text(twilio_post, work, "whatsapp:+13235557780", "ICE at Pacific and Florence")
     _text(twilio_post, work, "+13235557780", "migra en la Pacific y Florence")
     assert _incidents(api)[0]["reporter_count"] == 1

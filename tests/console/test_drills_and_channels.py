@@ -1,5 +1,5 @@
-"""Issue 15 on the console: a drill started from a zone's row, its figures page; a subscriber's
-alert channel chosen when added and changed later, each change audited once."""
+"""Drills and channels on the console: a drill started from a zone's row, its figures page; a
+subscriber's alert channel chosen when added and changed later, each change audited once."""
 
 import re
 

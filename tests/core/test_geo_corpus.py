@@ -325,7 +325,7 @@ def test_corpus_is_large_and_mixed():
     assert sum(c["truth"] is None for c in corpus) >= 30
     kinds = {c["ref"].split(":")[0] for c in corpus}
     assert {"corner", "station", "zip", "city", "none"} <= kinds
-    # issue 10: county-wide corners, landmarks, blocks and addresses from the OSM tiles
+    # County-wide corners, landmarks, blocks and addresses from the OSM tiles
     assert {"osm-corner", "osm-poi", "osm-block", "osm-house"} <= kinds
     county = [c for c in corpus if c["ref"].startswith("osm-")]
     assert len(county) >= 45 and {c["lang"] for c in county} == {"en", "es"}

@@ -183,7 +183,7 @@ def test_non_str_input_is_none(geocoder):
     assert geocoder.geocode(b"Pacific y Florence") is None  # type: ignore[arg-type]
 
 
-# --- issue 10: county-wide places, confidence, bad input within time bounds ----------------
+# --- county-wide places, confidence, bad input within time bounds ----------------
 
 
 @pytest.mark.parametrize(

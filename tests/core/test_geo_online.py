@@ -57,7 +57,7 @@ def test_offline_corner_wins_and_texts_without_address_are_not_sent():
 )
 def test_failures_and_far_answers_fall_back_offline(fake):
     r = Geocoder(online=fake).geocode("6500 Pacific Blvd 90255")
-    # The offline answer: the house-number data's estimate (issue 10), else the ZIP.
+    # The offline answer: the house-number data's estimate, else the ZIP.
     assert r.source == "gazetteer" and r.kind in ("address", "zip")
     assert fake.queries  # the estimate was not sure enough to skip the service
 

@@ -1,4 +1,4 @@
-"""Issue 13: a big import never blocks the hotline. It is written in batches, each committed on
+"""A big import never blocks the hotline. It is written in batches, each committed on
 its own, and a webhook stores its report first, retrying while the database is busy (503 with
 Retry-After if it stays busy — never a 500, never a lost report)."""
 

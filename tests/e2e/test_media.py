@@ -1,4 +1,4 @@
-"""Photos with a report (issue 15), against the local Twilio fake: an MMS's media are kept as
+"""Photos with a report, against the local Twilio fake: an MMS's media are kept as
 references on its report, fetched only through Avisa by a coordinator with Avisa's credentials,
 and deleted at Twilio and locally by the purge."""
 

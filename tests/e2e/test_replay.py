@@ -1,6 +1,6 @@
 """``avisa replay``: labelled streams through the real pipeline score B-cubed F1 >= 0.95, the output
-has the shape DESIGN.md fixes, and the command behaves as a command (stdout is JSON alone, stdin,
-bad lines exit 2 naming the line).
+has its documented shape (``avisa.replay.result``), and the command behaves as a command (stdout
+is JSON alone, stdin, bad lines exit 2 naming the line).
 
 Replays here start their own throwaway database and redis-server; they need none of conftest's.
 """
@@ -20,7 +20,7 @@ from tests.conftest import Ran, run_avisa
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.jsonl"))
 SHARED_SAMPLE = ROOT.parent / "shared" / "scenarios" / "sample-raid-day.jsonl"
-# Streams the current matching is known to miss, and the change (proposed in issue 4) that fixes
+# Streams the current matching is known to miss, and the change that fixes
 # each.
 KNOWN_MISSES: dict[str, str] = {}
 INCIDENT_KEYS = {"id", "status", "lat", "lon", "message_sids", "alerted", "stood_down"}

@@ -1,4 +1,4 @@
-"""Issue 11 measured on labelled streams: sign-ups, greetings and floods beside real raids.
+"""Trust measured on labelled streams: sign-ups, greetings and floods beside real raids.
 
 Truth labels starting with ``noise:`` mark texts that are no sighting (a flood, a limited
 number); ``null`` marks texts that are no report at all. On every stream, old and new: the real
