@@ -26,9 +26,10 @@ test: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	scripts/ensure-test-servers.sh
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
-# The suite under coverage.py (line coverage of core, messaging, workers, api, avisa, console).
+# The suite under coverage.py (line coverage of core, messaging, workers, api, avisa, console), in
+# one process: coverage.py alone does not follow pytest-xdist's workers.
 coverage: $(STAMP)
 	scripts/ensure-test-servers.sh
 	$(PY) -m coverage run -m pytest -q

@@ -98,7 +98,8 @@ def run(*, host: str, port: int) -> int:
                 restarts, started, next_start = restarts + 1, time.monotonic(), None
             time.sleep(0.2)
         else:
-            died = [name for name, child in children.items() if child.poll() is not None]
+            # Ctrl-C is the reason whatever else is down (a worker waiting to be started again).
+            died = [n for n, child in children.items() if child.poll() is not None and not signals]
             _say(f"the {' and '.join(died)} exited; stopping Avisa…" if died else "stopping Avisa…")
     finally:
         devrun.clear()
