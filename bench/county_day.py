@@ -43,6 +43,7 @@ from twilio.request_validator import RequestValidator
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from avisa.redis_server import RedisServer, free_port  # noqa: E402
+from avisa.testing.keys import admin_key
 from avisa.testing.twilio_server import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio  # noqa: E402
 from core.db import engine_for  # noqa: E402
 from core.geo.distance import haversine_m  # noqa: E402
@@ -201,23 +202,7 @@ def main() -> int:
             check=True,
             capture_output=True,
         )
-        key = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "avisa",
-                "apikey",
-                "create",
-                "--name",
-                "bench",
-                "--role",
-                "admin",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()[-1]
+        key = admin_key(env)
         processes.append(
             spawn(["serve", "--port", str(port), "--workers", "2"], env, workdir / "serve.log")
         )

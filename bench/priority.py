@@ -16,7 +16,6 @@ and the ratio.
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from report_to_alert import SECRET, start
 from twilio.request_validator import RequestValidator
 
 from avisa.redis_server import free_port
+from avisa.testing.keys import admin_key
 
 GOAL_S = 2.0
 
@@ -35,13 +35,7 @@ def main(n: int, repeats: int) -> None:
     process, env = start(port, workdir)
     base = f"http://127.0.0.1:{port}"
     try:
-        key = subprocess.run(
-            [sys.executable, "-m", "avisa", "apikey", "create", "--name", "b", "--role", "admin"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()[-1]
+        key = admin_key(env)
         api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60)
         twilio = httpx.Client(base_url=base, timeout=10)
         zone = api.post("/api/v1/zones", json={"name": "HP", "zips": ["90255"]}).json()["id"]

@@ -21,6 +21,7 @@ import httpx
 from twilio.request_validator import RequestValidator
 
 from avisa.redis_server import free_port
+from avisa.testing.keys import admin_key
 
 SECRET = "bench-" + "k" * 40
 
@@ -55,27 +56,7 @@ def main(n: int) -> None:
     process, env = start(port, workdir)
     base = f"http://127.0.0.1:{port}"
     try:
-        key = (
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "avisa",
-                    "apikey",
-                    "create",
-                    "--name",
-                    "bench",
-                    "--role",
-                    "admin",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
+        key = admin_key(env)
         api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=10)
         zone = api.post("/api/v1/zones", json={"name": "HP", "zips": ["90255"]}).json()["id"]
         api.post(
